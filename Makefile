@@ -1,0 +1,67 @@
+# One task runner for people, CI and the docs. `make help` lists the targets.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@python="$$(scripts/find_python.sh)" && echo "Using $$python" && \
+	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet --group dev
+	touch $@
+
+venv: $(VENV)/.installed ## Create the virtual environment and install dependencies
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/.package-lock.json
+
+migrate: venv ## Apply database migrations
+	$(PY) manage.py migrate --no-input
+
+seed: migrate ## Load the Trust's seeded strategy (idempotent)
+	$(PY) manage.py load_seeds
+
+demo: seed ## Add the demo history and demo users (never in production)
+	$(PY) manage.py load_demo
+
+run: demo ## Set everything up and serve the app on http://$(HOST):$(PORT)/
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+browser: ## Make sure Chromium is installed for the browser tests
+	@if [ -z "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium: install it (e.g. 'sudo apt-get install chromium')"; \
+	    echo "or set CHROMIUM=/path/to/chrome."; exit 1; \
+	  fi; \
+	fi
+
+lint: venv ## Lint, format check and missing-migration check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: venv node browser lint ## Set up and run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+format: venv ## Format the code
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/vendor/
+	bash scripts/build_assets.sh
+
+.PHONY: help venv node migrate seed demo run browser lint test format assets

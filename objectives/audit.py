@@ -1,0 +1,32 @@
+"""How actions record who changed what and why.
+
+django-simple-history writes a historical row (with before/after values) on
+every save; actions tell it the acting user and the reason here, so the record
+is complete whether the change came from a form, an import, a command or a test.
+"""
+
+from typing import Any
+
+from django.db import models
+
+
+def save_with_audit(instance: models.Model, *, by, reason: str) -> None:
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.full_clean()
+    instance.save()
+
+
+def update_fields(instance: models.Model, changes: dict[str, Any], *, by, reason: str) -> bool:
+    """Apply `changes` and save with an audit entry, only if something differs.
+
+    Returns whether anything changed, so repeatable loads (the seeds) write nothing
+    and leave no history when the data is already as described.
+    """
+    differing = {name: value for name, value in changes.items() if getattr(instance, name) != value}
+    if not differing:
+        return False
+    for name, value in differing.items():
+        setattr(instance, name, value)
+    save_with_audit(instance, by=by, reason=reason)
+    return True

@@ -1,0 +1,352 @@
+"""The strategy itself: strategies, vision, values, objectives, focus areas,
+organisational units, committees, people and the executive roles they hold.
+
+Business rules live in `actions.py`; invariants that the data must never break
+are database constraints here.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Strategy(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    is_current = models.BooleanField(
+        default=False, help_text="The strategy the Trust works to now. Only one can be current."
+    )
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    vision = models.TextField(blank=True)
+    qualifying_statement = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    authors = models.TextField(blank=True, help_text="As named on the source paper.")
+    lead_executive = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where this came from.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="only_one_current_strategy",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(status="approved"),
+                name="current_strategy_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="strategy_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:strategy", args=[self.slug])
+
+
+class Value(models.Model):
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="values")
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "name"], name="unique_value_per_strategy")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Behaviour(models.Model):
+    value = models.ForeignKey(Value, on_delete=models.CASCADE, related_name="behaviours")
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["value", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "text"], name="unique_behaviour_per_value")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Committee(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="sub_committees"
+    )
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    slug = models.SlugField(unique=True)
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    lead_for_units = models.ManyToManyField(
+        "OrganisationalUnit",
+        blank=True,
+        related_name="leads",
+        help_text="Units whose results this person enters as directorate lead.",
+    )
+    is_demo = models.BooleanField(default=False, help_text="Created by the demo set-up.")
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords(m2m_fields=[lead_for_units])
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ExecutiveRole(models.Model):
+    """A post such as 'Chief Nurse'. Objectives and OKRs are owned by roles, so a
+    change of holder does not orphan them, and a vacant role shows as a gap."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RoleAssignment(models.Model):
+    role = models.ForeignKey(ExecutiveRole, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_assignments")
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="Empty when the start is not known."
+    )
+    ends_on = models.DateField(null=True, blank=True, help_text="Empty while the person holds it.")
+    source = models.CharField(max_length=300, blank=True, help_text="Evidence for the assignment.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="role_assignment_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["role", "person", "starts_on"], name="unique_role_assignment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.role}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        started = self.starts_on is None or self.starts_on <= day
+        not_ended = self.ends_on is None or self.ends_on >= day
+        return started and not_ended
+
+
+class OrganisationalUnit(models.Model):
+    class Kind(models.TextChoices):
+        TRUST = "trust", "Trust"
+        DIRECTORATE = "directorate", "Directorate"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    active_from = models.DateField(null=True, blank=True, help_text="Empty when not known.")
+    active_to = models.DateField(null=True, blank=True, help_text="Empty while active.")
+    dates_note = models.TextField(blank=True, help_text="How the active dates were established.")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=F("active_from")),
+                name="unit_active_to_after_active_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:units") + f"#unit-{self.slug}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        started = self.active_from is None or self.active_from <= day
+        not_ended = self.active_to is None or self.active_to >= day
+        return started and not_ended
+
+
+class StrategicObjective(models.Model):
+    class Category(models.TextChoices):
+        OBJECTIVE = "objective", "Strategic objective"
+        PRIORITY = "priority", "Priority"
+        STRATEGIC_DRIVER = "strategic_driver", "Strategic driver"
+        STRATEGIC_ENABLER = "strategic_enabler", "Strategic enabler"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=30, choices=Category.choices, default=Category.OBJECTIVE)
+    short_name = models.CharField(max_length=100, blank=True, help_text="e.g. 'Quality'.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    lead_roles = models.ManyToManyField(
+        ExecutiveRole, blank=True, related_name="led_objectives", help_text="Executive director(s)."
+    )
+    committee = models.ForeignKey(
+        Committee,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        help_text="The Board committee responsible for assurance.",
+    )
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords(m2m_fields=[lead_roles])
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "number"], name="unique_objective_number_per_strategy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.short_name:
+            return f"{self.short_name} – {self.title}"
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:objective", args=[self.pk])
+
+
+class Theme(models.Model):
+    """An optional grouping of key focus areas within an objective."""
+
+    objective = models.ForeignKey(
+        StrategicObjective, on_delete=models.CASCADE, related_name="themes"
+    )
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "name"], name="unique_theme_per_objective")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyFocusArea(models.Model):
+    class Provenance(models.TextChoices):
+        VERBATIM = "verbatim", "Verbatim from the strategy"
+        DERIVED = "derived", "Derived from the strategy's text: to confirm"
+
+    objective = models.ForeignKey(
+        StrategicObjective, on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="focus_areas"
+    )
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    provenance = models.CharField(max_length=20, choices=Provenance.choices)
+    source = models.CharField(max_length=300, blank=True)
+    source_text = models.TextField(
+        blank=True, help_text="For a derived focus area: the strategy's own words it came from."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "order"], name="unique_focus_area_order_per_objective"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:focus_area", args=[self.pk])
+
+
+class RagKeyEntry(models.Model):
+    """What each RAG word meant in a strategy's own reports (e.g. the FY18 key)."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="rag_key")
+    word = models.CharField(max_length=30)
+    meaning = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "word"], name="unique_rag_word_per_strategy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.meaning}"

@@ -1,0 +1,41 @@
+"""The one permission entry point.
+
+Every view, template and (later) API asks `user.has_perm("portal.<name>", obj)`;
+the predicates below are the only place that knows which role may do what.
+Templates use `{% load rules %}{% has_perm "portal.…" user obj as can %}`.
+"""
+
+import rules
+
+from objectives.roles import Role, group_name
+
+
+def _in_role(role: Role) -> rules.Predicate:
+    return rules.is_group_member(group_name(role))
+
+
+is_trust_administrator = _in_role(Role.TRUST_ADMINISTRATOR)
+is_executive = _in_role(Role.EXECUTIVE)
+is_directorate_lead = _in_role(Role.DIRECTORATE_LEAD)
+is_board_secretary = _in_role(Role.BOARD_SECRETARY)
+is_viewer = _in_role(Role.VIEWER)
+
+has_a_role = (
+    is_trust_administrator | is_executive | is_directorate_lead | is_board_secretary | is_viewer
+)
+
+
+@rules.predicate
+def leads_unit(user, unit) -> bool:
+    person = getattr(user, "person", None)
+    if person is None or unit is None:
+        return False
+    return person.lead_for_units.filter(pk=unit.pk).exists()
+
+
+# Reading the strategy: everyone with a role, governors (Viewer) included.
+rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
+# Maintaining the strategy (the Django admin and, later, the maintenance pages).
+rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_administrator)
+# Whose results a user may enter: a lead for their own units only.
+rules.add_perm("portal.enter_results_for_unit", is_directorate_lead & leads_unit)

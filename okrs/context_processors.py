@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from objectives.roles import Role
+from okrs.selectors import demo_data_present
+
+_ROLE_LABELS = {role.label for role in Role}
+
+
+def portal(request: HttpRequest) -> dict:
+    """What the base template needs on every page: the Trust's name, the user's
+    roles, and whether demo data is in the database (then every page says so)."""
+    context = {"trust_name": settings.TRUST_NAME}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["demo_data_present"] = demo_data_present()
+        context["user_role_labels"] = sorted(
+            name for name in user.groups.values_list("name", flat=True) if name in _ROLE_LABELS
+        )
+    return context

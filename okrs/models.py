@@ -1,0 +1,256 @@
+"""Key results (OKRs), their targets and results, reporting periods, and the
+programmes and projects that deliver a focus area."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from objectives.models import (
+    ExecutiveRole,
+    KeyFocusArea,
+    OrganisationalUnit,
+    StrategicObjective,
+)
+from okrs import periods
+from okrs.ratings import Rag
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = periods.MONTHLY, "Monthly"
+    QUARTERLY = periods.QUARTERLY, "Quarterly"
+
+
+class ReportingPeriod(models.Model):
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on", "frequency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["frequency", "starts_on"], name="unique_period_per_frequency"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="period_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return periods.period_label(self.frequency, self.starts_on)
+
+
+class Measure(models.TextChoices):
+    PERCENTAGE = "percentage", "Percentage"
+    PERCENTAGE_CHANGE = "percentage_change", "Percentage change"
+    COUNT = "count", "Count"
+    RATE = "rate", "Rate"
+    CURRENCY = "currency", "£"
+    SCORE = "score", "Score"
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    NEUTRAL = "neutral", "Neither higher nor lower is better"
+
+
+class KeyResult(models.Model):
+    """An OKR: a measurable statement with a target, owned by an executive role."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        ACHIEVED = "achieved", "Achieved"
+        RETIRED = "retired", "Retired"
+
+    objective = models.ForeignKey(
+        StrategicObjective, on_delete=models.PROTECT, related_name="key_results"
+    )
+    focus_area = models.ForeignKey(
+        KeyFocusArea,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="key_results",
+        help_text="Empty when the source does not say which focus area it measures.",
+    )
+    code = models.SlugField(unique=True)
+    statement = models.CharField(max_length=400, help_text="As the Trust wrote it.")
+    measure = models.CharField(max_length=30, choices=Measure.choices, blank=True)
+    direction = models.CharField(max_length=20, choices=Direction.choices, blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, blank=True)
+    owner_role = models.ForeignKey(
+        ExecutiveRole,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_key_results",
+        help_text="Executive owner. Empty shows as a gap.",
+    )
+    long_term_plan_metric = models.CharField(
+        max_length=300, blank=True, help_text="The NHS Long Term Plan metric it supports, if any."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+    # The definition a board member needs to trust the number (after OpenPrescribing).
+    calculation = models.TextField(blank=True, help_text="How the value is calculated.")
+    data_source = models.CharField(max_length=300, blank=True)
+    target_rationale = models.TextField(blank=True, help_text="Where the target comes from.")
+    order = models.PositiveSmallIntegerField(default=0)
+    is_demo = models.BooleanField(default=False, help_text="Invented by the demo set-up.")
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["objective", "order", "code"]
+        verbose_name = "OKR"
+        verbose_name_plural = "OKRs"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (~Q(measure="") & ~Q(direction="") & ~Q(frequency="")),
+                name="okr_in_use_has_measure_direction_frequency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(replaced_by=F("pk")), name="okr_not_replaced_by_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    def get_absolute_url(self) -> str:
+        return reverse("okrs:key_result", args=[self.code])
+
+
+class Target(models.Model):
+    """A target in force from a date until the next target of the same OKR."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "effective_from"], name="one_target_per_okr_per_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} from {self.effective_from}"
+
+
+class Result(models.Model):
+    """One value per OKR × reporting period × organisational unit."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.PROTECT, related_name="results")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="results")
+    unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, related_name="results")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    comment = models.TextField(blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+    is_demo = models.BooleanField(default=False, help_text="Generated by the demo set-up.")
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "period__starts_on", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "period", "unit"], name="one_result_per_okr_period_unit"
+            )
+        ]
+        indexes = [models.Index(fields=["key_result", "unit", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.key_result.code} {self.period} {self.unit}: {self.value}"
+
+
+class Programme(models.Model):
+    """A programme or project delivering a focus area; a project may sit in a programme."""
+
+    focus_area = models.ForeignKey(
+        KeyFocusArea, on_delete=models.CASCADE, related_name="programmes"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="projects"
+    )
+    title = models.CharField(max_length=300)
+    unit = models.ForeignKey(
+        OrganisationalUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["focus_area", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["focus_area", "title"],
+                condition=Q(parent__isnull=True),
+                name="unique_programme_title_in_focus_area",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "title"], name="unique_project_title_in_programme"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeUpdate(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    rag = models.CharField(max_length=10, choices=Rag.choices)
+    rag_as_written = models.CharField(
+        max_length=30, blank=True, help_text="The word the source used, e.g. 'Yellow'."
+    )
+    progress = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "period"], name="one_update_per_programme_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.period}: {self.get_rag_display()}"
+
+
+class CostImprovementPosition(models.Model):
+    """Cost Improvement Programme figures reported with an update, in pounds."""
+
+    update = models.OneToOneField(
+        ProgrammeUpdate, on_delete=models.CASCADE, related_name="cost_improvement"
+    )
+    delivered_in_quarter = models.DecimalField(max_digits=14, decimal_places=2)
+    planned_in_quarter = models.DecimalField(max_digits=14, decimal_places=2)
+    forecast_for_year = models.DecimalField(max_digits=14, decimal_places=2)
+    forecast_non_recurrent = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_for_year = models.DecimalField(max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"CIP {self.update}"

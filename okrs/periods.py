@@ -1,0 +1,90 @@
+"""Reporting periods as NHS papers name them: months ('June 2021') and quarters of
+the April–March financial year ('Q2 2021/22' = July–September 2021).
+
+Pure functions, no database: the model and the fixtures loader both use them.
+"""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+
+MONTHLY = "monthly"
+QUARTERLY = "quarterly"
+
+_QUARTER_LABEL = re.compile(r"^Q([1-4]) (\d{4})/(\d{2})$")
+_MONTH_NAMES = {name: number for number, name in enumerate(calendar.month_name) if name}
+
+
+@dataclass(frozen=True)
+class PeriodSpan:
+    frequency: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+def financial_year_start(day: datetime.date) -> int:
+    """The calendar year in which the financial year containing `day` starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def month_span(year: int, month: int) -> PeriodSpan:
+    last_day = calendar.monthrange(year, month)[1]
+    return PeriodSpan(MONTHLY, datetime.date(year, month, 1), datetime.date(year, month, last_day))
+
+
+def quarter_span(financial_year: int, quarter: int) -> PeriodSpan:
+    """Quarter 1 is April–June of `financial_year`; quarter 4 is January–March after it."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"A quarter is 1 to 4, not {quarter}.")
+    first_month = 4 + 3 * (quarter - 1)
+    year = financial_year + (first_month - 1) // 12
+    month = (first_month - 1) % 12 + 1
+    start = datetime.date(year, month, 1)
+    end_month = month + 2
+    end = datetime.date(year, end_month, calendar.monthrange(year, end_month)[1])
+    return PeriodSpan(QUARTERLY, start, end)
+
+
+def span_containing(frequency: str, day: datetime.date) -> PeriodSpan:
+    if frequency == MONTHLY:
+        return month_span(day.year, day.month)
+    if frequency == QUARTERLY:
+        financial_year = financial_year_start(day)
+        quarter = ((day.month - 4) % 12) // 3 + 1
+        return quarter_span(financial_year, quarter)
+    raise ValueError(f"Unknown frequency {frequency!r}.")
+
+
+def next_span(span: PeriodSpan) -> PeriodSpan:
+    return span_containing(span.frequency, span.ends_on + datetime.timedelta(days=1))
+
+
+def previous_span(span: PeriodSpan) -> PeriodSpan:
+    return span_containing(span.frequency, span.starts_on - datetime.timedelta(days=1))
+
+
+def period_label(frequency: str, starts_on: datetime.date) -> str:
+    if frequency == MONTHLY:
+        return f"{calendar.month_name[starts_on.month]} {starts_on.year}"
+    financial_year = financial_year_start(starts_on)
+    quarter = ((starts_on.month - 4) % 12) // 3 + 1
+    return f"Q{quarter} {financial_year}/{(financial_year + 1) % 100:02d}"
+
+
+def parse_period_label(label: str) -> PeriodSpan:
+    """'Q2 2020/21' or 'September 2020' (also '2020-09') to the span it names."""
+    text = label.strip()
+    quarter = _QUARTER_LABEL.match(text)
+    if quarter:
+        number, first_year, second_year = (int(part) for part in quarter.groups())
+        if (first_year + 1) % 100 != second_year:
+            raise ValueError(f"{label!r}: a financial year runs into the next year, e.g. 2020/21.")
+        return quarter_span(first_year, number)
+    iso_month = re.match(r"^(\d{4})-(\d{2})$", text)
+    if iso_month:
+        return month_span(int(iso_month.group(1)), int(iso_month.group(2)))
+    parts = text.split()
+    if len(parts) == 2 and parts[0] in _MONTH_NAMES and parts[1].isdigit():
+        return month_span(int(parts[1]), _MONTH_NAMES[parts[0]])
+    raise ValueError(f"{label!r} is not a period: write 'Q2 2020/21' or 'September 2020'.")

@@ -1,0 +1,171 @@
+"""Reads of OKRs, targets, results and programmes, in a fixed number of queries."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
+from okrs.formatting import format_value
+from okrs.models import KeyResult, Programme, ProgrammeUpdate, Result, Target
+
+
+def demo_data_present() -> bool:
+    return (
+        Result.objects.filter(is_demo=True).exists()
+        or KeyResult.objects.filter(is_demo=True).exists()
+    )
+
+
+def key_results_for_objective(objective: StrategicObjective) -> QuerySet[KeyResult]:
+    return (
+        objective.key_results.select_related("focus_area", "owner_role")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("effective_from")))
+        .order_by("order", "code")
+    )
+
+
+def key_results_for_focus_area(focus_area: KeyFocusArea) -> QuerySet[KeyResult]:
+    return (
+        focus_area.key_results.select_related("owner_role")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("effective_from")))
+        .order_by("order", "code")
+    )
+
+
+def key_result_detail(code: str) -> KeyResult:
+    return get_object_or_404(
+        KeyResult.objects.select_related(
+            "objective__strategy", "focus_area", "owner_role", "replaced_by"
+        ).prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("effective_from")), "replaces"
+        ),
+        code=code,
+    )
+
+
+def target_in_force(targets: Iterable[Target], day: datetime.date) -> Target | None:
+    """The target whose start is the latest on or before `day` (targets are
+    time-bounded: a new target applies from its date on, earlier periods keep theirs)."""
+    in_force = None
+    for target in sorted(targets, key=lambda target: target.effective_from):
+        if target.effective_from <= day:
+            in_force = target
+    return in_force
+
+
+def latest_results(key_results: Iterable[KeyResult]) -> dict[tuple[int, int], Result]:
+    """The most recent result of each OKR for each unit, keyed by (OKR id, unit id).
+
+    One query: a correlated subquery picks each OKR × unit's latest period.
+    """
+    latest_start = (
+        Result.objects.filter(key_result=OuterRef("key_result"), unit=OuterRef("unit"))
+        .order_by("-period__starts_on")
+        .values("period__starts_on")[:1]
+    )
+    results = (
+        Result.objects.filter(key_result__in=list(key_results))
+        .annotate(latest_start=Subquery(latest_start))
+        .filter(period__starts_on=F("latest_start"))
+        .select_related("period", "unit")
+    )
+    return {(result.key_result_id, result.unit_id): result for result in results}
+
+
+def units_reporting(results: Iterable[Result]) -> list[OrganisationalUnit]:
+    """The units that appear in `results`, in the Trust's usual column order."""
+    units = {result.unit.pk: result.unit for result in results}
+    return sorted(units.values(), key=lambda unit: (unit.order, unit.name))
+
+
+def results_for_key_result(key_result: KeyResult) -> QuerySet[Result]:
+    return key_result.results.select_related("period", "unit", "entered_by").order_by(
+        "-period__starts_on", "unit__order"
+    )
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period_start: datetime.date
+    period_label: str
+    value: Decimal
+    is_demo: bool
+
+
+def result_series_by_unit(
+    results: Iterable[Result],
+) -> dict[OrganisationalUnit, list[SeriesPoint]]:
+    """Results grouped per unit, oldest first, ready for a chart."""
+    series: dict[OrganisationalUnit, list[SeriesPoint]] = defaultdict(list)
+    for result in sorted(results, key=lambda result: result.period.starts_on):
+        series[result.unit].append(
+            SeriesPoint(result.period.starts_on, result.period.label, result.value, result.is_demo)
+        )
+    return dict(sorted(series.items(), key=lambda item: (item[0].order, item[0].name)))
+
+
+def programmes_for_focus_area(focus_area: KeyFocusArea) -> list[Programme]:
+    """Top-level programmes with their projects and every update (latest last)."""
+    updates = Prefetch(
+        "updates",
+        queryset=ProgrammeUpdate.objects.select_related("period", "cost_improvement").order_by(
+            "period__starts_on"
+        ),
+    )
+    programmes = list(
+        focus_area.programmes.select_related("unit").prefetch_related(updates).order_by("order")
+    )
+    projects = defaultdict(list)
+    for programme in programmes:
+        if programme.parent_id:
+            projects[programme.parent_id].append(programme)
+    top_level = [programme for programme in programmes if programme.parent_id is None]
+    for programme in top_level:
+        programme.project_list = projects[programme.pk]
+    return top_level
+
+
+@dataclass(frozen=True)
+class LatestCell:
+    unit: OrganisationalUnit
+    result: Result | None
+    text: str
+
+
+@dataclass(frozen=True)
+class LatestValueRow:
+    key_result: KeyResult
+    target_text: str
+    cells: list[LatestCell]
+
+
+def latest_value_rows(
+    key_results: list[KeyResult],
+    latest: dict[tuple[int, int], Result],
+    units: list[OrganisationalUnit],
+) -> list[LatestValueRow]:
+    """An OKR × unit grid of each OKR's latest value, with the target in force then."""
+    rows = []
+    for key_result in key_results:
+        cells = []
+        newest_day = None
+        for unit in units:
+            result = latest.get((key_result.pk, unit.pk))
+            text = format_value(result.value if result else None, key_result.measure)
+            if result is not None:
+                newest_day = max(filter(None, [newest_day, result.period.ends_on]))
+            cells.append(LatestCell(unit=unit, result=result, text=text))
+        target = target_in_force(key_result.targets.all(), newest_day or datetime.date.today())
+        rows.append(
+            LatestValueRow(
+                key_result=key_result,
+                target_text=format_value(target.value, key_result.measure) if target else "",
+                cells=cells,
+            )
+        )
+    return rows

@@ -1,0 +1,77 @@
+"""OKR pages. Thin: check permission, read through selectors, render."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csp import csp_override
+from django_tables2 import RequestConfig
+
+from okrs import charts, selectors
+from okrs.formatting import format_value, measure_axis_label
+from okrs.tables import ResultTable
+
+# plotly.js writes inline styles as it draws; only chart pages allow them.
+CHART_PAGE_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": [*settings.SECURE_CSP["style-src"], "'unsafe-inline'"],
+}
+
+
+@permission_required("portal.view_strategy", raise_exception=True)
+@csp_override(CHART_PAGE_CSP)
+def key_result(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = selectors.key_result_detail(code)
+    targets = list(key_result.targets.all())
+    results = list(selectors.results_for_key_result(key_result))
+
+    def value_format(value):
+        return format_value(value, key_result.measure)
+
+    table = ResultTable(results, targets=targets, value_format=value_format)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    series = {
+        unit.short_name: points for unit, points in selectors.result_series_by_unit(results).items()
+    }
+    figure = None
+    if series:
+        figure = charts.results_line_chart(
+            series,
+            targets=[(target.effective_from, float(target.value)) for target in targets],
+            value_label=measure_axis_label(key_result.measure),
+            title=key_result.statement,
+        )
+        figure = json.loads(figure.to_json())
+    return render(
+        request,
+        "okrs/key_result.html",
+        {
+            "key_result": key_result,
+            "breadcrumbs": [
+                (
+                    key_result.objective.strategy.get_absolute_url(),
+                    key_result.objective.strategy.title,
+                ),
+                (key_result.objective.get_absolute_url(), str(key_result.objective)),
+            ],
+            "targets": [(target, value_format(target.value)) for target in targets],
+            "table": table,
+            "figure": figure,
+            "chart_summary": _chart_summary(key_result, series),
+            "has_demo_results": any(result.is_demo for result in results),
+        },
+    )
+
+
+def _chart_summary(key_result, series) -> str:
+    """A text alternative for the chart: what it plots and the latest values."""
+    if not series:
+        return "No results yet."
+    latest = "; ".join(
+        f"{unit} {format_value(points[-1].value, key_result.measure)} in {points[-1].period_label}"
+        for unit, points in series.items()
+    )
+    first = min((points[0].period_start, points[0].period_label) for points in series.values())[1]
+    return f"Line chart of results per unit. Latest values: {latest}. Data from {first}."

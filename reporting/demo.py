@@ -1,0 +1,364 @@
+"""The demo set-up for `make run`: one user per role, and a deterministic,
+plausible history of results so charts and reports have something to show.
+
+Everything it makes is marked as demo (`is_demo`) and the pages say so while
+any is present. It never touches a seeded fact: a result that exists already is
+left alone. It refuses to run in production.
+"""
+
+import datetime
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from objectives import actions as strategy_actions
+from objectives.models import OrganisationalUnit, Person, StrategicObjective, Strategy
+from objectives.roles import Role, group_name
+from okrs import actions as okr_actions
+from okrs import periods
+from okrs.models import KeyResult, Result
+
+REASON = "Demo data (make run)"
+# The history runs from the start of the 2020 directorate structure.
+HISTORY_STARTS = datetime.date(2020, 4, 1)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    full_name: str
+    role: Role
+    leads_units: tuple[str, ...] = ()
+
+
+DEMO_USERS = (
+    DemoUser("admin", "admin-demo", "Alex Admin (demo)", Role.TRUST_ADMINISTRATOR),
+    DemoUser("executive", "executive-demo", "Erin Executive (demo)", Role.EXECUTIVE),
+    DemoUser(
+        "lead",
+        "lead-demo",
+        "Lee Lead (demo)",
+        Role.DIRECTORATE_LEAD,
+        ("community-services", "oxon-bsw-mh"),
+    ),
+    DemoUser("secretary", "secretary-demo", "Sam Secretary (demo)", Role.BOARD_SECRETARY),
+    DemoUser("viewer", "viewer-demo", "Vic Viewer (demo)", Role.VIEWER),
+)
+
+
+@dataclass(frozen=True)
+class DemoOkr:
+    """An invented OKR, so every objective has monthly data to chart."""
+
+    objective_short_name: str
+    code: str
+    statement: str
+    measure: str
+    direction: str
+    target: float
+    level: float  # typical directorate value
+    spread: float  # month-to-month noise
+    drift: float  # change per year (towards or away from target)
+    decimals: int = 1
+    trust_is_sum: bool = False
+
+
+DEMO_OKRS = (
+    DemoOkr(
+        "People",
+        "demo-vacancy-rate",
+        "Staff vacancy rate below 8% (demo)",
+        "percentage",
+        "decrease",
+        8,
+        9.5,
+        0.6,
+        -0.4,
+    ),
+    DemoOkr(
+        "People",
+        "demo-staff-turnover",
+        "Staff turnover below 12% (demo)",
+        "percentage",
+        "decrease",
+        12,
+        13.7,
+        0.5,
+        -0.3,
+    ),
+    DemoOkr(
+        "People",
+        "demo-appraisals",
+        "95% of staff appraised in the last 12 months (demo)",
+        "percentage",
+        "increase",
+        95,
+        88,
+        1.5,
+        1.0,
+    ),
+    DemoOkr(
+        "Sustainability",
+        "demo-agency-spend",
+        "Agency spend below 5% of the pay bill (demo)",
+        "percentage",
+        "decrease",
+        5,
+        7.5,
+        0.7,
+        -0.5,
+    ),
+    DemoOkr(
+        "Sustainability",
+        "demo-carbon",
+        "Monthly carbon emissions below 600 tCO2e (demo)",
+        "count",
+        "decrease",
+        600,
+        170,
+        12,
+        -6,
+        decimals=0,
+        trust_is_sum=True,
+    ),
+    DemoOkr(
+        "Research & Education",
+        "demo-research-recruitment",
+        "300 patients recruited to research studies each month (demo)",
+        "count",
+        "increase",
+        300,
+        65,
+        9,
+        4,
+        decimals=0,
+        trust_is_sum=True,
+    ),
+)
+
+
+def _rng(*parts: object) -> random.Random:
+    """A generator seeded from its name, so the same call gives the same numbers."""
+    digest = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+    return random.Random(int(digest[:16], 16))
+
+
+def generate_series(
+    *, name: str, count: int, level: float, spread: float, drift_per_step: float
+) -> list[float]:
+    """A plausible measure: a level with a gentle drift, seasonal wobble, noise and,
+    part-way, one sustained shift (so SPC has something to find). Deterministic."""
+    rng = _rng(name)
+    shift_at = rng.randint(count // 3, max(count // 3, 2 * count // 3))
+    shift = rng.choice([-1, 1]) * spread * 1.5
+    values = []
+    for step in range(count):
+        seasonal = spread * 0.5 * math.sin(2 * math.pi * step / 12)
+        value = level + drift_per_step * step + seasonal + rng.gauss(0, spread)
+        if step >= shift_at:
+            value += shift
+        values.append(value)
+    return values
+
+
+def _clamp(value: float, measure: str) -> float:
+    if measure == "percentage":
+        return min(100.0, max(0.0, value))
+    if measure in ("count", "score"):
+        return max(0.0, value)
+    return value
+
+
+def ensure_demo_users() -> list[DemoUser]:
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        user, _ = User.objects.get_or_create(username=demo.username)
+        first, _, last = demo.full_name.partition(" ")
+        user.first_name, user.last_name = first, last
+        user.is_staff = demo.role == Role.TRUST_ADMINISTRATOR
+        user.set_password(demo.password)
+        user.save()
+        user.groups.set([Group.objects.get(name=group_name(demo.role))])
+        person = Person.objects.filter(user=user).first() or strategy_actions.create_person(
+            by=None,
+            slug=f"demo-{demo.username}",
+            full_name=demo.full_name,
+            user=user,
+            is_demo=True,
+            reason=REASON,
+        )
+        if demo.leads_units:
+            strategy_actions.set_units_led(
+                by=None,
+                person=person,
+                units=OrganisationalUnit.objects.filter(slug__in=demo.leads_units),
+                reason=REASON,
+            )
+    return list(DEMO_USERS)
+
+
+def _spans(frequency: str, first_day: datetime.date, last_day: datetime.date):
+    span = periods.span_containing(frequency, first_day)
+    while span.ends_on <= last_day:
+        yield span
+        span = periods.next_span(span)
+
+
+def ensure_demo_okrs(strategy: Strategy) -> list[tuple[KeyResult, DemoOkr]]:
+    objectives = {
+        objective.short_name: objective
+        for objective in StrategicObjective.objects.filter(strategy=strategy)
+    }
+    made = []
+    for order, spec in enumerate(DEMO_OKRS, start=100):
+        objective = objectives.get(spec.objective_short_name)
+        if objective is None:
+            continue
+        key_result = KeyResult.objects.filter(code=spec.code).first()
+        if key_result is None:
+            key_result = okr_actions.create_key_result(
+                by=None,
+                objective=objective,
+                code=spec.code,
+                statement=spec.statement,
+                status=KeyResult.Status.ACTIVE,
+                measure=spec.measure,
+                direction=spec.direction,
+                frequency=periods.MONTHLY,
+                is_demo=True,
+                order=order,
+                calculation="Invented for the demonstration; not a Trust measure.",
+                reason=REASON,
+            )
+            okr_actions.set_target(
+                by=None,
+                key_result=key_result,
+                value=Decimal(str(spec.target)),
+                effective_from=HISTORY_STARTS,
+                source="Demo",
+                reason=REASON,
+            )
+        made.append((key_result, spec))
+    return made
+
+
+def _history_entries(
+    key_result,
+    units,
+    spans,
+    *,
+    level,
+    spread,
+    drift_per_step,
+    decimals,
+    measure,
+    trust_is_sum,
+    existing,
+):
+    directorates = [unit for unit in units if unit.kind == OrganisationalUnit.Kind.DIRECTORATE]
+    trust = next((unit for unit in units if unit.kind == OrganisationalUnit.Kind.TRUST), None)
+    series = {
+        unit.slug: generate_series(
+            name=f"{key_result.code}|{unit.slug}",
+            count=len(spans),
+            level=level * _rng(key_result.code, unit.slug, "level").uniform(0.9, 1.1),
+            spread=spread,
+            drift_per_step=drift_per_step,
+        )
+        for unit in directorates
+    }
+    entries = []
+    for index, (span, period) in enumerate(spans):
+        values = {slug: _clamp(series[slug][index], measure) for slug in series}
+        if trust is not None and values:
+            # The Trust's own figure is entered, not computed; the demo makes a
+            # plausible one from the directorates.
+            trust_value = sum(values.values())
+            if not trust_is_sum:
+                trust_value /= len(values)
+            values[trust.slug] = trust_value
+        for unit in units:
+            if unit.slug not in values or (key_result.pk, period.pk, unit.pk) in existing:
+                continue
+            rounded = Decimal(str(round(values[unit.slug], decimals)))
+            entries.append(
+                okr_actions.ResultEntry(
+                    key_result=key_result, period=period, unit=unit, value=rounded
+                )
+            )
+    return entries
+
+
+@transaction.atomic
+def load_demo(*, today: datetime.date | None = None) -> dict:
+    if not settings.DEMO_ALLOWED:
+        raise ImproperlyConfigured("Demo data is never loaded in production.")
+    strategy = Strategy.objects.filter(is_current=True).first()
+    if strategy is None:
+        raise ImproperlyConfigured("Load the seeds first: python manage.py load_seeds")
+    today = today or datetime.date.today()
+    users = ensure_demo_users()
+    units = [
+        unit
+        for unit in OrganisationalUnit.objects.all()
+        if unit.is_active_on(today) and unit.is_active_on(HISTORY_STARTS)
+    ]
+    existing = set(Result.objects.values_list("key_result_id", "period_id", "unit_id"))
+    entries = []
+
+    for key_result, spec in ensure_demo_okrs(strategy):
+        spans = [
+            (span, okr_actions.ensure_period(span))
+            for span in _spans(periods.MONTHLY, HISTORY_STARTS, today)
+        ]
+        entries += _history_entries(
+            key_result,
+            units,
+            spans,
+            level=spec.level,
+            spread=spec.spread,
+            drift_per_step=spec.drift / 12,
+            decimals=spec.decimals,
+            measure=spec.measure,
+            trust_is_sum=spec.trust_is_sum,
+            existing=existing,
+        )
+
+    # The seeded OKRs get demo values around their seeded ones, for every quarter
+    # but the seeded one (which the existing-check leaves untouched).
+    seeded = KeyResult.objects.filter(
+        objective__strategy=strategy, is_demo=False, status=KeyResult.Status.ACTIVE
+    ).prefetch_related("results")
+    for key_result in seeded:
+        spans = [
+            (span, okr_actions.ensure_period(span))
+            for span in _spans(key_result.frequency, HISTORY_STARTS, today)
+        ]
+        seeded_values = [float(result.value) for result in key_result.results.all()]
+        level = sum(seeded_values) / len(seeded_values) if seeded_values else 50.0
+        entries += _history_entries(
+            key_result,
+            units,
+            spans,
+            level=level,
+            spread=max(abs(level) * 0.05, 0.5),
+            drift_per_step=0.0,
+            decimals=0,
+            measure=key_result.measure,
+            trust_is_sum=False,
+            existing=existing,
+        )
+
+    created = okr_actions.record_new_results_in_bulk(
+        by=None, entries=entries, reason=REASON, is_demo=True
+    )
+    return {"users": users, "results_created": created}

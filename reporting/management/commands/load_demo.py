@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from reporting.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Add demo users (one per role) and a demo history of results. Never in production."
+
+    def handle(self, *args, **options) -> None:
+        outcome = load_demo()
+        self.stdout.write(f"Demo history: {outcome['results_created']} results added.")
+        self.stdout.write(self.style.SUCCESS("Demo logins (demo only, never in production):"))
+        for demo in outcome["users"]:
+            self.stdout.write(f"  {demo.role.label:<20} {demo.username:<10} {demo.password}")

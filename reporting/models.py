@@ -1,0 +1,46 @@
+"""Narratives the named executives write for the monthly report.
+
+The IPR's own models (editions, sign-off workflow) arrive with the IPR issue;
+this holds what the seeds already contain: an executive summary per objective
+per month, with its author and who signed it.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from objectives.models import Person, StrategicObjective
+from okrs.models import ReportingPeriod
+
+
+class Narrative(models.Model):
+    class Kind(models.TextChoices):
+        EXECUTIVE_SUMMARY = "executive_summary", "Executive summary"
+
+    objective = models.ForeignKey(
+        StrategicObjective, on_delete=models.PROTECT, related_name="narratives"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
+    author_title = models.CharField(max_length=200, blank=True, help_text="As signed.")
+    signed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "period", "kind"], name="one_narrative_per_objective_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_by__isnull=True) | models.Q(signed_on__isnull=False),
+                name="signed_narrative_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.objective} {self.period}"

@@ -1,0 +1,435 @@
+"""Loads the Trust's seeded strategy from the YAML files under `fixtures/`.
+
+Everything is written through the same actions the product uses, so the seeds
+obey the same rules and leave the same audit trail as any other change. Loading
+is idempotent: each record is found by its natural key; a missing one is
+created, a differing one is updated (with history), an identical one is left
+alone, so a second load writes nothing.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import models, transaction
+
+from objectives import actions as strategy_actions
+from objectives.audit import update_fields
+from objectives.models import (
+    Committee,
+    ExecutiveRole,
+    KeyFocusArea,
+    OrganisationalUnit,
+    Person,
+    RagKeyEntry,
+    RoleAssignment,
+    StrategicObjective,
+    Strategy,
+    Value,
+)
+from okrs import actions as okr_actions
+from okrs.models import KeyResult, Programme, Result
+from okrs.periods import parse_period_label
+from reporting import actions as reporting_actions
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+REASON = "Loaded from the Trust's seeded papers ({file})"
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.files)} files: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+class _Loader:
+    def __init__(self, *, by, report: LoadReport, file_name: str) -> None:
+        self.by = by
+        self.report = report
+        self.reason = REASON.format(file=file_name)
+
+    def ensure(
+        self,
+        existing: models.Model | None,
+        create: Callable[[], models.Model],
+        changes: dict[str, Any] | None = None,
+    ) -> models.Model:
+        """Create the record if missing, else bring its fields up to date."""
+        if existing is None:
+            self.report.created += 1
+            return create()
+        if changes and update_fields(existing, changes, by=self.by, reason=self.reason):
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+        return existing
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n\n".join(value)
+    return str(value).strip()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def load_organisation(data: dict, loader: _Loader) -> None:
+    by, reason = loader.by, loader.reason
+    units = {unit["slug"]: unit for unit in data.get("units", [])}
+    # Parents first, so a directorate can point at the Trust.
+    for slug in sorted(units, key=lambda slug: units[slug].get("parent") is not None):
+        spec = units[slug]
+        fields = {
+            "name": spec["name"],
+            "short_name": spec["short_name"],
+            "kind": spec["kind"],
+            "parent": OrganisationalUnit.objects.get(slug=spec["parent"])
+            if spec.get("parent")
+            else None,
+            "active_from": spec.get("active_from"),
+            "active_to": spec.get("active_to"),
+            "dates_note": _text(spec.get("dates_note")),
+            "order": spec.get("order", 0),
+        }
+        loader.ensure(
+            OrganisationalUnit.objects.filter(slug=slug).first(),
+            lambda slug=slug, fields=fields: strategy_actions.create_unit(
+                by=by, slug=slug, reason=reason, **fields
+            ),
+            fields,
+        )
+
+    for spec in sorted(data.get("committees", []), key=lambda c: c.get("reports_to") is not None):
+        fields = {
+            "name": spec["name"],
+            "description": _text(spec.get("description")),
+            "reports_to": Committee.objects.get(slug=spec["reports_to"])
+            if spec.get("reports_to")
+            else None,
+            "source": _text(spec.get("source")),
+        }
+        loader.ensure(
+            Committee.objects.filter(slug=spec["slug"]).first(),
+            lambda spec=spec, fields=fields: strategy_actions.create_committee(
+                by=by, slug=spec["slug"], reason=reason, **fields
+            ),
+            fields,
+        )
+
+    for spec in data.get("executive_roles", []):
+        loader.ensure(
+            ExecutiveRole.objects.filter(slug=spec["slug"]).first(),
+            lambda spec=spec: strategy_actions.create_executive_role(
+                by=by, slug=spec["slug"], title=spec["title"], reason=reason
+            ),
+            {"title": spec["title"]},
+        )
+
+    for spec in data.get("people", []):
+        fields = {"full_name": spec["full_name"], "source": _text(spec.get("source"))}
+        person = loader.ensure(
+            Person.objects.filter(slug=spec["slug"]).first(),
+            lambda spec=spec, fields=fields: strategy_actions.create_person(
+                by=by, slug=spec["slug"], reason=reason, **fields
+            ),
+            fields,
+        )
+        for held in spec.get("roles", []):
+            role = ExecutiveRole.objects.get(slug=held["role"])
+            starts_on = held.get("starts_on")
+            loader.ensure(
+                RoleAssignment.objects.filter(
+                    role=role, person=person, starts_on=starts_on
+                ).first(),
+                lambda role=role, person=person, held=held: strategy_actions.assign_role(
+                    by=by,
+                    role=role,
+                    person=person,
+                    starts_on=held.get("starts_on"),
+                    ends_on=held.get("ends_on"),
+                    source=_text(held.get("source")),
+                    reason=reason,
+                ),
+                {"ends_on": held.get("ends_on"), "source": _text(held.get("source"))},
+            )
+
+
+def load_strategy(data: dict, loader: _Loader) -> Strategy:
+    by, reason = loader.by, loader.reason
+    spec = data["strategy"]
+    fields = {
+        "title": spec["title"],
+        "starts_on": spec.get("starts_on"),
+        "ends_on": spec.get("ends_on"),
+        "vision": _text(spec.get("vision")),
+        "qualifying_statement": _text(spec.get("qualifying_statement")),
+        "summary": _text(spec.get("summary")),
+        "authors": "\n".join(spec.get("authors", [])),
+        "lead_executive": _text(spec.get("lead_executive")),
+        "source": _text(spec.get("source")),
+    }
+    # Which strategy is current is decided once all are loaded (make_strategy_current).
+    existing = Strategy.objects.filter(slug=spec["slug"]).first()
+    strategy = loader.ensure(
+        existing,
+        lambda: strategy_actions.create_strategy(
+            by=by, slug=spec["slug"], status=spec["status"], reason=reason, **fields
+        ),
+        fields if existing is None or existing.is_current else {**fields, "status": spec["status"]},
+    )
+
+    for order, value_spec in enumerate(data.get("values", []), start=1):
+        behaviours = value_spec.get("behaviours", [])
+        value = loader.ensure(
+            Value.objects.filter(strategy=strategy, name=value_spec["name"]).first(),
+            lambda value_spec=value_spec, order=order, behaviours=behaviours: (
+                strategy_actions.add_value(
+                    by=by,
+                    strategy=strategy,
+                    name=value_spec["name"],
+                    order=order,
+                    behaviours=behaviours,
+                    reason=reason,
+                )
+            ),
+            {"order": order},
+        )
+        missing = [text for text in behaviours if not value.behaviours.filter(text=text).exists()]
+        for text in missing:
+            strategy_actions.add_behaviour(
+                by=by, value=value, text=text, order=behaviours.index(text) + 1, reason=reason
+            )
+            loader.report.created += 1
+
+    for order, entry in enumerate(data.get("rag_key", []), start=1):
+        loader.ensure(
+            RagKeyEntry.objects.filter(strategy=strategy, word=entry["rag"]).first(),
+            lambda entry=entry, order=order: strategy_actions.define_rag_word(
+                by=by,
+                strategy=strategy,
+                word=entry["rag"],
+                meaning=entry["meaning"],
+                order=order,
+                reason=reason,
+            ),
+            {"meaning": entry["meaning"], "order": order},
+        )
+
+    for objective_spec in data.get("objectives", []):
+        load_objective(strategy, objective_spec, loader)
+    return strategy
+
+
+def load_objective(strategy: Strategy, spec: dict, loader: _Loader) -> None:
+    by, reason = loader.by, loader.reason
+    lead_roles = [ExecutiveRole.objects.get(slug=slug) for slug in spec.get("lead_roles", [])]
+    fields = {
+        "category": spec.get("category", StrategicObjective.Category.OBJECTIVE),
+        "short_name": _text(spec.get("short_name")),
+        "title": spec["title"],
+        "description": _text(spec.get("description")),
+        "committee": Committee.objects.get(slug=spec["committee"])
+        if spec.get("committee")
+        else None,
+        "source": _text(spec.get("source")),
+    }
+    objective = loader.ensure(
+        StrategicObjective.objects.filter(strategy=strategy, number=spec["number"]).first(),
+        lambda: strategy_actions.add_objective(
+            by=by,
+            strategy=strategy,
+            number=spec["number"],
+            lead_roles=lead_roles,
+            reason=reason,
+            **fields,
+        ),
+        fields,
+    )
+    if set(objective.lead_roles.all()) != set(lead_roles):
+        strategy_actions.set_objective_leads(
+            by=by, objective=objective, lead_roles=lead_roles, reason=reason
+        )
+
+    for order, focus_spec in enumerate(spec.get("focus_areas", []), start=1):
+        focus_fields = {
+            "title": focus_spec["title"],
+            "provenance": focus_spec["provenance"],
+            "description": _text(focus_spec.get("description")),
+            "source": _text(focus_spec.get("source")),
+            "source_text": _text(focus_spec.get("source_text")),
+        }
+        focus_area = loader.ensure(
+            KeyFocusArea.objects.filter(objective=objective, order=order).first(),
+            lambda order=order, focus_fields=focus_fields: strategy_actions.add_focus_area(
+                by=by, objective=objective, order=order, reason=reason, **focus_fields
+            ),
+            focus_fields,
+        )
+        for programme_order, programme_spec in enumerate(focus_spec.get("programmes", []), start=1):
+            load_programme(focus_area, None, programme_order, programme_spec, loader)
+
+    for order, okr_spec in enumerate(spec.get("key_results", []), start=1):
+        load_key_result(objective, order, okr_spec, loader)
+
+    for block in spec.get("results", []):
+        load_results(block, loader)
+
+    for narrative_spec in spec.get("narratives", []):
+        reporting_actions.record_narrative(
+            by=by,
+            objective=objective,
+            period=okr_actions.ensure_period(parse_period_label(narrative_spec["period"])),
+            kind=narrative_spec["kind"],
+            text=_text(narrative_spec["text"]),
+            author=Person.objects.get(slug=narrative_spec["author"]),
+            author_title=_text(narrative_spec.get("author_title")),
+            signed_by=Person.objects.get(slug=narrative_spec["signed_by"])
+            if narrative_spec.get("signed_by")
+            else None,
+            signed_on=narrative_spec.get("signed_on"),
+            source=_text(narrative_spec.get("source")),
+            reason=reason,
+        )
+
+
+def load_programme(
+    focus_area: KeyFocusArea,
+    parent: Programme | None,
+    order: int,
+    spec: dict,
+    loader: _Loader,
+) -> None:
+    by, reason = loader.by, loader.reason
+    unit = OrganisationalUnit.objects.get(slug=spec["unit"]) if spec.get("unit") else None
+    programme = loader.ensure(
+        Programme.objects.filter(focus_area=focus_area, parent=parent, title=spec["title"]).first(),
+        lambda: okr_actions.create_programme(
+            by=by,
+            focus_area=focus_area,
+            parent=parent,
+            title=spec["title"],
+            unit=unit,
+            order=order,
+            reason=reason,
+        ),
+        {"unit": unit, "order": order},
+    )
+    for update in spec.get("updates", []):
+        figures = update.get("cost_improvement")
+        okr_actions.record_programme_update(
+            by=by,
+            programme=programme,
+            period=okr_actions.ensure_period(parse_period_label(update["period"])),
+            rag_as_written=update["rag_as_written"],
+            progress=_text(update.get("progress")),
+            cost_improvement=okr_actions.CostImprovementFigures(
+                **{name: _decimal(value) for name, value in figures.items()}
+            )
+            if figures
+            else None,
+            reason=reason,
+        )
+    for project_order, project in enumerate(spec.get("projects", []), start=1):
+        load_programme(focus_area, programme, project_order, project, loader)
+
+
+def load_key_result(objective: StrategicObjective, order: int, spec: dict, loader: _Loader) -> None:
+    by, reason = loader.by, loader.reason
+    fields = {
+        "statement": spec["statement"],
+        "status": spec.get("status", KeyResult.Status.DRAFT),
+        "measure": spec.get("measure", ""),
+        "direction": spec.get("direction", ""),
+        "frequency": spec.get("frequency", ""),
+        "calculation": _text(spec.get("calculation")),
+        "long_term_plan_metric": _text(spec.get("long_term_plan_metric")),
+        "order": order,
+        "source": _text(spec.get("source")),
+    }
+    key_result = loader.ensure(
+        KeyResult.objects.filter(code=spec["code"]).first(),
+        lambda: okr_actions.create_key_result(
+            by=by, objective=objective, code=spec["code"], reason=reason, **fields
+        ),
+        fields,
+    )
+    for target in spec.get("targets", []):
+        okr_actions.set_target(
+            by=by,
+            key_result=key_result,
+            value=_decimal(target["value"]),
+            effective_from=target["effective_from"],
+            source=_text(target.get("source")),
+            reason=reason,
+        )
+
+
+def load_results(block: dict, loader: _Loader) -> None:
+    period_span = parse_period_label(block["period"])
+    for code, by_unit in block["values"].items():
+        key_result = KeyResult.objects.get(code=code)
+        period = okr_actions.ensure_period(period_span)
+        for unit_slug, value in by_unit.items():
+            unit = OrganisationalUnit.objects.get(slug=unit_slug)
+            existed = Result.objects.filter(key_result=key_result, period=period, unit=unit)
+            already = existed.filter(value=_decimal(value)).exists()
+            okr_actions.record_result(
+                by=loader.by,
+                entry=okr_actions.ResultEntry(
+                    key_result=key_result, period=period, unit=unit, value=_decimal(value)
+                ),
+                source=_text(block.get("source")),
+                reason=loader.reason,
+            )
+            if already:
+                loader.report.unchanged += 1
+            else:
+                loader.report.created += 1
+
+
+def seed_files(directory: Path = FIXTURES_DIR) -> list[Path]:
+    """The organisation first, then each strategy, oldest first."""
+    return [directory / "organisation.yaml", *sorted((directory / "strategies").glob("*.yaml"))]
+
+
+@transaction.atomic
+def load_seeds(*, by=None, directory: Path = FIXTURES_DIR) -> LoadReport:
+    """Load every seed file, all or nothing."""
+    report = LoadReport()
+    current: Strategy | None = None
+    for path in seed_files(directory):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loader = _Loader(by=by, report=report, file_name=path.relative_to(directory.parent))
+        report.files.append(path.name)
+        if "strategy" in data:
+            strategy = load_strategy(data, loader)
+            if data["strategy"].get("is_current"):
+                current = strategy
+        else:
+            load_organisation(data, loader)
+    if current is not None and not current.is_current:
+        strategy_actions.make_strategy_current(
+            by=by, strategy=current, reason=REASON.format(file="fixtures/")
+        )
+    return report
+
+
+def today() -> datetime.date:
+    return datetime.date.today()
