@@ -158,7 +158,9 @@ def generate_series(
     """A plausible measure: a level with a gentle drift, seasonal wobble, noise and,
     part-way, one sustained shift (so SPC has something to find). Deterministic."""
     rng = _rng(name)
-    shift_at = rng.randint(count // 3, max(count // 3, 2 * count // 3))
+    # Where the shift falls depends only on the name, not on `count`, so a longer
+    # history (the demo loaded a month later) keeps every earlier value.
+    shift_at = rng.randint(18, 42)
     shift = rng.choice([-1, 1]) * spread * 1.5
     values = []
     for step in range(count):

@@ -7,315 +7,934 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('objectives', '0001_initial'),
+        ("objectives", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KeyResult',
+            name="KeyResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('statement', models.CharField(help_text='As the Trust wrote it.', max_length=400)),
-                ('measure', models.CharField(blank=True, choices=[('percentage', 'Percentage'), ('percentage_change', 'Percentage change'), ('count', 'Count'), ('rate', 'Rate'), ('currency', '£'), ('score', 'Score')], max_length=30)),
-                ('direction', models.CharField(blank=True, choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better'), ('neutral', 'Neither higher nor lower is better')], max_length=20)),
-                ('frequency', models.CharField(blank=True, choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=20)),
-                ('long_term_plan_metric', models.CharField(blank=True, help_text='The NHS Long Term Plan metric it supports, if any.', max_length=300)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('achieved', 'Achieved'), ('retired', 'Retired')], default='draft', max_length=20)),
-                ('calculation', models.TextField(blank=True, help_text='How the value is calculated.')),
-                ('data_source', models.CharField(blank=True, max_length=300)),
-                ('target_rationale', models.TextField(blank=True, help_text='Where the target comes from.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_demo', models.BooleanField(default=False, help_text='Invented by the demo set-up.')),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('focus_area', models.ForeignKey(blank=True, help_text='Empty when the source does not say which focus area it measures.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='key_results', to='objectives.keyfocusarea')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='key_results', to='objectives.strategicobjective')),
-                ('owner_role', models.ForeignKey(blank=True, help_text='Executive owner. Empty shows as a gap.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_key_results', to='objectives.executiverole')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='replaces', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True)),
+                ("statement", models.CharField(help_text="As the Trust wrote it.", max_length=400)),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("percentage", "Percentage"),
+                            ("percentage_change", "Percentage change"),
+                            ("count", "Count"),
+                            ("rate", "Rate"),
+                            ("currency", "£"),
+                            ("score", "Score"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("increase", "Higher is better"),
+                            ("decrease", "Lower is better"),
+                            ("neutral", "Neither higher nor lower is better"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "long_term_plan_metric",
+                    models.CharField(
+                        blank=True,
+                        help_text="The NHS Long Term Plan metric it supports, if any.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("achieved", "Achieved"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "calculation",
+                    models.TextField(blank=True, help_text="How the value is calculated."),
+                ),
+                ("data_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "target_rationale",
+                    models.TextField(blank=True, help_text="Where the target comes from."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, help_text="Invented by the demo set-up."),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "focus_area",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the source does not say which focus area it measures.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_results",
+                        to="objectives.keyfocusarea",
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="key_results",
+                        to="objectives.strategicobjective",
+                    ),
+                ),
+                (
+                    "owner_role",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Executive owner. Empty shows as a gap.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_key_results",
+                        to="objectives.executiverole",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="replaces",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'OKR',
-                'verbose_name_plural': 'OKRs',
-                'ordering': ['objective', 'order', 'code'],
+                "verbose_name": "OKR",
+                "verbose_name_plural": "OKRs",
+                "ordering": ["objective", "order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalTarget',
+            name="HistoricalTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('effective_from', models.DateField()),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('key_result', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("effective_from", models.DateField()),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical target',
-                'verbose_name_plural': 'historical targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical target",
+                "verbose_name_plural": "historical targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalKeyResult',
+            name="HistoricalKeyResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.SlugField()),
-                ('statement', models.CharField(help_text='As the Trust wrote it.', max_length=400)),
-                ('measure', models.CharField(blank=True, choices=[('percentage', 'Percentage'), ('percentage_change', 'Percentage change'), ('count', 'Count'), ('rate', 'Rate'), ('currency', '£'), ('score', 'Score')], max_length=30)),
-                ('direction', models.CharField(blank=True, choices=[('increase', 'Higher is better'), ('decrease', 'Lower is better'), ('neutral', 'Neither higher nor lower is better')], max_length=20)),
-                ('frequency', models.CharField(blank=True, choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=20)),
-                ('long_term_plan_metric', models.CharField(blank=True, help_text='The NHS Long Term Plan metric it supports, if any.', max_length=300)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('achieved', 'Achieved'), ('retired', 'Retired')], default='draft', max_length=20)),
-                ('calculation', models.TextField(blank=True, help_text='How the value is calculated.')),
-                ('data_source', models.CharField(blank=True, max_length=300)),
-                ('target_rationale', models.TextField(blank=True, help_text='Where the target comes from.')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('is_demo', models.BooleanField(default=False, help_text='Invented by the demo set-up.')),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('focus_area', models.ForeignKey(blank=True, db_constraint=False, help_text='Empty when the source does not say which focus area it measures.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.keyfocusarea')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('objective', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.strategicobjective')),
-                ('owner_role', models.ForeignKey(blank=True, db_constraint=False, help_text='Executive owner. Empty shows as a gap.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.executiverole')),
-                ('replaced_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField()),
+                ("statement", models.CharField(help_text="As the Trust wrote it.", max_length=400)),
+                (
+                    "measure",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("percentage", "Percentage"),
+                            ("percentage_change", "Percentage change"),
+                            ("count", "Count"),
+                            ("rate", "Rate"),
+                            ("currency", "£"),
+                            ("score", "Score"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("increase", "Higher is better"),
+                            ("decrease", "Lower is better"),
+                            ("neutral", "Neither higher nor lower is better"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        blank=True,
+                        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "long_term_plan_metric",
+                    models.CharField(
+                        blank=True,
+                        help_text="The NHS Long Term Plan metric it supports, if any.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("achieved", "Achieved"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "calculation",
+                    models.TextField(blank=True, help_text="How the value is calculated."),
+                ),
+                ("data_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "target_rationale",
+                    models.TextField(blank=True, help_text="Where the target comes from."),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, help_text="Invented by the demo set-up."),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "focus_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Empty when the source does not say which focus area it measures.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.keyfocusarea",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.strategicobjective",
+                    ),
+                ),
+                (
+                    "owner_role",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Executive owner. Empty shows as a gap.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.executiverole",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical OKR',
-                'verbose_name_plural': 'historical OKRs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical OKR",
+                "verbose_name_plural": "historical OKRs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('focus_area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programmes', to='objectives.keyfocusarea')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='okrs.programme')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='objectives.organisationalunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "focus_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programmes",
+                        to="objectives.keyfocusarea",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="projects",
+                        to="okrs.programme",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="objectives.organisationalunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['focus_area', 'order'],
+                "ordering": ["focus_area", "order"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalProgramme',
+            name="HistoricalProgramme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('focus_area', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.keyfocusarea')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.organisationalunit')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.programme')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "focus_area",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.keyfocusarea",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.organisationalunit",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical programme',
-                'verbose_name_plural': 'historical programmes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical programme",
+                "verbose_name_plural": "historical programmes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProgrammeUpdate',
+            name="ProgrammeUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green'), ('blue', 'Blue')], max_length=10)),
-                ('rag_as_written', models.CharField(blank=True, help_text="The word the source used, e.g. 'Yellow'.", max_length=30)),
-                ('progress', models.TextField(blank=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='okrs.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red"),
+                            ("amber", "Amber"),
+                            ("green", "Green"),
+                            ("blue", "Blue"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rag_as_written",
+                    models.CharField(
+                        blank=True,
+                        help_text="The word the source used, e.g. 'Yellow'.",
+                        max_length=30,
+                    ),
+                ),
+                ("progress", models.TextField(blank=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="okrs.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['programme', 'period__starts_on'],
+                "ordering": ["programme", "period__starts_on"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCostImprovementPosition',
+            name="HistoricalCostImprovementPosition",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('delivered_in_quarter', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('planned_in_quarter', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('forecast_for_year', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('forecast_non_recurrent', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('target_for_year', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('update', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.programmeupdate')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("delivered_in_quarter", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("planned_in_quarter", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("forecast_for_year", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "forecast_non_recurrent",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("target_for_year", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.programmeupdate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical cost improvement position',
-                'verbose_name_plural': 'historical cost improvement positions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical cost improvement position",
+                "verbose_name_plural": "historical cost improvement positions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CostImprovementPosition',
+            name="CostImprovementPosition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivered_in_quarter', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('planned_in_quarter', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('forecast_for_year', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('forecast_non_recurrent', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('target_for_year', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('update', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='cost_improvement', to='okrs.programmeupdate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("delivered_in_quarter", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("planned_in_quarter", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("forecast_for_year", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "forecast_non_recurrent",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("target_for_year", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "update",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cost_improvement",
+                        to="okrs.programmeupdate",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReportingPeriod',
+            name="ReportingPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=20)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "Monthly"), ("quarterly", "Quarterly")], max_length=20
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField()),
             ],
             options={
-                'ordering': ['starts_on', 'frequency'],
-                'constraints': [models.UniqueConstraint(fields=('frequency', 'starts_on'), name='unique_period_per_frequency'), models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='period_ends_after_it_starts')],
+                "ordering": ["starts_on", "frequency"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("frequency", "starts_on"), name="unique_period_per_frequency"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gt", models.F("starts_on"))),
+                        name="period_ends_after_it_starts",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='programmeupdate',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='okrs.reportingperiod'),
+            model_name="programmeupdate",
+            name="period",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="okrs.reportingperiod",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalResult',
+            name="HistoricalResult",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('comment', models.TextField(blank=True)),
-                ('entered_at', models.DateTimeField()),
-                ('is_demo', models.BooleanField(default=False, help_text='Generated by the demo set-up.')),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('entered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='objectives.organisationalunit')),
-                ('key_result', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.keyresult')),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.reportingperiod')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("comment", models.TextField(blank=True)),
+                ("entered_at", models.DateTimeField()),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, help_text="Generated by the demo set-up."),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="objectives.organisationalunit",
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.keyresult",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.reportingperiod",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical result',
-                'verbose_name_plural': 'historical results',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical result",
+                "verbose_name_plural": "historical results",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalProgrammeUpdate',
+            name="HistoricalProgrammeUpdate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green'), ('blue', 'Blue')], max_length=10)),
-                ('rag_as_written', models.CharField(blank=True, help_text="The word the source used, e.g. 'Yellow'.", max_length=30)),
-                ('progress', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.programme')),
-                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='okrs.reportingperiod')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red"),
+                            ("amber", "Amber"),
+                            ("green", "Green"),
+                            ("blue", "Blue"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rag_as_written",
+                    models.CharField(
+                        blank=True,
+                        help_text="The word the source used, e.g. 'Yellow'.",
+                        max_length=30,
+                    ),
+                ),
+                ("progress", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.programme",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="okrs.reportingperiod",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical programme update',
-                'verbose_name_plural': 'historical programme updates',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical programme update",
+                "verbose_name_plural": "historical programme updates",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Result',
+            name="Result",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('comment', models.TextField(blank=True)),
-                ('entered_at', models.DateTimeField()),
-                ('is_demo', models.BooleanField(default=False, help_text='Generated by the demo set-up.')),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='okrs.keyresult')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='okrs.reportingperiod')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='results', to='objectives.organisationalunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("comment", models.TextField(blank=True)),
+                ("entered_at", models.DateTimeField()),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, help_text="Generated by the demo set-up."),
+                ),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="okrs.keyresult",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="okrs.reportingperiod",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="results",
+                        to="objectives.organisationalunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key_result', 'period__starts_on', 'unit__order'],
+                "ordering": ["key_result", "period__starts_on", "unit__order"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('effective_from', models.DateField()),
-                ('source', models.CharField(blank=True, max_length=300)),
-                ('key_result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='okrs.keyresult')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("effective_from", models.DateField()),
+                ("source", models.CharField(blank=True, max_length=300)),
+                (
+                    "key_result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="okrs.keyresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['key_result', 'effective_from'],
+                "ordering": ["key_result", "effective_from"],
             },
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(models.Q(('measure', ''), _negated=True), models.Q(('direction', ''), _negated=True), models.Q(('frequency', ''), _negated=True)), _connector='OR'), name='okr_in_use_has_measure_direction_frequency'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(
+                        models.Q(("measure", ""), _negated=True),
+                        models.Q(("direction", ""), _negated=True),
+                        models.Q(("frequency", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="okr_in_use_has_measure_direction_frequency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyresult',
-            constraint=models.CheckConstraint(condition=models.Q(('replaced_by', models.F('pk')), _negated=True), name='okr_not_replaced_by_itself'),
+            model_name="keyresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("replaced_by", models.F("pk")), _negated=True),
+                name="okr_not_replaced_by_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('focus_area', 'title'), name='unique_programme_title_in_focus_area'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)),
+                fields=("focus_area", "title"),
+                name="unique_programme_title_in_focus_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('parent', 'title'), name='unique_project_title_in_programme'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "title"), name="unique_project_title_in_programme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programmeupdate',
-            constraint=models.UniqueConstraint(fields=('programme', 'period'), name='one_update_per_programme_period'),
+            model_name="programmeupdate",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "period"), name="one_update_per_programme_period"
+            ),
         ),
         migrations.AddIndex(
-            model_name='result',
-            index=models.Index(fields=['key_result', 'unit', 'period'], name='okrs_result_key_res_d1be3d_idx'),
+            model_name="result",
+            index=models.Index(
+                fields=["key_result", "unit", "period"], name="okrs_result_key_res_d1be3d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='result',
-            constraint=models.UniqueConstraint(fields=('key_result', 'period', 'unit'), name='one_result_per_okr_period_unit'),
+            model_name="result",
+            constraint=models.UniqueConstraint(
+                fields=("key_result", "period", "unit"), name="one_result_per_okr_period_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('key_result', 'effective_from'), name='one_target_per_okr_per_start'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("key_result", "effective_from"), name="one_target_per_okr_per_start"
+            ),
         ),
     ]

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reporting.models import Narrative
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(SimpleHistoryAdmin):
+    list_display = ["objective", "period", "kind", "author", "signed_by", "signed_on"]

@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from objectives.roles import Role, group_name
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the Trust's seeded strategy once into the test database.
+
+    Tests using `db` run inside a transaction that is rolled back, so each sees
+    the seeds as loaded. pytest-django runs those before transactional tests
+    (browser tests), which flush the database and load what they need themselves.
+    """
+    from reporting.seeding import load_seeds
+
+    with django_db_blocker.unblock():
+        load_seeds()
+
+
+@pytest.fixture
+def seeded(db):
+    """The Trust's seeded strategy (loaded once per session, see above)."""
+
+
+@pytest.fixture
+def make_user(db):
+    """A user in one role (or none)."""
+
+    def make(username: str, role: Role | None = None, **fields):
+        user = get_user_model().objects.create_user(
+            username=username, password="correct horse battery", **fields
+        )
+        if role is not None:
+            user.groups.add(Group.objects.get(name=group_name(role)))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users_by_role(make_user):
+    return {role: make_user(role.value, role) for role in Role}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords properly takes ~0.3 s each; tests need many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

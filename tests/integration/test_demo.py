@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.exceptions import ImproperlyConfigured
+
+from objectives.models import Person
+from objectives.roles import Role
+from okrs.models import KeyResult, Result
+from reporting.demo import DEMO_USERS, load_demo
+
+pytestmark = pytest.mark.usefixtures("seeded")
+TODAY = datetime.date(2026, 11, 22)
+
+
+def test_demo_users_one_per_role_with_the_printed_logins():
+    outcome = load_demo(today=TODAY)
+    assert {demo.role for demo in outcome["users"]} == set(Role)
+    for demo in DEMO_USERS:
+        user = authenticate(username=demo.username, password=demo.password)
+        assert user is not None, demo.username
+        assert [group.name for group in user.groups.all()] == [demo.role.label]
+    lead = Person.objects.get(user__username="lead")
+    assert lead.is_demo
+    assert set(lead.lead_for_units.values_list("slug", flat=True)) == {
+        "community-services",
+        "oxon-bsw-mh",
+    }
+
+
+def test_demo_history_is_marked_and_leaves_the_seeded_facts_alone():
+    seeded = {
+        (result.key_result_id, result.unit_id): result.value
+        for result in Result.objects.filter(period__starts_on=datetime.date(2020, 7, 1))
+    }
+    load_demo(today=TODAY)
+    for (key_result_id, unit_id), value in seeded.items():
+        result = Result.objects.get(
+            key_result_id=key_result_id, unit_id=unit_id, period__starts_on="2020-07-01"
+        )
+        assert result.value == value and not result.is_demo
+    demo_results = Result.objects.filter(is_demo=True)
+    assert demo_results.exists()
+    assert not demo_results.filter(key_result__status="draft").exists()
+    # Every demo OKR is itself marked demo and has at least 36 months of history.
+    for key_result in KeyResult.objects.filter(is_demo=True):
+        periods = key_result.results.values("period").distinct().count()
+        assert periods >= 36, key_result.code
+        assert "(demo)" in key_result.statement
+
+
+def test_loading_the_demo_again_adds_nothing():
+    load_demo(today=TODAY)
+    count = Result.objects.count()
+    assert load_demo(today=TODAY)["results_created"] == 0
+    assert Result.objects.count() == count
+
+
+def test_the_demo_values_do_not_depend_on_the_day_it_was_loaded():
+    load_demo(today=datetime.date(2024, 1, 15))
+    earlier = {
+        (r.key_result_id, r.period_id, r.unit_id): r.value
+        for r in Result.objects.filter(is_demo=True)
+    }
+    Result.objects.filter(is_demo=True).delete()
+    load_demo(today=TODAY)
+    later = {
+        (r.key_result_id, r.period_id, r.unit_id): r.value
+        for r in Result.objects.filter(is_demo=True)
+    }
+    assert earlier.items() <= later.items()
+
+
+def test_the_demo_refuses_to_run_in_production(settings):
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(ImproperlyConfigured, match="never"):
+        load_demo(today=TODAY)
+    assert not Result.objects.filter(is_demo=True).exists()
+
+
+def test_pages_say_demo_data_is_present(client):
+    load_demo(today=TODAY)
+    client.login(username="viewer", password="viewer-demo")
+    assert b'data-testid="demo-banner"' in client.get("/").content
+    Result.objects.filter(is_demo=True).delete()
+    KeyResult.objects.filter(is_demo=True).delete()
+    assert b'data-testid="demo-banner"' not in client.get("/").content

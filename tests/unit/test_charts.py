@@ -1,0 +1,39 @@
+import datetime
+from decimal import Decimal
+
+from okrs.charts import TARGET_COLOUR, results_line_chart
+from okrs.selectors import SeriesPoint
+
+D = datetime.date
+
+
+def _points(*values):
+    return [
+        SeriesPoint(D(2020, month, 1), f"Month {month}", Decimal(value), False)
+        for month, value in enumerate(values, start=1)
+    ]
+
+
+def test_one_line_per_unit_and_the_target_as_steps():
+    figure = results_line_chart(
+        {"Bucks MH": _points(92, 93, 94), "Trust": _points(94, 94, 95)},
+        targets=[(D(2020, 1, 1), 95.0), (D(2020, 2, 15), 96.0)],
+        value_label="%",
+        title="CCCS training",
+    )
+    names = [trace.name for trace in figure.data]
+    assert names == ["Bucks MH", "Trust", "Target"]
+    assert list(figure.data[0].y) == [92.0, 93.0, 94.0]
+    target = figure.data[2]
+    # 95 from 1 January until the new target on 15 February, then 96 to the last point.
+    assert list(target.x) == [D(2020, 1, 1), D(2020, 2, 15), D(2020, 2, 15), D(2020, 3, 1)]
+    assert list(target.y) == [95.0, 95.0, 96.0, 96.0]
+    assert target.line.color == TARGET_COLOUR and target.line.dash == "dash"
+
+
+def test_units_are_told_apart_without_colour():
+    figure = results_line_chart(
+        {"A": _points(1, 2), "B": _points(2, 3)}, value_label="Count", title="t"
+    )
+    assert figure.data[0].marker.symbol != figure.data[1].marker.symbol
+    assert len(figure.data) == 2  # no target trace when there is no target

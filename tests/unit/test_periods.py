@@ -1,0 +1,53 @@
+import datetime
+
+import pytest
+
+from okrs import periods
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("label", "frequency", "starts_on", "ends_on"),
+    [
+        # The NHS financial year runs April to March: Q1 is April–June.
+        ("Q1 2020/21", "quarterly", D(2020, 4, 1), D(2020, 6, 30)),
+        ("Q2 2020/21", "quarterly", D(2020, 7, 1), D(2020, 9, 30)),
+        ("Q3 2020/21", "quarterly", D(2020, 10, 1), D(2020, 12, 31)),
+        ("Q4 2020/21", "quarterly", D(2021, 1, 1), D(2021, 3, 31)),
+        ("Q4 1999/00", "quarterly", D(2000, 1, 1), D(2000, 3, 31)),
+        ("June 2021", "monthly", D(2021, 6, 1), D(2021, 6, 30)),
+        ("February 2024", "monthly", D(2024, 2, 1), D(2024, 2, 29)),
+        ("2020-09", "monthly", D(2020, 9, 1), D(2020, 9, 30)),
+    ],
+)
+def test_labels_name_the_periods_nhs_papers_mean(label, frequency, starts_on, ends_on):
+    span = periods.parse_period_label(label)
+    assert (span.frequency, span.starts_on, span.ends_on) == (frequency, starts_on, ends_on)
+
+
+def test_labels_round_trip():
+    assert periods.period_label("quarterly", D(2021, 7, 1)) == "Q2 2021/22"
+    assert periods.period_label("quarterly", D(2022, 2, 1)) == "Q4 2021/22"
+    assert periods.period_label("monthly", D(2021, 6, 1)) == "June 2021"
+
+
+@pytest.mark.parametrize("label", ["Q5 2020/21", "Q2 2020/22", "Sept 2020", "2020", ""])
+def test_a_bad_label_is_refused_with_an_example(label):
+    with pytest.raises(ValueError, match="Q2 2020/21|quarter|financial year"):
+        periods.parse_period_label(label)
+
+
+def test_next_and_previous_cross_the_financial_year():
+    q4 = periods.parse_period_label("Q4 2020/21")
+    assert periods.next_span(q4) == periods.parse_period_label("Q1 2021/22")
+    assert periods.previous_span(periods.parse_period_label("Q1 2021/22")) == q4
+    december = periods.parse_period_label("December 2020")
+    assert periods.next_span(december) == periods.parse_period_label("January 2021")
+
+
+def test_the_quarter_containing_a_day():
+    span = periods.span_containing("quarterly", D(2020, 9, 30))
+    assert periods.period_label(span.frequency, span.starts_on) == "Q2 2020/21"
+    span = periods.span_containing("quarterly", D(2021, 3, 1))
+    assert periods.period_label(span.frequency, span.starts_on) == "Q4 2020/21"
