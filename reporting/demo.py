@@ -254,24 +254,24 @@ def ensure_demo_okrs(strategy: Strategy) -> list[tuple[KeyResult, DemoOkr]]:
 
 
 def _history_entries(
-    key_result,
-    units,
-    spans,
+    key_result: KeyResult,
+    units: list[OrganisationalUnit],
+    reporting_periods: list,
     *,
-    level,
-    spread,
-    drift_per_step,
-    decimals,
-    measure,
-    trust_is_sum,
-    existing,
-):
+    level: float,
+    spread: float,
+    drift_per_step: float,
+    decimals: int,
+    measure: str,
+    trust_is_sum: bool,
+    existing: set[tuple[int, int, int]],
+) -> list[okr_actions.ResultEntry]:
     directorates = [unit for unit in units if unit.kind == OrganisationalUnit.Kind.DIRECTORATE]
     trust = next((unit for unit in units if unit.kind == OrganisationalUnit.Kind.TRUST), None)
     series = {
         unit.slug: generate_series(
             name=f"{key_result.code}|{unit.slug}",
-            count=len(spans),
+            count=len(reporting_periods),
             level=level * _rng(key_result.code, unit.slug, "level").uniform(0.9, 1.1),
             spread=spread,
             drift_per_step=drift_per_step,
@@ -279,7 +279,7 @@ def _history_entries(
         for unit in directorates
     }
     entries = []
-    for index, (span, period) in enumerate(spans):
+    for index, period in enumerate(reporting_periods):
         values = {slug: _clamp(series[slug][index], measure) for slug in series}
         if trust is not None and values:
             # The Trust's own figure is entered, not computed; the demo makes a
@@ -318,14 +318,14 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
     entries = []
 
     for key_result, spec in ensure_demo_okrs(strategy):
-        spans = [
-            (span, okr_actions.ensure_period(span))
+        months = [
+            okr_actions.ensure_period(span)
             for span in _spans(periods.MONTHLY, HISTORY_STARTS, today)
         ]
         entries += _history_entries(
             key_result,
             units,
-            spans,
+            months,
             level=spec.level,
             spread=spec.spread,
             drift_per_step=spec.drift / 12,
@@ -341,8 +341,8 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
         objective__strategy=strategy, is_demo=False, status=KeyResult.Status.ACTIVE
     ).prefetch_related("results")
     for key_result in seeded:
-        spans = [
-            (span, okr_actions.ensure_period(span))
+        reporting_periods = [
+            okr_actions.ensure_period(span)
             for span in _spans(key_result.frequency, HISTORY_STARTS, today)
         ]
         seeded_values = [float(result.value) for result in key_result.results.all()]
@@ -350,7 +350,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
         entries += _history_entries(
             key_result,
             units,
-            spans,
+            reporting_periods,
             level=level,
             spread=max(abs(level) * 0.05, 0.5),
             drift_per_step=0.0,
