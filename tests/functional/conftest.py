@@ -38,23 +38,29 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def _chromium_path() -> str | None:
-    return (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    )
+def _chromium_executable() -> str:
+    """The Chromium to drive: $CHROMIUM, else chromium or chromium-browser on PATH.
+    Fails the test (never skips it) when there is none."""
+    configured = os.environ.get("CHROMIUM")
+    if configured:
+        if not Path(configured).is_file():
+            pytest.fail(f"CHROMIUM={configured!r} does not exist.", pytrace=False)
+        return configured
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail(
+            "Browser tests need Chromium and none was found (no 'chromium' or "
+            "'chromium-browser' on PATH, CHROMIUM not set). Install it ('make browser' or "
+            "'apt-get install chromium') or set CHROMIUM=/path/to/chrome. Do not run "
+            "'playwright install'.",
+            pytrace=False,
+        )
+    return found
 
 
 @pytest.fixture(scope="session")
 def browser():
-    executable = _chromium_path()
-    if not executable or not Path(executable).exists():
-        pytest.fail(
-            "Browser tests need Chromium and none was found "
-            f"(CHROMIUM={os.environ.get('CHROMIUM')!r}, no 'chromium' or 'chromium-browser' "
-            "on PATH). Install it ('make browser' or 'apt-get install chromium') or set "
-            "CHROMIUM=/path/to/chrome. Do not run 'playwright install'.",
-            pytrace=False,
-        )
+    executable = _chromium_executable()
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(

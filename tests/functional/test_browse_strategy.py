@@ -97,6 +97,13 @@ def test_executive_follows_the_strategy_down_to_an_okr_chart(page: Page, live_se
     expect(nav(page).get_by_role("link", name="Administration")).to_have_count(0)
     check_accessibility(page, "strategy")
 
+    # The first Tab reaches the skip link, which moves focus to the main content.
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#maincontent")).to_be_focused()
+
     # The Quality objective, with its governance and OKR grid.
     objective_links.filter(has_text="Quality – ").click()
     expect(page).to_have_url(re.compile(r"/objectives/\d+/$"))
