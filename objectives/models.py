@@ -274,6 +274,23 @@ class StrategicObjective(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("objectives:objective", args=[self.pk])
 
+    @property
+    def category_plural(self) -> str:
+        return _CATEGORY_PLURALS[self.category]
+
+    @property
+    def focus_area_label(self) -> str:
+        """What the strategy called the level below: FY18 priorities had workstreams."""
+        return "Workstreams" if self.category == self.Category.PRIORITY else "Key focus areas"
+
+
+_CATEGORY_PLURALS = {
+    StrategicObjective.Category.OBJECTIVE: "Strategic objectives",
+    StrategicObjective.Category.PRIORITY: "Priorities",
+    StrategicObjective.Category.STRATEGIC_DRIVER: "Strategic drivers",
+    StrategicObjective.Category.STRATEGIC_ENABLER: "Strategic enablers",
+}
+
 
 class Theme(models.Model):
     """An optional grouping of key focus areas within an objective."""

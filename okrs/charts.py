@@ -20,9 +20,13 @@ def results_line_chart(
     *,
     targets: Sequence[tuple[datetime.date, float]] = (),
     value_label: str,
-    title: str,
+    title: str | None = None,
+    emphasise: str | None = None,
 ) -> go.Figure:
-    """One line per unit over time, with the target as a red dashed step line."""
+    """One line per unit over time, with the target as a red dashed step line.
+
+    `emphasise` names a series (the Trust) drawn thicker than the directorates'.
+    The page's own heading names the measure, so the title is optional."""
     figure = go.Figure()
     all_dates = []
     for index, (unit_name, points) in enumerate(series.items()):
@@ -34,7 +38,10 @@ def results_line_chart(
                 y=[float(point.value) for point in points],
                 mode="lines+markers",
                 name=unit_name,
-                line={"color": _COLOURS[index % len(_COLOURS)], "width": 2},
+                line={
+                    "color": _COLOURS[index % len(_COLOURS)],
+                    "width": 4 if unit_name == emphasise else 2,
+                },
                 marker={"symbol": _MARKERS[index % len(_MARKERS)], "size": 7},
                 customdata=[point.period_label for point in points],
                 hovertemplate=f"{unit_name}<br>%{{customdata}}: %{{y}}<extra></extra>",
@@ -43,12 +50,12 @@ def results_line_chart(
     if targets and all_dates:
         figure.add_trace(_target_steps(targets, end=max(all_dates)))
     figure.update_layout(
-        title={"text": title, "font": {"size": 16}},
-        font={"family": "Arial, sans-serif", "color": "#212b32"},
+        title={"text": title or "", "font": {"size": 16}},
+        font={"family": "Arial, sans-serif", "color": "#212b32", "size": 14},
         yaxis={"title": {"text": value_label}, "gridcolor": "#d8dde0", "zeroline": False},
         xaxis={"gridcolor": "#f0f4f5"},
         legend={"orientation": "h", "y": -0.2},
-        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        margin={"l": 60, "r": 20, "t": 50 if title else 20, "b": 40},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         height=420,

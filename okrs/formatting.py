@@ -9,13 +9,16 @@ def format_value(value: Decimal | float | None, measure: str) -> str:
     number = Decimal(str(value)).normalize()
     if number == number.to_integral():
         number = number.quantize(Decimal(1))
+    # A true minus sign: screen readers say "minus" and it cannot wrap from its number.
+    sign = "\u2212" if number < 0 else ""
+    magnitude = abs(number)
     if measure == "currency":
-        return f"£{number:,}"
+        return f"{sign}£{magnitude:,}"
     if measure in ("percentage", "percentage_change"):
-        return f"{number}%"
+        return f"{sign}{magnitude}%"
     if measure == "count":
-        return f"{number:,}"
-    return f"{number}"
+        return f"{sign}{magnitude:,}"
+    return f"{sign}{magnitude}"
 
 
 def measure_axis_label(measure: str) -> str:

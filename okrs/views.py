@@ -41,7 +41,7 @@ def key_result(request: HttpRequest, code: str) -> HttpResponse:
             series,
             targets=[(target.effective_from, float(target.value)) for target in targets],
             value_label=measure_axis_label(key_result.measure),
-            title=key_result.statement,
+            emphasise="Trust",
         )
         figure = json.loads(figure.to_json())
     return render(

@@ -352,7 +352,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
             units,
             reporting_periods,
             level=level,
-            spread=max(abs(level) * 0.05, 0.5),
+            spread=max(abs(level) * 0.03, 0.5),
             drift_per_step=0.0,
             decimals=0,
             measure=key_result.measure,

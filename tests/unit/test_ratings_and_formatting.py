@@ -30,7 +30,8 @@ def test_an_unknown_rag_word_is_refused():
     ("value", "measure", "text"),
     [
         (Decimal("94.0000"), "percentage", "94%"),
-        (Decimal("-5.0000"), "percentage_change", "-5%"),
+        (Decimal("-5.0000"), "percentage_change", "\u22125%"),
+        (Decimal("-1250"), "currency", "\u2212£1,250"),
         (Decimal("3.5000"), "percentage", "3.5%"),
         (Decimal("1194817.00"), "currency", "£1,194,817"),
         (Decimal("85"), "score", "85"),
