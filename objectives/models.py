@@ -272,7 +272,7 @@ class StrategicObjective(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("objectives:objective", args=[self.pk])
+        return reverse("reporting:objective", args=[self.pk])
 
     @property
     def category_plural(self) -> str:
@@ -345,7 +345,7 @@ class KeyFocusArea(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("objectives:focus_area", args=[self.pk])
+        return reverse("reporting:focus_area", args=[self.pk])
 
 
 class RagKeyEntry(models.Model):

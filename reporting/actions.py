@@ -5,9 +5,10 @@ import datetime
 from django.db import transaction
 
 from objectives.audit import save_with_audit, update_fields
-from objectives.models import Person, StrategicObjective
+from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs.models import ReportingPeriod
-from reporting.models import Narrative
+from okrs.ratings import normalise_rag_word
+from reporting.models import Narrative, RecordedOverallRating
 
 
 @transaction.atomic
@@ -40,3 +41,30 @@ def record_narrative(
     else:
         update_fields(narrative, fields, by=by, reason=reason)
     return narrative
+
+
+@transaction.atomic
+def record_overall_rating_as_published(
+    *,
+    by,
+    objective: StrategicObjective,
+    period: ReportingPeriod,
+    unit: OrganisationalUnit,
+    rag_as_written: str,
+    source: str = "",
+    reason: str,
+) -> RecordedOverallRating:
+    fields = {
+        "rag": normalise_rag_word(rag_as_written).value,
+        "rag_as_written": rag_as_written,
+        "source": source,
+    }
+    rating = RecordedOverallRating.objects.filter(
+        objective=objective, period=period, unit=unit
+    ).first()
+    if rating is None:
+        rating = RecordedOverallRating(objective=objective, period=period, unit=unit, **fields)
+        save_with_audit(rating, by=by, reason=reason)
+    else:
+        update_fields(rating, fields, by=by, reason=reason)
+    return rating

@@ -8,8 +8,9 @@ per month, with its author and who signed it.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from objectives.models import Person, StrategicObjective
+from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs.models import ReportingPeriod
+from okrs.ratings import Rag
 
 
 class Narrative(models.Model):
@@ -44,3 +45,29 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.objective} {self.period}"
+
+
+class RecordedOverallRating(models.Model):
+    """An objective's overall RAG for a unit and period as the Trust itself
+    recorded it on a paper (e.g. the year-one Quality slide). The product's own
+    ratings are computed from stored rules; these are kept to compare against."""
+
+    objective = models.ForeignKey(
+        StrategicObjective, on_delete=models.PROTECT, related_name="recorded_ratings"
+    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, related_name="+")
+    rag = models.CharField(max_length=10, choices=Rag.choices)
+    rag_as_written = models.CharField(max_length=30, blank=True)
+    source = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "period", "unit"], name="one_recorded_rating_per_unit_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective} {self.period} {self.unit}: {self.get_rag_display()}"

@@ -290,6 +290,17 @@ def load_objective(strategy: Strategy, spec: dict, loader: _Loader) -> None:
 
     for block in spec.get("results", []):
         load_results(block, loader)
+        period = okr_actions.ensure_period(parse_period_label(block["period"]))
+        for unit_slug, word in block.get("overall_rag_as_published", {}).items():
+            reporting_actions.record_overall_rating_as_published(
+                by=by,
+                objective=objective,
+                period=period,
+                unit=OrganisationalUnit.objects.get(slug=unit_slug),
+                rag_as_written=word,
+                source=_text(block.get("source")),
+                reason=reason,
+            )
 
     for narrative_spec in spec.get("narratives", []):
         reporting_actions.record_narrative(

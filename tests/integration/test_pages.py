@@ -53,6 +53,14 @@ def test_objective_page_shows_governance_focus_areas_and_latest_values(executive
     assert "Specialised" in content
 
 
+def test_objective_page_shows_the_overall_rag_the_trust_recorded(executive_client):
+    content = executive_client.get(quality().get_absolute_url()).content.decode()
+    section = content[content.index("Overall RAG ratings recorded") :]
+    words = [word for word in ("Red", "Green", "Amber") if f">{word}</strong>" in section]
+    assert sorted(words) == ["Amber", "Green", "Red"]
+    assert section.index("Community Services") < section.index("Trust</th>")
+
+
 def test_derived_focus_areas_are_marked(executive_client):
     derived = KeyFocusArea.objects.filter(provenance="derived").first()
     content = executive_client.get(derived.get_absolute_url()).content.decode()

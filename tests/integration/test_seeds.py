@@ -19,7 +19,7 @@ from objectives.models import (
     Strategy,
 )
 from okrs.models import KeyResult, ProgrammeUpdate, Result
-from reporting.models import Narrative
+from reporting.models import Narrative, RecordedOverallRating
 from reporting.seeding import load_seeds
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "sources"
@@ -159,6 +159,22 @@ def test_year_one_quality_okrs_and_their_values():
             assert result.value == Decimal(value)
             assert not result.is_demo
     assert Result.objects.count() == 20
+
+
+def test_the_slides_overall_rag_row_is_kept_as_published():
+    # 20 values plus this row: the table's 25 values.
+    ratings = {
+        rating.unit.short_name: (rating.rag, rating.period.label)
+        for rating in RecordedOverallRating.objects.select_related("unit", "period")
+    }
+    assert ratings == {
+        "Community Services": ("red", "Q2 2020/21"),
+        "Oxon & BSW MH": ("green", "Q2 2020/21"),
+        "Bucks MH": ("amber", "Q2 2020/21"),
+        "Specialised": ("green", "Q2 2020/21"),
+        "Trust": ("amber", "Q2 2020/21"),
+    }
+    assert "Overall RAG rating Red Green Amber Green Amber" in source_text("003")
 
 
 def test_year_one_targets_and_directions():

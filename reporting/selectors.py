@@ -1,0 +1,25 @@
+"""Reads for reporting pages."""
+
+from collections import defaultdict
+
+from objectives.models import StrategicObjective
+from reporting.models import RecordedOverallRating
+
+
+def recorded_ratings_by_period(
+    objective: StrategicObjective,
+) -> list[tuple[str, list[RecordedOverallRating]]]:
+    """The overall ratings the Trust's papers recorded for an objective, newest
+    period first, each period's units in the usual column order."""
+    ratings = RecordedOverallRating.objects.filter(objective=objective).select_related(
+        "period", "unit"
+    )
+    by_period = defaultdict(list)
+    for rating in ratings:
+        by_period[rating.period].append(rating)
+    return [
+        (period.label, sorted(rows, key=lambda rating: (rating.unit.order, rating.unit.name)))
+        for period, rows in sorted(
+            by_period.items(), key=lambda item: item[0].starts_on, reverse=True
+        )
+    ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("objectives/<int:pk>/", views.objective, name="objective"),
+    path("focus-areas/<int:pk>/", views.focus_area, name="focus_area"),
+]
