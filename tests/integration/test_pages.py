@@ -45,6 +45,10 @@ def test_strategy_at_a_glance(executive_client):
 
 def test_objective_page_shows_governance_focus_areas_and_latest_values(executive_client):
     content = executive_client.get(quality().get_absolute_url()).content.decode()
+    assert (
+        "<title>Quality – Deliver the best possible care and health outcomes – Strategy Portal"
+        in content
+    )
     assert "Key focus areas (11)" in content
     assert "Minimise avoidable harm to patients and reduce restrictive practice" in content
     assert "We will achieve 95% compliance in CCCS training" in content
