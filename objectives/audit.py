@@ -30,3 +30,17 @@ def update_fields(instance: models.Model, changes: dict[str, Any], *, by, reason
         setattr(instance, name, value)
     save_with_audit(instance, by=by, reason=reason)
     return True
+
+
+def create_or_update(
+    model: type[models.Model], *, lookup: dict[str, Any], fields: dict[str, Any], by, reason: str
+) -> models.Model:
+    """The record identified by `lookup`, created with `fields` or brought up to
+    date with them; audited either way, and untouched when nothing differs."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **fields)
+        save_with_audit(instance, by=by, reason=reason)
+    else:
+        update_fields(instance, fields, by=by, reason=reason)
+    return instance

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from objectives.audit import save_with_audit, update_fields
+from objectives.audit import create_or_update, save_with_audit, update_fields
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
 from okrs import periods
 from okrs.models import (
@@ -56,15 +56,13 @@ def set_target(
     reason: str,
 ) -> Target:
     """Set the target in force from `effective_from`; earlier periods keep theirs."""
-    target = Target.objects.filter(key_result=key_result, effective_from=effective_from).first()
-    if target is None:
-        target = Target(
-            key_result=key_result, value=value, effective_from=effective_from, source=source
-        )
-        save_with_audit(target, by=by, reason=reason)
-    else:
-        update_fields(target, {"value": value, "source": source}, by=by, reason=reason)
-    return target
+    return create_or_update(
+        Target,
+        lookup={"key_result": key_result, "effective_from": effective_from},
+        fields={"value": value, "source": source},
+        by=by,
+        reason=reason,
+    )
 
 
 @dataclass(frozen=True)
@@ -185,18 +183,19 @@ def record_programme_update(
     """Record a programme's RAG and progress for a period, keeping the word the
     source used ('Yellow') beside the normalised rating (Amber)."""
     rag = normalise_rag_word(rag_as_written)
-    update = ProgrammeUpdate.objects.filter(programme=programme, period=period).first()
-    fields = {"rag": rag.value, "rag_as_written": rag_as_written, "progress": progress}
-    if update is None:
-        update = ProgrammeUpdate(programme=programme, period=period, **fields)
-        save_with_audit(update, by=by, reason=reason)
-    else:
-        update_fields(update, fields, by=by, reason=reason)
+    update = create_or_update(
+        ProgrammeUpdate,
+        lookup={"programme": programme, "period": period},
+        fields={"rag": rag.value, "rag_as_written": rag_as_written, "progress": progress},
+        by=by,
+        reason=reason,
+    )
     if cost_improvement is not None:
-        figures = CostImprovementPosition.objects.filter(update=update).first()
-        values = vars(cost_improvement)
-        if figures is None:
-            save_with_audit(CostImprovementPosition(update=update, **values), by=by, reason=reason)
-        else:
-            update_fields(figures, values, by=by, reason=reason)
+        create_or_update(
+            CostImprovementPosition,
+            lookup={"update": update},
+            fields=vars(cost_improvement),
+            by=by,
+            reason=reason,
+        )
     return update

@@ -169,3 +169,12 @@ def latest_value_rows(
             )
         )
     return rows
+
+
+def latest_value_grid(
+    key_results: list[KeyResult],
+) -> tuple[list[LatestValueRow], list[OrganisationalUnit]]:
+    """The OKR × unit grid of latest values, and its unit columns (two queries)."""
+    latest = latest_results(key_results)
+    units = units_reporting(latest.values())
+    return latest_value_rows(key_results, latest, units), units

@@ -4,7 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from objectives.audit import save_with_audit, update_fields
+from objectives.audit import create_or_update
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
@@ -34,13 +34,13 @@ def record_narrative(
         "signed_on": signed_on,
         "source": source,
     }
-    narrative = Narrative.objects.filter(objective=objective, period=period, kind=kind).first()
-    if narrative is None:
-        narrative = Narrative(objective=objective, period=period, kind=kind, **fields)
-        save_with_audit(narrative, by=by, reason=reason)
-    else:
-        update_fields(narrative, fields, by=by, reason=reason)
-    return narrative
+    return create_or_update(
+        Narrative,
+        lookup={"objective": objective, "period": period, "kind": kind},
+        fields=fields,
+        by=by,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -59,12 +59,10 @@ def record_overall_rating_as_published(
         "rag_as_written": rag_as_written,
         "source": source,
     }
-    rating = RecordedOverallRating.objects.filter(
-        objective=objective, period=period, unit=unit
-    ).first()
-    if rating is None:
-        rating = RecordedOverallRating(objective=objective, period=period, unit=unit, **fields)
-        save_with_audit(rating, by=by, reason=reason)
-    else:
-        update_fields(rating, fields, by=by, reason=reason)
-    return rating
+    return create_or_update(
+        RecordedOverallRating,
+        lookup={"objective": objective, "period": period, "unit": unit},
+        fields=fields,
+        by=by,
+        reason=reason,
+    )

@@ -14,9 +14,9 @@ from reporting import selectors
 @can_view_strategy
 def objective(request: HttpRequest, pk: int) -> HttpResponse:
     objective = strategy_selectors.objective_detail(pk)
-    key_results = list(okr_selectors.key_results_for_objective(objective))
-    latest = okr_selectors.latest_results(key_results)
-    units = okr_selectors.units_reporting(latest.values())
+    okr_rows, units = okr_selectors.latest_value_grid(
+        list(okr_selectors.key_results_for_objective(objective))
+    )
     return render(
         request,
         "reporting/objective.html",
@@ -25,7 +25,7 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": [(objective.strategy.get_absolute_url(), objective.strategy.title)],
             "holdings": strategy_selectors.holdings_for_roles(list(objective.lead_roles.all())),
             "focus_areas": objective.focus_areas.all(),
-            "okr_rows": okr_selectors.latest_value_rows(key_results, latest, units),
+            "okr_rows": okr_rows,
             "units": units,
             "recorded_ratings": selectors.recorded_ratings_by_period(objective),
         },
@@ -35,9 +35,9 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
 @can_view_strategy
 def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
     focus_area = strategy_selectors.focus_area_detail(pk)
-    key_results = list(okr_selectors.key_results_for_focus_area(focus_area))
-    latest = okr_selectors.latest_results(key_results)
-    units = okr_selectors.units_reporting(latest.values())
+    okr_rows, units = okr_selectors.latest_value_grid(
+        list(okr_selectors.key_results_for_focus_area(focus_area))
+    )
     return render(
         request,
         "reporting/focus_area.html",
@@ -50,7 +50,7 @@ def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 (focus_area.objective.get_absolute_url(), str(focus_area.objective)),
             ],
-            "okr_rows": okr_selectors.latest_value_rows(key_results, latest, units),
+            "okr_rows": okr_rows,
             "units": units,
             "programmes": okr_selectors.programmes_for_focus_area(focus_area),
         },
