@@ -12,8 +12,10 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
-	@python="$$(scripts/find_python.sh)" && echo "Using $$python" && \
-	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	@if [ ! -x $(PY) ]; then \
+	  python="$$(scripts/find_python.sh)" || exit 1; \
+	  echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); \
+	fi
 	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
 	$(PY) -m pip install --quiet --group dev
 	touch $@
@@ -35,7 +37,7 @@ seed: migrate ## Load the Trust's seeded strategy (idempotent)
 demo: seed ## Add the demo history and demo users (never in production)
 	$(PY) manage.py load_demo
 
-run: demo ## Set everything up and serve the app on http://$(HOST):$(PORT)/
+run: demo ## Set everything up and serve the app (HOST=127.0.0.1 PORT=8000 by default)
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

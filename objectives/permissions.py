@@ -25,17 +25,7 @@ has_a_role = (
 )
 
 
-@rules.predicate
-def leads_unit(user, unit) -> bool:
-    person = getattr(user, "person", None)
-    if person is None or unit is None:
-        return False
-    return person.lead_for_units.filter(pk=unit.pk).exists()
-
-
 # Reading the strategy: everyone with a role, governors (Viewer) included.
 rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
 # Maintaining the strategy (the Django admin and, later, the maintenance pages).
 rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_administrator)
-# Whose results a user may enter: a lead for their own units only.
-rules.add_perm("portal.enter_results_for_unit", is_directorate_lead & leads_unit)
