@@ -25,7 +25,31 @@ has_a_role = (
 )
 
 
+@rules.predicate
+def leads_unit(user, unit) -> bool:
+    """The user is recorded as a directorate lead for this unit."""
+    if unit is None or not user.is_authenticated:
+        return False
+    person = getattr(user, "person", None)
+    return person is not None and person.lead_for_units.filter(pk=unit.pk).exists()
+
+
 # Reading the strategy: everyone with a role, governors (Viewer) included.
 rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
 # Maintaining the strategy (the Django admin and, later, the maintenance pages).
 rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_administrator)
+# Entering a unit's results while its period's window is open: that unit's lead.
+rules.add_perm("portal.enter_results_for_unit", is_directorate_lead & leads_unit)
+# Correcting any unit's results, also after the window closed, always with a reason.
+rules.add_perm(
+    "portal.correct_results", rules.is_superuser | is_board_secretary | is_trust_administrator
+)
+# Seeing who has and has not submitted.
+rules.add_perm(
+    "portal.track_submissions",
+    rules.is_superuser | is_executive | is_board_secretary | is_trust_administrator,
+)
+# The audit log of every change.
+rules.add_perm("portal.view_audit_log", rules.is_superuser | is_trust_administrator)
+# Adding, re-targeting, achieving and retiring OKRs.
+rules.add_perm("portal.maintain_okrs", rules.is_superuser | is_trust_administrator)

@@ -8,11 +8,19 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from objectives.audit import create_or_update, save_with_audit, update_fields
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
 from okrs import periods
+from okrs.entry import (
+    ChangePlan,
+    Outcome,
+    ResultChange,
+    existing_results,
+    plan_result_changes,
+    result_problem,
+)
 from okrs.models import (
     CostImprovementPosition,
     KeyResult,
@@ -27,8 +35,16 @@ from okrs.ratings import normalise_rag_word
 
 def ensure_period(span: periods.PeriodSpan) -> ReportingPeriod:
     """Reporting periods are calendar facts, not decisions: created on first use."""
+    window = periods.default_entry_window(span)
     period, _ = ReportingPeriod.objects.get_or_create(
-        frequency=span.frequency, starts_on=span.starts_on, defaults={"ends_on": span.ends_on}
+        frequency=span.frequency,
+        starts_on=span.starts_on,
+        defaults={
+            "ends_on": span.ends_on,
+            "opens_on": window.opens_on,
+            "due_on": window.due_on,
+            "closes_on": window.closes_on,
+        },
     )
     return period
 
@@ -76,17 +92,9 @@ class ResultEntry:
 
 def check_result_entry(entry: ResultEntry) -> None:
     """The rules any result must meet, however it arrives (form, upload, seeds, demo)."""
-    key_result = entry.key_result
-    if key_result.status == KeyResult.Status.DRAFT:
-        raise ValidationError(f"{key_result.code} is a draft OKR: it takes no results yet.")
-    if entry.period.frequency != key_result.frequency:
-        raise ValidationError(
-            f"{key_result.code} is reported {key_result.get_frequency_display().lower()}, "
-            f"not for the period {entry.period.label}."
-        )
-    unit = entry.unit
-    if not (unit.is_active_on(entry.period.starts_on) or unit.is_active_on(entry.period.ends_on)):
-        raise ValidationError(f"{unit.short_name} was not active in {entry.period.label}.")
+    problem = result_problem(entry.key_result, entry.unit, entry.period)
+    if problem:
+        raise ValidationError(f"{problem}.")
 
 
 @transaction.atomic
@@ -199,3 +207,90 @@ def record_programme_update(
             reason=reason,
         )
     return update
+
+
+@transaction.atomic
+def apply_result_changes(
+    *,
+    by,
+    changes: list[ResultChange],
+    submit: bool,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> ChangePlan:
+    """Plan the changes (see okrs.entry) and, only if none is in error, write them
+    all in one transaction, each with its audit entry. Returns the plan either way.
+
+    The rows concerned are locked while planning, so two people saving the same
+    value one after the other cannot both win: the second is refused with the
+    newer value (forms pass the version they saw).
+    """
+    today = today or timezone.localdate()
+    existing = existing_results(changes, lock=True)
+    plan = plan_result_changes(
+        by=by, changes=changes, submit=submit, reason=reason, today=today, existing=existing
+    )
+    if plan.has_errors:
+        return plan
+    now = timezone.now()
+    status = Result.Status.SUBMITTED if submit else Result.Status.DRAFT
+    why = plan.reason or ("Submitted" if submit else "Saved as draft")
+    created, updated, removed = [], [], []
+    for item in plan.writes:
+        change = item.change
+        if item.outcome == Outcome.REMOVED:
+            removed.append(item.existing)
+            continue
+        if item.existing is None:
+            created.append(
+                Result(
+                    key_result=change.key_result,
+                    period=change.period,
+                    unit=change.unit,
+                    value=item.value,
+                    comment=change.comment.strip(),
+                    entered_by=by,
+                    entered_at=now,
+                    status=status,
+                    submitted_at=now if submit else None,
+                )
+            )
+            continue
+        result = item.existing
+        if item.outcome == Outcome.CHANGED:
+            result.value = item.value
+            result.comment = change.comment.strip()
+            result.entered_by = by
+            result.entered_at = now
+        if submit or result.status == Result.Status.DRAFT:
+            # A value once submitted stays submitted; a draft is submitted with the page.
+            result.status = status
+            result.submitted_at = now if submit else result.submitted_at
+        result.version += 1
+        updated.append(result)
+    if created:
+        bulk_create_with_history(
+            created, Result, batch_size=500, default_user=by, default_change_reason=why
+        )
+    if updated:
+        bulk_update_with_history(
+            updated,
+            Result,
+            [
+                "value",
+                "comment",
+                "entered_by",
+                "entered_at",
+                "status",
+                "submitted_at",
+                "version",
+            ],
+            batch_size=500,
+            default_user=by,
+            default_change_reason=why,
+        )
+    for result in removed:
+        result._history_user = by
+        result._change_reason = why
+        result.delete()
+    return plan

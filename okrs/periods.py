@@ -88,3 +88,30 @@ def parse_period_label(label: str) -> PeriodSpan:
     if len(parts) == 2 and parts[0] in _MONTH_NAMES and parts[1].isdigit():
         return month_span(int(parts[1]), _MONTH_NAMES[parts[0]])
     raise ValueError(f"{label!r} is not a period: write 'Q2 2020/21' or 'September 2020'.")
+
+
+@dataclass(frozen=True)
+class EntryWindow:
+    """When results for a period may be entered: from `opens_on`, expected by
+    `due_on`; after `closes_on` only a board secretary or administrator may change
+    them, with a reason."""
+
+    opens_on: datetime.date
+    due_on: datetime.date
+    closes_on: datetime.date
+
+
+# Days after the period ends. Quarterly figures take longer to validate.
+_DUE_AFTER_DAYS = {MONTHLY: 15, QUARTERLY: 20}
+
+
+def default_entry_window(span: PeriodSpan) -> EntryWindow:
+    """The usual window: opens the day after the period ends, due 15 days after it
+    ends (20 for a quarter), closes at the end of the following month (two months
+    for a quarter). Each period's window can be changed by an administrator."""
+    opens_on = span.ends_on + datetime.timedelta(days=1)
+    due_on = span.ends_on + datetime.timedelta(days=_DUE_AFTER_DAYS[span.frequency])
+    closing_month = month_span(opens_on.year, opens_on.month)
+    if span.frequency == QUARTERLY:
+        closing_month = next_span(closing_month)
+    return EntryWindow(opens_on=opens_on, due_on=due_on, closes_on=closing_month.ends_on)

@@ -51,3 +51,23 @@ def test_the_quarter_containing_a_day():
     assert periods.period_label(span.frequency, span.starts_on) == "Q2 2020/21"
     span = periods.span_containing("quarterly", D(2021, 3, 1))
     assert periods.period_label(span.frequency, span.starts_on) == "Q4 2020/21"
+
+
+def test_default_entry_windows():
+    # September 2020: opens 1 Oct, due 15 Oct, closes at the end of October.
+    window = periods.default_entry_window(periods.parse_period_label("September 2020"))
+    assert (window.opens_on, window.due_on, window.closes_on) == (
+        D(2020, 10, 1),
+        D(2020, 10, 15),
+        D(2020, 10, 31),
+    )
+    # Q2 2020/21 ends 30 September: opens 1 Oct, due 20 Oct, closes 30 November.
+    window = periods.default_entry_window(periods.parse_period_label("Q2 2020/21"))
+    assert (window.opens_on, window.due_on, window.closes_on) == (
+        D(2020, 10, 1),
+        D(2020, 10, 20),
+        D(2020, 11, 30),
+    )
+    # December: the window crosses into the new year.
+    window = periods.default_entry_window(periods.parse_period_label("December 2020"))
+    assert window.closes_on == D(2021, 1, 31)

@@ -1,0 +1,265 @@
+"""Planning a set of result changes before anything is written.
+
+The entry page, the spreadsheet import (preview and commit) and the command line
+all describe what a person typed as `ResultChange`s and get back a `ChangePlan`
+saying, for each, whether it is new, changed, unchanged, removed or in error, and
+why. `okrs.actions.apply_result_changes` writes a plan only when it has no errors,
+so a bad row or field never half-saves a page or a file.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from objectives.models import OrganisationalUnit
+from okrs.formatting import format_value
+from okrs.models import KeyResult, ReportingPeriod, Result
+from okrs.selectors import target_in_force
+from okrs.validation import ValueRules, check_value
+
+# A person who is not the unit's lead (a board secretary or administrator) must
+# give a reason for any change, as must anyone once the window has closed.
+REASON_REQUIRED = "Give a reason for this correction"
+
+
+@dataclass(frozen=True)
+class ResultChange:
+    """What someone typed for one OKR, unit and period."""
+
+    key_result: KeyResult
+    unit: OrganisationalUnit
+    period: ReportingPeriod
+    raw_value: str
+    comment: str = ""
+    # The version of the result the person saw (None: they saw no value). A save
+    # based on an older version is refused rather than overwriting silently.
+    seen_version: int | None = None
+    # Forms check the version (two people editing one page); imports do not (the
+    # preview shows what a file will change, and its confirmation re-plans).
+    check_version: bool = False
+    # Where it came from, for messages: e.g. "row 14".
+    label: str = ""
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    REMOVED = "removed"
+    EMPTY = "empty"
+    ERROR = "error"
+
+
+@dataclass
+class PlannedChange:
+    change: ResultChange
+    outcome: Outcome = Outcome.UNCHANGED
+    value: Decimal | None = None
+    existing: Result | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return "; ".join(self.errors.values())
+
+
+@dataclass
+class ChangePlan:
+    items: list[PlannedChange]
+    submit: bool
+    reason: str
+    # Problems with the request as a whole (no permission, window closed, no reason).
+    general_errors: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.general_errors) or any(item.errors for item in self.items)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for item in self.items if item.outcome == outcome)
+
+    @property
+    def writes(self) -> list[PlannedChange]:
+        return [
+            item
+            for item in self.items
+            if item.outcome in (Outcome.NEW, Outcome.CHANGED, Outcome.REMOVED)
+            or (self.submit and item.existing and item.existing.status == Result.Status.DRAFT)
+        ]
+
+
+def value_rules(key_result: KeyResult, period: ReportingPeriod) -> ValueRules:
+    """The checks for a value of this OKR in this period (with the target then in force;
+    targets must be prefetched)."""
+    target = target_in_force(key_result.targets.all(), period.ends_on)
+    return ValueRules(
+        measure=key_result.measure,
+        direction=key_result.direction,
+        decimal_places=key_result.decimal_places,
+        allow_out_of_range=key_result.allow_out_of_range,
+        target=target.value if target else None,
+        tolerance=key_result.tolerance,
+        tolerance_kind=key_result.tolerance_kind,
+    )
+
+
+def existing_results(changes: Iterable[ResultChange], *, lock: bool = False) -> dict:
+    """The current results for the changes' OKR × unit × period keys, in one query."""
+    keys = {(c.key_result.pk, c.unit.pk, c.period.pk) for c in changes}
+    if not keys:
+        return {}
+    by_period = defaultdict(set)
+    for key_result_id, unit_id, period_id in keys:
+        by_period[period_id].add((key_result_id, unit_id))
+    condition = Q()
+    for period_id, pairs in by_period.items():
+        condition |= Q(
+            period_id=period_id,
+            key_result_id__in={pair[0] for pair in pairs},
+            unit_id__in={pair[1] for pair in pairs},
+        )
+    queryset: QuerySet[Result] = Result.objects.filter(condition)
+    if lock:
+        queryset = queryset.select_for_update()
+    return {(result.key_result_id, result.unit_id, result.period_id): result for result in queryset}
+
+
+def _who_may_change(user, unit, period, today: datetime.date) -> tuple[bool, bool, str | None]:
+    """(allowed, needs a reason, refusal message) for this user, unit and period."""
+    is_lead = user.has_perm("portal.enter_results_for_unit", unit)
+    can_correct = user.has_perm("portal.correct_results")
+    if can_correct:
+        return True, not is_lead or period.is_closed_on(today), None
+    if not is_lead:
+        return False, False, f"You cannot enter results for {unit.short_name}."
+    if today < period.opens_on:
+        return (
+            False,
+            False,
+            (f"Results for {period.label} can be entered from {period.opens_on:%-d %B %Y}."),
+        )
+    if period.is_closed_on(today):
+        return (
+            False,
+            False,
+            (
+                f"Entry for {period.label} closed on {period.closes_on:%-d %B %Y}. "
+                "Ask a board secretary to correct it."
+            ),
+        )
+    return True, False, None
+
+
+def result_problem(
+    key_result: KeyResult, unit: OrganisationalUnit, period: ReportingPeriod
+) -> str | None:
+    """Why this OKR cannot have a result for this unit and period, if it cannot.
+    The one statement of these rules, for every way a result arrives."""
+    if key_result.status == KeyResult.Status.DRAFT:
+        return f"{key_result.code} is a draft OKR: it takes no results yet"
+    if key_result.frequency != period.frequency:
+        return (
+            f"{key_result.code} is reported {key_result.get_frequency_display().lower()}, "
+            f"not for {period.label}"
+        )
+    if not (unit.is_active_on(period.starts_on) or unit.is_active_on(period.ends_on)):
+        return f"{unit.short_name} was not active in {period.label}"
+    return None
+
+
+def plan_result_changes(
+    *,
+    by,
+    changes: list[ResultChange],
+    submit: bool,
+    reason: str = "",
+    today: datetime.date,
+    existing: dict | None = None,
+) -> ChangePlan:
+    """Decide what each change would do, and every reason it cannot, writing nothing."""
+    plan = ChangePlan(items=[], submit=submit, reason=reason.strip())
+    existing = existing if existing is not None else existing_results(changes)
+    access: dict[tuple[int, int], tuple[bool, bool, str | None]] = {}
+    reason_needed = False
+    for change in changes:
+        key = (change.unit.pk, change.period.pk)
+        if key not in access:
+            access[key] = _who_may_change(by, change.unit, change.period, today)
+            allowed, needs_reason, refusal = access[key]
+            if not allowed and refusal not in plan.general_errors:
+                plan.general_errors.append(refusal)
+        allowed, needs_reason, _ = access[key]
+        item = _plan_one(change, existing, submit=submit)
+        if (
+            item.outcome == Outcome.REMOVED
+            and item.existing.status == Result.Status.SUBMITTED
+            and not by.has_perm("portal.correct_results")
+        ):
+            item.outcome = Outcome.ERROR
+            item.errors["value"] = (
+                "A submitted value cannot be emptied: enter the right value, "
+                "or ask a board secretary to remove it"
+            )
+        if (
+            allowed
+            and needs_reason
+            and item.outcome
+            in (
+                Outcome.NEW,
+                Outcome.CHANGED,
+                Outcome.REMOVED,
+            )
+        ):
+            reason_needed = True
+        plan.items.append(item)
+    if reason_needed and not plan.reason:
+        plan.general_errors.append(REASON_REQUIRED)
+    return plan
+
+
+def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedChange:
+    key = (change.key_result.pk, change.unit.pk, change.period.pk)
+    current = existing.get(key)
+    item = PlannedChange(change=change, existing=current)
+    problem = result_problem(change.key_result, change.unit, change.period)
+    if problem:
+        item.outcome, item.errors["value"] = Outcome.ERROR, problem
+        return item
+    checked = check_value(
+        change.raw_value, change.comment, value_rules(change.key_result, change.period)
+    )
+    if checked.errors:
+        item.outcome, item.errors = Outcome.ERROR, checked.errors
+        return item
+    item.value = checked.value
+    seen = change.seen_version
+    if change.check_version and current is not None and current.version != seen:
+        item.outcome = Outcome.ERROR
+        who = current.entered_by.get_full_name() if current.entered_by else "someone else"
+        item.errors["value"] = (
+            f"{who} changed this value to "
+            f"{format_value(current.value, change.key_result.measure)} while you were editing. "
+            "Check it, then save again"
+        )
+        return item
+    if checked.value is None:
+        if current is None:
+            item.outcome = Outcome.EMPTY
+            if submit:
+                item.outcome = Outcome.ERROR
+                item.errors["value"] = "Enter a value before submitting, or save as a draft"
+        else:
+            item.outcome = Outcome.REMOVED
+        return item
+    if current is None:
+        item.outcome = Outcome.NEW
+    elif current.value == checked.value and current.comment == change.comment.strip():
+        item.outcome = Outcome.UNCHANGED
+    else:
+        item.outcome = Outcome.CHANGED
+    return item
