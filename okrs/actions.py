@@ -294,3 +294,17 @@ def apply_result_changes(
         result._change_reason = why
         result.delete()
     return plan
+
+
+def ensure_recent_periods(today: datetime.date) -> list[ReportingPeriod]:
+    """Make sure the periods whose usual entry window includes `today` exist, so
+    leads see what they owe without anyone creating periods by hand."""
+    made = []
+    for frequency in (periods.MONTHLY, periods.QUARTERLY):
+        span = periods.span_containing(frequency, today)
+        for _ in range(3):
+            span = periods.previous_span(span)
+            window = periods.default_entry_window(span)
+            if window.opens_on <= today <= window.closes_on:
+                made.append(ensure_period(span))
+    return made

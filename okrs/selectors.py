@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
 from okrs.formatting import format_value
-from okrs.models import KeyResult, Programme, ProgrammeUpdate, Result, Target
+from okrs.models import KeyResult, Programme, ProgrammeUpdate, ReportingPeriod, Result, Target
 
 
 def demo_data_present() -> bool:
@@ -178,3 +178,146 @@ def latest_value_grid(
     latest = latest_results(key_results)
     units = units_reporting(latest.values())
     return latest_value_rows(key_results, latest, units), units
+
+
+# --- What units owe, and what they have submitted -------------------------------
+
+
+def periods_open_on(day: datetime.date) -> list[ReportingPeriod]:
+    return list(
+        ReportingPeriod.objects.filter(opens_on__lte=day, closes_on__gte=day).order_by(
+            "due_on", "frequency"
+        )
+    )
+
+
+def owed_key_results(period: ReportingPeriod) -> list[KeyResult]:
+    """The OKRs every active unit owes a value for in `period`: the current
+    strategy's active OKRs reported at the period's frequency."""
+    return list(
+        KeyResult.objects.filter(
+            objective__strategy__is_current=True,
+            status=KeyResult.Status.ACTIVE,
+            frequency=period.frequency,
+        )
+        .select_related("objective")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("effective_from")))
+        .order_by("objective__number", "order", "code")
+    )
+
+
+def units_owing(period: ReportingPeriod, units: Iterable[OrganisationalUnit] | None = None):
+    """The units active during `period` (of `units`, or all), Trust last as on the slides."""
+    candidates = units if units is not None else OrganisationalUnit.objects.all()
+    return sorted(
+        (
+            unit
+            for unit in candidates
+            if unit.is_active_on(period.starts_on) or unit.is_active_on(period.ends_on)
+        ),
+        key=lambda unit: (unit.order, unit.name),
+    )
+
+
+class SubmissionStatus:
+    MISSING = "missing"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LATE = "late"
+
+    LABELS = {MISSING: "Missing", DRAFT: "Draft", SUBMITTED: "Submitted", LATE: "Late"}
+
+
+def submission_status(result: Result | None, period: ReportingPeriod, today: datetime.date) -> str:
+    """Submitted once submitted; otherwise late after the due date, else draft or missing."""
+    if result is not None and result.status == Result.Status.SUBMITTED:
+        return SubmissionStatus.SUBMITTED
+    if today > period.due_on:
+        return SubmissionStatus.LATE
+    return SubmissionStatus.DRAFT if result is not None else SubmissionStatus.MISSING
+
+
+@dataclass(frozen=True)
+class OwedValue:
+    key_result: KeyResult
+    unit: OrganisationalUnit
+    result: Result | None
+    previous: Result | None
+    target: Target | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return SubmissionStatus.LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class UnitSubmission:
+    unit: OrganisationalUnit
+    period: ReportingPeriod
+    values: list[OwedValue]
+
+    def count(self, status: str) -> int:
+        return sum(1 for value in self.values if value.status == status)
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.values) - self.count(SubmissionStatus.SUBMITTED)
+
+
+def previous_results(
+    key_results: list[KeyResult], units: list[OrganisationalUnit], before: datetime.date
+) -> dict[tuple[int, int], Result]:
+    """Each OKR × unit's most recent result from before `before` (one query)."""
+    latest_start = (
+        Result.objects.filter(
+            key_result=OuterRef("key_result"),
+            unit=OuterRef("unit"),
+            period__starts_on__lt=before,
+        )
+        .order_by("-period__starts_on")
+        .values("period__starts_on")[:1]
+    )
+    results = (
+        Result.objects.filter(key_result__in=key_results, unit__in=units)
+        .annotate(latest_start=Subquery(latest_start))
+        .filter(period__starts_on=F("latest_start"))
+        .select_related("period")
+    )
+    return {(result.key_result_id, result.unit_id): result for result in results}
+
+
+def submissions_for_period(
+    period: ReportingPeriod,
+    units: Iterable[OrganisationalUnit] | None,
+    today: datetime.date,
+) -> list[UnitSubmission]:
+    """For each unit (all active ones if `units` is None), every OKR it owes for
+    `period`, with its value so far, the last value before it and the target then
+    in force. A fixed number of queries whatever the number of OKRs or units."""
+    key_results = owed_key_results(period)
+    owing = units_owing(period, units)
+    results = {
+        (result.key_result_id, result.unit_id): result
+        for result in Result.objects.filter(
+            period=period, key_result__in=key_results, unit__in=owing
+        ).select_related("entered_by")
+    }
+    previous = previous_results(key_results, owing, period.starts_on)
+    submissions = []
+    for unit in owing:
+        values = []
+        for key_result in key_results:
+            result = results.get((key_result.pk, unit.pk))
+            values.append(
+                OwedValue(
+                    key_result=key_result,
+                    unit=unit,
+                    result=result,
+                    previous=previous.get((key_result.pk, unit.pk)),
+                    target=target_in_force(key_result.targets.all(), period.ends_on),
+                    status=submission_status(result, period, today),
+                )
+            )
+        submissions.append(UnitSubmission(unit=unit, period=period, values=values))
+    return submissions

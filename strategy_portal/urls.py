@@ -5,7 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("objectives.urls")),
     path("", include("reporting.urls")),
-    path("okrs/", include("okrs.urls")),
+    path("", include("okrs.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,2 @@
+"""OKR and results pages, one module per capability. Thin: check permission,
+call a selector or an action, render."""

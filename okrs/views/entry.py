@@ -1,0 +1,1 @@
+"""Directorate leads: what their units owe, entering it, and each value's history."""
