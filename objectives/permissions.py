@@ -38,6 +38,8 @@ def leads_unit(user, unit) -> bool:
 rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
 # Maintaining the strategy (the Django admin and, later, the maintenance pages).
 rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_administrator)
+# Having a "My submissions" page: directorate leads.
+rules.add_perm("portal.submit_results", is_directorate_lead)
 # Entering a unit's results while its period's window is open: that unit's lead.
 rules.add_perm("portal.enter_results_for_unit", is_directorate_lead & leads_unit)
 # Correcting any unit's results, also after the window closed, always with a reason.

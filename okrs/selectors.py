@@ -250,6 +250,26 @@ class OwedValue:
     def status_label(self) -> str:
         return SubmissionStatus.LABELS[self.status]
 
+    @property
+    def target_text(self) -> str:
+        """'at least 95%' / 'at most 3.5%': the target with the direction of good."""
+        if self.target is None:
+            return "No target"
+        value = format_value(self.target.value, self.key_result.measure)
+        bound = {"increase": "at least ", "decrease": "at most "}.get(self.key_result.direction, "")
+        return f"{bound}{value}"
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.result.value, self.key_result.measure) if self.result else "—"
+
+    @property
+    def previous_text(self) -> str:
+        if self.previous is None:
+            return "None yet"
+        value = format_value(self.previous.value, self.key_result.measure)
+        return f"{value} ({self.previous.period.label})"
+
 
 @dataclass(frozen=True)
 class UnitSubmission:
@@ -261,8 +281,12 @@ class UnitSubmission:
         return sum(1 for value in self.values if value.status == status)
 
     @property
+    def submitted_count(self) -> int:
+        return self.count(SubmissionStatus.SUBMITTED)
+
+    @property
     def outstanding(self) -> int:
-        return len(self.values) - self.count(SubmissionStatus.SUBMITTED)
+        return len(self.values) - self.submitted_count
 
 
 def previous_results(
@@ -321,3 +345,53 @@ def submissions_for_period(
             )
         submissions.append(UnitSubmission(unit=unit, period=period, values=values))
     return submissions
+
+
+def units_led_by(user) -> list[OrganisationalUnit]:
+    person = getattr(user, "person", None)
+    if person is None:
+        return []
+    return sorted(person.lead_for_units.all(), key=lambda unit: (unit.order, unit.name))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    record: object  # a historical Result row
+    action: str
+    changes: list[tuple[str, str, str]]
+
+
+_HISTORY_FIELDS = [("value", "Value"), ("comment", "Comment"), ("status", "Status")]
+
+
+def result_history(result_id: int) -> list[HistoryEntry]:
+    """The versions of one result, newest first, each with what changed from the one
+    before (two queries however many versions)."""
+    records = list(
+        Result.history.filter(id=result_id)
+        .select_related("history_user", "key_result", "unit", "period")
+        .order_by("history_date", "history_id")
+    )
+    entries = []
+    previous = None
+    for record in records:
+        action = {"+": "Created", "~": "Changed", "-": "Removed"}[record.history_type]
+        changes = []
+        for name, label in _HISTORY_FIELDS:
+            new = getattr(record, name)
+            old = getattr(previous, name) if previous is not None else None
+            if previous is None or old != new:
+                changes.append((label, _shown(old, record, name), _shown(new, record, name)))
+        entries.append(HistoryEntry(record=record, action=action, changes=changes))
+        previous = record
+    return list(reversed(entries))
+
+
+def _shown(value, record, name: str) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "value":
+        return format_value(value, record.key_result.measure)
+    if name == "status":
+        return Result.Status(value).label
+    return str(value)

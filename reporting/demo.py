@@ -360,6 +360,14 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
             existing=existing,
         )
 
+    # The demo lead's units leave the periods still open today unfilled, so the
+    # lead has something to enter and the tracking page has gaps to show.
+    lead_units = {slug for demo in DEMO_USERS for slug in demo.leads_units}
+    entries = [
+        entry
+        for entry in entries
+        if not (entry.unit.slug in lead_units and entry.period.is_open_on(today))
+    ]
     created = okr_actions.record_new_results_in_bulk(
         by=None, entries=entries, reason=REASON, is_demo=True
     )

@@ -1,1 +1,111 @@
 """Directorate leads: what their units owe, entering it, and each value's history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from objectives.models import OrganisationalUnit
+from okrs import actions, selectors
+from okrs.forms import ResultEntryForm
+from okrs.models import ReportingPeriod
+
+can_view_strategy = permission_required("portal.view_strategy", raise_exception=True)
+
+
+@can_view_strategy
+def my_submissions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    actions.ensure_recent_periods(today)
+    units = selectors.units_led_by(request.user)
+    periods = []
+    if units:
+        for period in selectors.periods_open_on(today):
+            submissions = [
+                submission
+                for submission in selectors.submissions_for_period(period, units, today)
+                if submission.values
+            ]
+            if submissions:
+                periods.append((period, submissions))
+    return render(
+        request,
+        "okrs/my_submissions.html",
+        {"units": units, "periods": periods, "today": today},
+    )
+
+
+@can_view_strategy
+def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
+    unit = get_object_or_404(OrganisationalUnit, slug=unit)
+    period = get_object_or_404(ReportingPeriod, pk=period)
+    is_lead = request.user.has_perm("portal.enter_results_for_unit", unit)
+    can_correct = request.user.has_perm("portal.correct_results")
+    if not (is_lead or can_correct):
+        raise PermissionDenied(f"You cannot enter results for {unit.short_name}.")
+    today = timezone.localdate()
+    submissions = selectors.submissions_for_period(period, [unit], today)
+    owed = submissions[0].values if submissions else []
+    form = ResultEntryForm(request.POST or None, owed=owed)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        plan = actions.apply_result_changes(
+            by=request.user,
+            changes=form.changes(unit, period),
+            submit=submit,
+            reason=form.cleaned_data["reason"],
+            today=today,
+        )
+        if not plan.has_errors:
+            saved = len(plan.writes)
+            word = "submitted" if submit else "saved as a draft"
+            messages.success(
+                request,
+                f"{unit.short_name}, {period.label}: {saved} value{'s' if saved != 1 else ''} "
+                f"{word}."
+                if saved
+                else f"{unit.short_name}, {period.label}: nothing changed.",
+            )
+            return redirect("okrs:enter_results", unit=unit.slug, period=period.pk)
+        form.add_plan_errors(plan)
+    return render(
+        request,
+        "okrs/enter_results.html",
+        {
+            "unit": unit,
+            "period": period,
+            "form": form,
+            "today": today,
+            "is_lead": is_lead,
+            "can_correct": can_correct,
+            "is_open": period.is_open_on(today),
+            "is_closed": period.is_closed_on(today),
+            "not_yet_open": today < period.opens_on,
+            "reason_needed": can_correct and (not is_lead or period.is_closed_on(today)),
+            "submission": submissions[0] if submissions else None,
+        },
+    )
+
+
+@can_view_strategy
+def result_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every version of one value: who, when, what it was and became, and why.
+    Works for a value that has since been removed (its history remains)."""
+    entries = selectors.result_history(pk)
+    if not entries:
+        raise Http404("No such value.")
+    return render(
+        request,
+        "okrs/result_history.html",
+        {"entries": entries, "latest": entries[0].record},
+    )
+
+
+def _saved_message(unit, period, count: int, submitted: bool) -> str:
+    where = f"{unit.short_name}, {period.label}"
+    if count == 0:
+        return f"{where}: nothing had changed, so nothing was saved."
+    values = "1 value" if count == 1 else f"{count} values"
+    return f"{where}: {values} {'submitted' if submitted else 'saved as a draft'}."

@@ -1,0 +1,73 @@
+"""Forms for entering results. They only carry what was typed: the rules are
+checked once, by the planner in okrs/entry.py, and its messages are put back on
+the fields here, so the page keeps every value the person typed."""
+
+from django import forms
+
+from objectives.models import OrganisationalUnit
+from okrs.entry import REASON_REQUIRED, ChangePlan, ResultChange
+from okrs.models import ReportingPeriod
+from okrs.selectors import OwedValue
+
+
+class ResultEntryForm(forms.Form):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, owed: list[OwedValue], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owed = owed
+        for item in owed:
+            pk = item.key_result.pk
+            result = item.result
+            self.fields[f"value_{pk}"] = forms.CharField(
+                required=False,
+                max_length=40,
+                initial=_plain(result.value) if result else "",
+            )
+            self.fields[f"comment_{pk}"] = forms.CharField(
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=result.comment if result else "",
+            )
+            self.fields[f"version_{pk}"] = forms.IntegerField(
+                required=False,
+                widget=forms.HiddenInput,
+                initial=result.version if result else None,
+            )
+
+    def rows(self):
+        """(owed value, value field, comment field, version field) per OKR, for the page."""
+        for item in self.owed:
+            pk = item.key_result.pk
+            yield item, self[f"value_{pk}"], self[f"comment_{pk}"], self[f"version_{pk}"]
+
+    def changes(self, unit: OrganisationalUnit, period: ReportingPeriod) -> list[ResultChange]:
+        data = self.cleaned_data
+        return [
+            ResultChange(
+                key_result=item.key_result,
+                unit=unit,
+                period=period,
+                raw_value=data.get(f"value_{item.key_result.pk}") or "",
+                comment=data.get(f"comment_{item.key_result.pk}") or "",
+                seen_version=data.get(f"version_{item.key_result.pk}"),
+                check_version=True,
+                label=item.key_result.statement,
+            )
+            for item in self.owed
+        ]
+
+    def add_plan_errors(self, plan: ChangePlan) -> None:
+        for planned in plan.items:
+            pk = planned.change.key_result.pk
+            for field_name, message in planned.errors.items():
+                self.add_error(f"{field_name}_{pk}", message)
+        for message in plan.general_errors:
+            self.add_error("reason" if message == REASON_REQUIRED else None, message)
+
+
+def _plain(value) -> str:
+    """A stored value as a person would type it: 94, 94.5 (no trailing zeros)."""
+    text = format(value.normalize(), "f")
+    return text
