@@ -112,8 +112,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several requests (the live server in browser tests, the worker later) share the file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several requests (the live server in browser tests, the worker later) share the
+    # file. IMMEDIATE takes the write lock when a transaction begins, so two saves of
+    # the same value are serialised and the second sees the first's version (what
+    # row locks do on PostgreSQL).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Tests use a file too, not shared in-memory SQLite (whose table locks fail at
+    # once instead of waiting), so concurrency behaves as it does in use.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -171,6 +177,8 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
     }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "strategy-portal@localhost")
+# The portal's own address, for links in e-mails (no request to build them from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True).rstrip("/")
 
 # A strict Content-Security-Policy: nothing from other hosts, scripts only with the
 # per-request nonce. Chart pages relax style-src because plotly.js writes inline styles.

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "strategy.example.nhs.uk",
     "DATABASE_URL": "postgres://portal@db.example.nhs.uk:5432/portal",
     "DJANGO_EMAIL_HOST": "smtp.example.nhs.uk",
+    "SITE_URL": "https://strategy.example.nhs.uk",
 }
 
 
