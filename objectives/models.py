@@ -6,6 +6,7 @@ are database constraints here.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -255,6 +256,28 @@ class StrategicObjective(models.Model):
         related_name="objectives",
         help_text="The Board committee responsible for assurance.",
     )
+    # How the OKRs' ratings combine into the objective's overall rating per unit
+    # (reporting/rag.py applies it). Stored as data so administrators can change it.
+    rating_method = models.CharField(
+        max_length=20,
+        choices=[
+            ("points_average", "Average of points (Green 3, Amber 2, Red 1) with thresholds"),
+            ("worst_of", "Worst of the OKR ratings"),
+        ],
+        default="points_average",
+    )
+    rating_green_from = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2.5"),
+        help_text="Points average from which the overall rating is Green.",
+    )
+    rating_amber_from = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.5"),
+        help_text="Points average from which it is Amber (below: Red).",
+    )
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[lead_roles])
 
@@ -263,6 +286,10 @@ class StrategicObjective(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["strategy", "number"], name="unique_objective_number_per_strategy"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating_amber_from__lte=F("rating_green_from")),
+                name="amber_threshold_not_above_green",
             ),
         ]
 

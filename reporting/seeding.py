@@ -250,6 +250,13 @@ def load_objective(strategy: Strategy, spec: dict, loader: _Loader) -> None:
         else None,
         "source": _text(spec.get("source")),
     }
+    if "rating_rule" in spec:
+        rule = spec["rating_rule"]
+        fields |= {
+            "rating_method": rule["method"],
+            "rating_green_from": _decimal(rule["green_from"]),
+            "rating_amber_from": _decimal(rule["amber_from"]),
+        }
     objective = loader.ensure(
         StrategicObjective.objects.filter(strategy=strategy, number=spec["number"]).first(),
         lambda: strategy_actions.add_objective(

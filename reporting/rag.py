@@ -1,0 +1,139 @@
+"""The RAG engine: pure functions over plain values, no database.
+
+Per OKR: Green when the target is met, Amber when it is missed by no more than
+the OKR's tolerance, Red beyond it; Blue when the OKR is achieved; no rating
+('No data') when there is no value, no target or no direction of good. Per
+objective and unit: the OKRs' ratings combined by the rule stored on the
+objective. Every rating explains itself in words a board member can check.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from okrs.formatting import format_value
+from okrs.targets import shortfall, tolerance_amount
+
+
+class Rating(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    BLUE = "blue"
+    NO_DATA = "no_data"
+
+    @property
+    def label(self) -> str:
+        return "No data" if self is Rating.NO_DATA else self.value.capitalize()
+
+
+@dataclass(frozen=True)
+class Rated:
+    rating: Rating
+    explanation: str
+
+
+def _bound(target: Decimal, direction: str, measure: str) -> str:
+    sign = {"increase": "≥", "decrease": "≤"}.get(direction, "")
+    return f"{sign}{format_value(target, measure)}"
+
+
+def _amount(amount: Decimal, measure: str) -> str:
+    if measure in ("percentage", "percentage_change"):
+        points = format(amount.normalize(), "f")
+        return f"{points} point{'' if amount == 1 else 's'}"
+    return format_value(amount, measure)
+
+
+def rate_value(
+    value: Decimal | None,
+    *,
+    target: Decimal | None,
+    direction: str,
+    measure: str,
+    tolerance: Decimal = Decimal(0),
+    tolerance_kind: str = "absolute",
+    achieved: bool = False,
+) -> Rated:
+    """Rate one value against its target, e.g. '94% against ≥95%, 1 point short,
+    within the 2 points tolerance: Amber'."""
+    if achieved:
+        return Rated(Rating.BLUE, "The OKR is achieved: Blue")
+    if value is None:
+        return Rated(Rating.NO_DATA, "No value for this period: no rating")
+    shown = format_value(value, measure)
+    if target is None:
+        return Rated(Rating.NO_DATA, f"{shown}, but no target is set: no rating")
+    if direction not in ("increase", "decrease"):
+        return Rated(Rating.NO_DATA, f"{shown}: the OKR has no direction of good, so no rating")
+    against = f"{shown} against {_bound(target, direction, measure)}"
+    short = shortfall(value, target, direction)
+    if short == 0:
+        return Rated(Rating.GREEN, f"{against}, target met: Green")
+    allowed = tolerance_amount(target, tolerance, tolerance_kind)
+    gap = f"{_amount(short, measure)} short"
+    if short <= allowed:
+        return Rated(
+            Rating.AMBER,
+            f"{against}, {gap}, within the {_amount(allowed, measure)} tolerance: Amber",
+        )
+    if allowed == 0:
+        return Rated(Rating.RED, f"{against}, {gap}, no tolerance: Red")
+    return Rated(
+        Rating.RED, f"{against}, {gap}, beyond the {_amount(allowed, measure)} tolerance: Red"
+    )
+
+
+class CombinationMethod(StrEnum):
+    WORST_OF = "worst_of"
+    POINTS_AVERAGE = "points_average"
+
+
+# Points per rating for the points-average rule. An achieved OKR (Blue) counts as met.
+POINTS = {Rating.GREEN: 3, Rating.BLUE: 3, Rating.AMBER: 2, Rating.RED: 1}
+_SEVERITY = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE]
+
+
+@dataclass(frozen=True)
+class CombinationRule:
+    method: CombinationMethod
+    green_from: Decimal = Decimal("2.5")
+    amber_from: Decimal = Decimal("1.5")
+
+
+def combine(ratings: Sequence[Rating], rule: CombinationRule) -> Rated:
+    """An overall rating from OKR ratings; OKRs without a rating are left out."""
+    rated = [rating for rating in ratings if rating is not Rating.NO_DATA]
+    left_out = len(ratings) - len(rated)
+    note = f" ({left_out} without a rating left out)" if left_out else ""
+    if not rated:
+        return Rated(Rating.NO_DATA, "No OKR has a rating: no overall rating")
+    if rule.method == CombinationMethod.WORST_OF:
+        worst = min(rated, key=_SEVERITY.index)
+        if worst is Rating.BLUE:
+            worst = Rating.GREEN
+        return Rated(worst, f"Worst of {len(rated)} OKR ratings{note}: {worst.label}")
+    total = sum(POINTS[rating] for rating in rated)
+    average = Decimal(total) / Decimal(len(rated))
+    if average >= rule.green_from:
+        overall = Rating.GREEN
+    elif average >= rule.amber_from:
+        overall = Rating.AMBER
+    else:
+        overall = Rating.RED
+    counts = ", ".join(
+        f"{sum(1 for rating in rated if rating is kind)} {kind.label}"
+        for kind in _SEVERITY
+        if kind in rated
+    )
+    return Rated(
+        overall,
+        f"{counts}{note}: {total} points over {len(rated)} OKRs = "
+        f"{_trim(average)} (Green from {_trim(rule.green_from)}, Amber from "
+        f"{_trim(rule.amber_from)}): {overall.label}",
+    )
+
+
+def _trim(number: Decimal) -> str:
+    return format(number.quantize(Decimal("0.01")).normalize(), "f")
