@@ -1,0 +1,511 @@
+"""The Integrated Performance Report, assembled once as plain data.
+
+`assemble_ipr` reads the database in a fixed number of queries and returns an
+`Ipr`: objectives → OKRs → per-unit value, target, RAG (with its explanation)
+and SPC (mean, limits, icons), the overall rating per unit, narratives and the
+accountable executives, plus the report's summary. Every rendering — the web
+page, the JSON export, and later the PDF, workbook and CSV — renders this one
+structure; none re-queries or re-computes. `ipr_to_dict` gives its JSON form.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from objectives.models import OrganisationalUnit, StrategicObjective, Strategy
+from objectives.selectors import attach_lead_holdings
+from okrs import periods
+from okrs.formatting import format_value
+from okrs.models import KeyResult, ReportingPeriod, Result, Target
+from okrs.selectors import target_in_force
+from reporting.models import Narrative
+from reporting.rag import CombinationMethod, CombinationRule, Rating, combine, rate_value
+from reporting.spc import compute_spc
+
+VARIATIONS = [
+    "improvement_high",
+    "improvement_low",
+    "common_cause",
+    "neutral_high",
+    "neutral_low",
+    "concern_high",
+    "concern_low",
+]
+ASSURANCES = ["pass", "inconsistent", "fail"]
+
+
+@dataclass
+class IprSpcPoint:
+    period: str
+    period_start: str
+    value: float | None
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    point_type: str | None
+    rules: list[str]
+
+
+@dataclass
+class IprCell:
+    unit: str
+    unit_slug: str
+    period: str
+    value: float | None
+    value_text: str
+    target: float | None
+    target_text: str
+    rag: str
+    rag_label: str
+    rag_explanation: str
+    variation: str | None
+    assurance: str | None
+    spc_mean: float | None
+    spc_lower_limit: float | None
+    spc_upper_limit: float | None
+    spc_notes: list[str]
+    previous_value: float | None
+    previous_rag: str | None
+    is_demo: bool
+
+
+@dataclass
+class IprOkr:
+    code: str
+    statement: str
+    focus_area: str | None
+    measure: str
+    direction: str
+    frequency: str
+    status: str
+    owner: str | None
+    period: str
+    tolerance: str
+    cells: list[IprCell]
+    chart_unit: str | None
+    chart: list[IprSpcPoint]
+    chart_target: float | None
+
+
+@dataclass
+class IprNarrative:
+    kind: str
+    text: str
+    author: str | None
+    author_title: str
+    signed_by: str | None
+    signed_on: str | None
+
+
+@dataclass
+class IprExecutive:
+    role: str
+    holders: list[str]
+
+
+@dataclass
+class IprOverall:
+    unit: str
+    rag: str
+    rag_label: str
+    explanation: str
+
+
+@dataclass
+class IprObjective:
+    number: int
+    short_name: str
+    title: str
+    executives: list[IprExecutive]
+    committee: str | None
+    rating_rule: str
+    units: list[str]
+    okrs: list[IprOkr]
+    overall: list[IprOverall]
+    narratives: list[IprNarrative]
+
+
+@dataclass
+class IprChange:
+    objective: str
+    okr: str
+    unit: str
+    detail: str
+
+
+@dataclass
+class IprSummary:
+    improved: list[IprChange] = field(default_factory=list)
+    deteriorated: list[IprChange] = field(default_factory=list)
+    rating_changed: list[IprChange] = field(default_factory=list)
+    missing: list[IprChange] = field(default_factory=list)
+    exceptions: list[IprChange] = field(default_factory=list)
+    # variation → assurance → number of OKR × unit cells
+    matrix: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Ipr:
+    trust: str
+    strategy: str
+    data_month: str
+    data_month_start: str
+    assembled_at: str
+    contains_demo_data: bool
+    objectives: list[IprObjective]
+    summary: IprSummary
+
+
+def ipr_to_dict(ipr: Ipr) -> dict:
+    return asdict(ipr)
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _report_period(key_result: KeyResult, month: periods.PeriodSpan) -> periods.PeriodSpan:
+    """Monthly OKRs report the data month; quarterly ones their latest quarter that
+    has ended by the end of the data month."""
+    if key_result.frequency == periods.MONTHLY:
+        return month
+    quarter = periods.span_containing(periods.QUARTERLY, month.ends_on)
+    return quarter if quarter.ends_on == month.ends_on else periods.previous_span(quarter)
+
+
+def _rule_of(objective: StrategicObjective) -> CombinationRule:
+    return CombinationRule(
+        CombinationMethod(objective.rating_method),
+        objective.rating_green_from,
+        objective.rating_amber_from,
+    )
+
+
+def _rule_text(objective: StrategicObjective) -> str:
+    if objective.rating_method == CombinationMethod.WORST_OF:
+        return "Overall rating: the worst of the OKR ratings."
+    return (
+        "Overall rating: points (Green 3, Amber 2, Red 1) averaged over the rated OKRs; "
+        f"Green from {objective.rating_green_from.normalize():f}, "
+        f"Amber from {objective.rating_amber_from.normalize():f}, otherwise Red."
+    )
+
+
+def _tolerance_text(key_result: KeyResult) -> str:
+    if not key_result.tolerance:
+        return "none"
+    amount = key_result.tolerance.normalize()
+    if key_result.tolerance_kind == "relative":
+        return f"{amount:f}% of the target"
+    if key_result.measure in ("percentage", "percentage_change"):
+        return f"{amount:f} percentage points"
+    return format_value(key_result.tolerance, key_result.measure)
+
+
+def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None) -> Ipr:
+    """The IPR for the month containing `data_month`, from the database."""
+    month = periods.span_containing(periods.MONTHLY, data_month)
+    strategy = strategy or Strategy.objects.get(is_current=True)
+    objectives = list(
+        strategy.objectives.filter(category=StrategicObjective.Category.OBJECTIVE)
+        .select_related("committee")
+        .prefetch_related(
+            "lead_roles",
+            Prefetch(
+                "key_results",
+                queryset=KeyResult.objects.filter(
+                    status__in=[KeyResult.Status.ACTIVE, KeyResult.Status.ACHIEVED]
+                )
+                .select_related("focus_area", "owner_role")
+                .prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.order_by("effective_from"))
+                )
+                .order_by("order", "code"),
+            ),
+        )
+        .order_by("number")
+    )
+    attach_lead_holdings(objectives)
+    key_results = [kr for objective in objectives for kr in objective.key_results.all()]
+    # Every submitted result up to the end of the month: the values and the SPC history.
+    results = (
+        Result.objects.filter(
+            key_result__in=key_results,
+            status=Result.Status.SUBMITTED,
+            period__ends_on__lte=month.ends_on,
+        )
+        .select_related("period", "unit")
+        .order_by("period__starts_on")
+    )
+    series: dict[tuple[int, int], list[Result]] = defaultdict(list)
+    for result in results:
+        series[(result.key_result_id, result.unit_id)].append(result)
+    units = sorted(
+        {result.unit for result in results} | set(_active_units(month)),
+        key=lambda unit: (unit.order, unit.name),
+    )
+    narratives = defaultdict(list)
+    for narrative in Narrative.objects.filter(
+        objective__in=objectives,
+        period__frequency=periods.MONTHLY,
+        period__starts_on=month.starts_on,
+    ).select_related("author", "signed_by"):
+        narratives[narrative.objective_id].append(narrative)
+
+    summary = IprSummary(
+        matrix={variation: dict.fromkeys(ASSURANCES + ["none"], 0) for variation in VARIATIONS}
+    )
+    summary.matrix["none"] = dict.fromkeys(ASSURANCES + ["none"], 0)
+    ipr_objectives = []
+    for objective in objectives:
+        okrs = []
+        ratings_by_unit: dict[str, list[Rating]] = defaultdict(list)
+        objective_units: list[OrganisationalUnit] = []
+        for key_result in objective.key_results.all():
+            span = _report_period(key_result, month)
+            owing = [
+                unit
+                for unit in units
+                if unit.is_active_on(span.starts_on)
+                or unit.is_active_on(span.ends_on)
+                or series.get((key_result.pk, unit.pk))
+            ]
+            okr = _assemble_okr(objective, key_result, span, owing, series, summary)
+            okrs.append(okr)
+            for cell in okr.cells:
+                ratings_by_unit[cell.unit].append(Rating(cell.rag))
+            for unit in owing:
+                if unit not in objective_units:
+                    objective_units.append(unit)
+        objective_units.sort(key=lambda unit: (unit.order, unit.name))
+        rule = _rule_of(objective)
+        overall = []
+        for unit in objective_units:
+            rated = combine(ratings_by_unit[unit.short_name], rule)
+            overall.append(
+                IprOverall(
+                    unit.short_name, rated.rating.value, rated.rating.label, rated.explanation
+                )
+            )
+        ipr_objectives.append(
+            IprObjective(
+                number=objective.number,
+                short_name=objective.short_name,
+                title=objective.title,
+                executives=[
+                    IprExecutive(
+                        holding.role.title, [person.full_name for person in holding.holders]
+                    )
+                    for holding in objective.lead_holdings
+                ],
+                committee=objective.committee.name if objective.committee else None,
+                rating_rule=_rule_text(objective),
+                units=[unit.short_name for unit in objective_units],
+                okrs=okrs,
+                overall=overall,
+                narratives=[
+                    IprNarrative(
+                        kind=narrative.get_kind_display(),
+                        text=narrative.text,
+                        author=narrative.author.full_name if narrative.author else None,
+                        author_title=narrative.author_title,
+                        signed_by=narrative.signed_by.full_name if narrative.signed_by else None,
+                        signed_on=narrative.signed_on.isoformat() if narrative.signed_on else None,
+                    )
+                    for narrative in narratives[objective.pk]
+                ],
+            )
+        )
+    return Ipr(
+        trust=_trust_name(),
+        strategy=strategy.title,
+        data_month=periods.period_label(periods.MONTHLY, month.starts_on),
+        data_month_start=month.starts_on.isoformat(),
+        assembled_at=timezone.now().isoformat(timespec="seconds"),
+        contains_demo_data=any(result.is_demo for result in results)
+        or any(kr.is_demo for kr in key_results),
+        objectives=ipr_objectives,
+        summary=summary,
+    )
+
+
+def _trust_name() -> str:
+    from django.conf import settings
+
+    return settings.TRUST_NAME
+
+
+def _active_units(month: periods.PeriodSpan) -> list[OrganisationalUnit]:
+    return [
+        unit
+        for unit in OrganisationalUnit.objects.all()
+        if unit.is_active_on(month.starts_on) or unit.is_active_on(month.ends_on)
+    ]
+
+
+def _assemble_okr(
+    objective: StrategicObjective,
+    key_result: KeyResult,
+    span: periods.PeriodSpan,
+    units: list[OrganisationalUnit],
+    series: dict[tuple[int, int], list[Result]],
+    summary: IprSummary,
+) -> IprOkr:
+    targets = list(key_result.targets.all())
+    target = target_in_force(targets, span.ends_on)
+    label = periods.period_label(span.frequency, span.starts_on)
+    achieved = key_result.status == KeyResult.Status.ACHIEVED
+    cells = []
+    chart_unit, chart_points = None, []
+    for unit in units:
+        history = [
+            result
+            for result in series.get((key_result.pk, unit.pk), [])
+            if result.period.frequency == span.frequency
+            and result.period.starts_on <= span.starts_on
+        ]
+        current = None
+        if history and history[-1].period.starts_on == span.starts_on:
+            current = history[-1]
+        earlier = history[:-1] if current else history
+        previous = earlier[-1] if earlier else None
+        rated = rate_value(
+            current.value if current else None,
+            target=target.value if target else None,
+            direction=key_result.direction,
+            measure=key_result.measure,
+            tolerance=key_result.tolerance,
+            tolerance_kind=key_result.tolerance_kind,
+            achieved=achieved,
+        )
+        previous_target = target_in_force(targets, previous.period.ends_on) if previous else None
+        previous_rated = (
+            rate_value(
+                previous.value,
+                target=previous_target.value if previous_target else None,
+                direction=key_result.direction,
+                measure=key_result.measure,
+                tolerance=key_result.tolerance,
+                tolerance_kind=key_result.tolerance_kind,
+            )
+            if previous
+            else None
+        )
+        spc = None
+        if current is not None and key_result.direction:
+            spc = compute_spc(
+                [result.value for result in history],
+                improvement=key_result.direction,
+                target=target.value if target else None,
+            )
+        cell = IprCell(
+            unit=unit.short_name,
+            unit_slug=unit.slug,
+            period=label,
+            value=_float(current.value) if current else None,
+            value_text=format_value(current.value if current else None, key_result.measure),
+            target=_float(target.value) if target else None,
+            target_text=format_value(target.value, key_result.measure) if target else "No target",
+            rag=rated.rating.value,
+            rag_label=rated.rating.label,
+            rag_explanation=rated.explanation,
+            variation=spc.variation if spc else None,
+            assurance=spc.assurance if spc else None,
+            spc_mean=spc.mean if spc else None,
+            spc_lower_limit=spc.lpl if spc else None,
+            spc_upper_limit=spc.upl if spc else None,
+            spc_notes=list(spc.warnings) if spc else [],
+            previous_value=_float(previous.value) if previous else None,
+            previous_rag=previous_rated.rating.value if previous_rated else None,
+            is_demo=current.is_demo if current else False,
+        )
+        cells.append(cell)
+        _summarise(summary, objective, key_result, cell)
+        # The chart shows the Trust's own series (the row the Board reads first),
+        # or the first unit's where the Trust has none.
+        if spc is not None and (chart_unit is None or unit.kind == OrganisationalUnit.Kind.TRUST):
+            chart_unit = unit.short_name
+            chart_points = [
+                IprSpcPoint(
+                    period=result.period.label,
+                    period_start=result.period.starts_on.isoformat(),
+                    value=point.value,
+                    mean=point.mean,
+                    lpl=point.lpl,
+                    upl=point.upl,
+                    point_type=point.point_type,
+                    rules=[f"{hit.rule} ({hit.direction})" for hit in point.rule_hits],
+                )
+                for result, point in zip(history, spc.points, strict=True)
+            ]
+    return IprOkr(
+        code=key_result.code,
+        statement=key_result.statement,
+        focus_area=key_result.focus_area.title if key_result.focus_area else None,
+        measure=key_result.measure,
+        direction=key_result.direction,
+        frequency=key_result.frequency,
+        status=key_result.status,
+        owner=key_result.owner_role.title if key_result.owner_role else None,
+        period=label,
+        tolerance=_tolerance_text(key_result),
+        cells=cells,
+        chart_unit=chart_unit,
+        chart=chart_points,
+        chart_target=_float(target.value) if target else None,
+    )
+
+
+def _summarise(
+    summary: IprSummary, objective: StrategicObjective, key_result: KeyResult, cell: IprCell
+) -> None:
+    def change(detail: str) -> IprChange:
+        return IprChange(
+            objective.short_name or objective.title, key_result.statement, cell.unit, detail
+        )
+
+    if cell.value is None:
+        summary.missing.append(change(f"No value for {cell.period}"))
+        return
+    summary.matrix[cell.variation or "none"][cell.assurance or "none"] += 1
+    if cell.previous_value is not None and cell.value != cell.previous_value:
+        better = (cell.value > cell.previous_value) == (key_result.direction == "increase")
+        if key_result.direction in ("increase", "decrease"):
+            moved = (
+                f"{format_value(Decimal(str(cell.previous_value)), key_result.measure)} → "
+                f"{cell.value_text}"
+            )
+            (summary.improved if better else summary.deteriorated).append(change(moved))
+    if cell.previous_rag and cell.previous_rag != cell.rag:
+        summary.rating_changed.append(
+            change(f"{Rating(cell.previous_rag).label} → {cell.rag_label}")
+        )
+    if (cell.variation or "").startswith("concern") or cell.assurance == "fail":
+        reasons = []
+        if (cell.variation or "").startswith("concern"):
+            reasons.append("special cause of concern")
+        if cell.assurance == "fail":
+            reasons.append("will not meet its target without change")
+        summary.exceptions.append(change(", ".join(reasons)))
+
+
+def monthly_periods_with_results() -> list[ReportingPeriod]:
+    """Months the IPR can be run for: every monthly period up to the latest month
+    with any submitted result (quarterly data shows in its quarter's last month)."""
+    latest = (
+        Result.objects.filter(status=Result.Status.SUBMITTED)
+        .order_by("-period__ends_on")
+        .values_list("period__ends_on", flat=True)
+        .first()
+    )
+    if latest is None:
+        return []
+    return list(
+        ReportingPeriod.objects.filter(frequency=periods.MONTHLY, ends_on__lte=latest).order_by(
+            "-starts_on"
+        )
+    )
