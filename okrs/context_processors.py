@@ -9,7 +9,14 @@ _ROLE_LABELS = {role.label for role in Role}
 
 def portal(request: HttpRequest) -> dict:
     """What the base template needs on every page: the Trust's name, the user's
-    roles, and whether demo data is in the database (then every page says so)."""
+    roles, and whether demo data is in the database (then every page says so).
+
+    Computed once per request: components such as django-tables2 render their own
+    templates with the request's context, which runs context processors again.
+    """
+    cached = getattr(request, "_portal_context", None)
+    if cached is not None:
+        return cached
     context = {"trust_name": settings.TRUST_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -17,4 +24,5 @@ def portal(request: HttpRequest) -> dict:
         context["user_role_labels"] = sorted(
             name for name in user.groups.values_list("name", flat=True) if name in _ROLE_LABELS
         )
+    request._portal_context = context
     return context

@@ -6,4 +6,6 @@ app_name = "reporting"
 urlpatterns = [
     path("objectives/<int:pk>/", views.objective, name="objective"),
     path("focus-areas/<int:pk>/", views.focus_area, name="focus_area"),
+    path("ipr/", views.ipr_latest, name="ipr_latest"),
+    path("ipr/<str:month>/", views.ipr, name="ipr"),
 ]

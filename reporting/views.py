@@ -2,13 +2,27 @@
 OKRs' latest values, a focus area with its OKRs and programmes. They live here,
 above `okrs` and `objectives`, so dependencies keep pointing one way."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csp import csp_override
 
 from objectives import selectors as strategy_selectors
 from objectives.views import can_view_strategy
 from okrs import selectors as okr_selectors
-from reporting import selectors
+from okrs.formatting import measure_axis_label
+from reporting import charts, selectors
+from reporting.ipr import ASSURANCES, VARIATIONS, assemble_ipr, monthly_periods_with_results
+from reporting.tables import okr_by_unit_table
+
+# plotly.js writes inline styles as it draws; only chart pages allow them.
+CHART_PAGE_CSP = {
+    **settings.SECURE_CSP,
+    "style-src": [*settings.SECURE_CSP["style-src"], "'unsafe-inline'"],
+}
 
 
 @can_view_strategy
@@ -53,5 +67,61 @@ def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
             "okr_rows": okr_rows,
             "units": units,
             "programmes": okr_selectors.programmes_for_focus_area(focus_area),
+        },
+    )
+
+
+@can_view_strategy
+def ipr_latest(request: HttpRequest) -> HttpResponse:
+    """The IPR for the latest month with data (or the month chosen in the selector)."""
+    chosen = request.GET.get("month")
+    if chosen:
+        return redirect("reporting:ipr", month=chosen)
+    months = monthly_periods_with_results()
+    if not months:
+        raise Http404("No results have been submitted yet, so there is no report.")
+    return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
+
+
+@can_view_strategy
+@csp_override(CHART_PAGE_CSP)
+def ipr(request: HttpRequest, month: str) -> HttpResponse:
+    try:
+        data_month = datetime.datetime.strptime(month, "%Y-%m").date()
+    except ValueError as error:
+        raise Http404("Choose a month such as 2020-09.") from error
+    report = assemble_ipr(data_month)
+    sections = []
+    for objective in report.objectives:
+        figures = []
+        for index, okr in enumerate(objective.okrs):
+            if okr.chart:
+                figure = charts.spc_chart(okr, value_label=measure_axis_label(okr.measure))
+                figures.append(
+                    {
+                        "id": f"chart-{objective.number}-{index}",
+                        "data_id": f"chart-{objective.number}-{index}-data",
+                        "okr": okr,
+                        "figure": json.loads(figure.to_json()),
+                        "summary": charts.chart_summary(okr),
+                    }
+                )
+        sections.append(
+            {"objective": objective, "table": okr_by_unit_table(objective), "charts": figures}
+        )
+    return render(
+        request,
+        "reporting/ipr.html",
+        {
+            "report": report,
+            "sections": sections,
+            "month": month,
+            "months": monthly_periods_with_results(),
+            "variations": VARIATIONS,
+            "assurances": [*ASSURANCES, "none"],
+            "matrix_rows": [
+                (variation, [counts[assurance] for assurance in [*ASSURANCES, "none"]])
+                for variation, counts in report.summary.matrix.items()
+            ],
         },
     )

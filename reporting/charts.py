@@ -1,0 +1,102 @@
+"""SPC charts for the IPR, built from the assembled report (plain data) alone."""
+
+import plotly.graph_objects as go
+
+from reporting.ipr import IprOkr
+
+# Making Data Count colours: common cause grey, improvement blue, concern orange,
+# neutral purple; the target a red dashed line.
+POINT_COLOURS = {
+    "common_cause": "#a6a6a6",
+    "improvement": "#005eb8",
+    "concern": "#ed8b00",
+    "neutral": "#7c2855",
+    None: "#a6a6a6",
+}
+POINT_SYMBOLS = {"improvement": "diamond", "concern": "square", "neutral": "triangle-up"}
+
+
+def spc_chart(okr: IprOkr, *, value_label: str) -> go.Figure:
+    points = okr.chart
+    dates = [point.period_start for point in points]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=dates,
+            y=[point.value for point in points],
+            mode="lines+markers",
+            name=okr.chart_unit or "Value",
+            line={"color": "#4c6272", "width": 1.5},
+            marker={
+                "size": 9,
+                "color": [POINT_COLOURS[point.point_type] for point in points],
+                "symbol": [POINT_SYMBOLS.get(point.point_type, "circle") for point in points],
+                "line": {"width": 1, "color": "#212b32"},
+            },
+            customdata=[
+                [point.period, (point.point_type or "").replace("_", " "), "; ".join(point.rules)]
+                for point in points
+            ],
+            hovertemplate="%{customdata[0]}: %{y}<br>%{customdata[1]}<br>%{customdata[2]}"
+            "<extra></extra>",
+        )
+    )
+    for name, values, dash, colour in [
+        ("Mean", [point.mean for point in points], "solid", "#212b32"),
+        ("Upper process limit", [point.upl for point in points], "dot", "#768692"),
+        ("Lower process limit", [point.lpl for point in points], "dot", "#768692"),
+    ]:
+        if any(value is not None for value in values):
+            figure.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=values,
+                    mode="lines",
+                    name=name,
+                    line={"color": colour, "dash": dash, "width": 1.5},
+                    hovertemplate=f"{name}: %{{y:.2f}}<extra></extra>",
+                )
+            )
+    if okr.chart_target is not None and dates:
+        figure.add_trace(
+            go.Scatter(
+                x=[dates[0], dates[-1]],
+                y=[okr.chart_target, okr.chart_target],
+                mode="lines",
+                name="Target",
+                line={"color": "#d5281b", "dash": "dash", "width": 2},
+                hovertemplate="Target: %{y}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        font={"family": "Arial, sans-serif", "color": "#212b32", "size": 13},
+        yaxis={"title": {"text": value_label}, "gridcolor": "#d8dde0", "zeroline": False},
+        xaxis={"gridcolor": "#f0f4f5"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        height=340,
+    )
+    return figure
+
+
+def chart_summary(okr: IprOkr) -> str:
+    """A text alternative: what the chart shows, for screen readers and print."""
+    if not okr.chart:
+        return "No chart: no values yet."
+    latest = okr.chart[-1]
+    cell = next((cell for cell in okr.cells if cell.unit == okr.chart_unit), None)
+    parts = [
+        f"SPC chart of {okr.chart_unit}'s values, {okr.chart[0].period} to {latest.period}.",
+        f"Latest {latest.period}: {cell.value_text if cell else latest.value}.",
+    ]
+    if latest.mean is not None:
+        parts.append(f"Mean {latest.mean:.2f}.")
+    if latest.upl is not None and latest.lpl is not None:
+        parts.append(f"Process limits {latest.lpl:.2f} to {latest.upl:.2f}.")
+    if cell and cell.variation:
+        parts.append(f"Variation: {cell.variation.replace('_', ' ')}.")
+    if cell and cell.assurance:
+        parts.append(f"Assurance: {cell.assurance}.")
+    return " ".join(parts)

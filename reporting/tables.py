@@ -1,0 +1,46 @@
+"""The OKR × unit table of an IPR section, built with django-tables2 from the
+assembled report: one column per unit, each cell value, RAG word and SPC icons."""
+
+import django_tables2 as tables
+
+from reporting.ipr import IprObjective
+
+
+class OkrByUnitTable(tables.Table):
+    okr = tables.TemplateColumn(
+        template_name="reporting/cells/okr.html", verbose_name="OKR", orderable=False
+    )
+    target = tables.Column(verbose_name="Target", orderable=False)
+
+    class Meta:
+        template_name = "components/table.html"
+        attrs = {"class": "nhsuk-table portal-ipr-table"}
+        orderable = False
+
+
+def okr_by_unit_table(objective: IprObjective) -> OkrByUnitTable:
+    unit_columns = [
+        (
+            f"unit_{index}",
+            tables.TemplateColumn(
+                template_name="reporting/cells/unit.html",
+                verbose_name=unit,
+                accessor=f"cells__{index}",
+                orderable=False,
+            ),
+        )
+        for index, unit in enumerate(objective.units)
+    ]
+    rows = []
+    for okr in objective.okrs:
+        by_unit = {cell.unit: cell for cell in okr.cells}
+        rows.append(
+            {
+                "okr": okr,
+                "target": next((cell.target_text for cell in okr.cells), "No target"),
+                "cells": [by_unit.get(unit) for unit in objective.units],
+            }
+        )
+    table = OkrByUnitTable(rows, extra_columns=unit_columns)
+    table.caption = f"{objective.short_name}: OKRs by unit"
+    return table

@@ -1,0 +1,102 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from objectives.models import OrganisationalUnit, StrategicObjective
+from objectives.roles import Role
+from okrs import actions as okr_actions
+from okrs import periods
+
+pytestmark = pytest.mark.usefixtures("seeded")
+URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_every_role_reads_the_ipr(client, users_by_role, role):
+    client.force_login(users_by_role[role])
+    response = client.get(URL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Integrated Performance Report" in content and "September 2020 data" in content
+
+
+def test_anonymous_and_roleless_users_cannot(client, make_user):
+    assert client.get(URL).status_code == 302
+    client.force_login(make_user("nobody"))
+    assert client.get(URL).status_code == 403
+
+
+def test_the_quality_section_reads_like_the_slide(client, users_by_role):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    content = client.get(URL).content.decode()
+    section = content[content.index('id="objective-1"') :]
+    assert "Quality &amp; Safety Committee" in section
+    assert "Chief Nurse: Marie Crofts" in section
+    overall = section[section.index("Overall rating by unit") :]
+    for unit, word in [
+        ("Community Services", "Red"),
+        ("Oxon &amp; BSW MH", "Green"),
+        ("Bucks MH", "Amber"),
+        ("Specialised", "Green"),
+        ("Trust", "Amber"),
+    ]:
+        row = overall[overall.index(f">{unit}</dt>") :]
+        assert row.index(f">{word}</strong>") < row.index("</div>"), unit
+    assert "Marie Crofts, Chief Nurse — signed off by Marie Crofts on 2020-11-12" in section
+
+
+def test_the_latest_month_is_the_default(client, users_by_role):
+    client.force_login(users_by_role[Role.VIEWER])
+    response = client.get(reverse("reporting:ipr_latest"))
+    assert response.status_code == 302 and response["Location"].endswith("/ipr/2020-09/")
+
+
+def test_the_ipr_does_a_fixed_number_of_queries_whatever_the_data(client, users_by_role):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    before = count()
+    objective = StrategicObjective.objects.get(strategy__is_current=True, number=2)
+    units = [unit for unit in OrganisationalUnit.objects.all() if unit.active_to is None]
+    span = periods.parse_period_label("April 2019")
+    months = []
+    for _ in range(18):
+        months.append(okr_actions.ensure_period(span))
+        span = periods.next_span(span)
+    entries = []
+    for number in range(6):
+        key_result = okr_actions.create_key_result(
+            by=None,
+            objective=objective,
+            code=f"people-{number}",
+            statement=f"People measure {number}",
+            status="active",
+            measure="percentage",
+            direction="increase",
+            frequency="monthly",
+            reason="test",
+        )
+        okr_actions.set_target(
+            by=None,
+            key_result=key_result,
+            value=Decimal(80),
+            effective_from=datetime.date(2019, 4, 1),
+            reason="test",
+        )
+        entries += [
+            okr_actions.ResultEntry(key_result, month, unit, Decimal(70 + index % 7))
+            for index, month in enumerate(months)
+            for unit in units
+            if unit.is_active_on(month.starts_on)
+        ]
+    okr_actions.record_new_results_in_bulk(by=None, entries=entries, reason="test")
+    after = count()
+    assert after == before
