@@ -55,3 +55,7 @@ rules.add_perm(
 rules.add_perm("portal.view_audit_log", rules.is_superuser | is_trust_administrator)
 # Adding, re-targeting, achieving and retiring OKRs.
 rules.add_perm("portal.maintain_okrs", rules.is_superuser | is_trust_administrator)
+# Publishing the monthly IPR (freezing an edition for the Board).
+rules.add_perm(
+    "portal.publish_ipr", rules.is_superuser | is_board_secretary | is_trust_administrator
+)

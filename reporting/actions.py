@@ -2,13 +2,17 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from objectives.audit import create_or_update
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
+from okrs import periods
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
-from reporting.models import Narrative, RecordedOverallRating
+from reporting.ipr import assemble_ipr, describe_changes, ipr_to_dict
+from reporting.models import IprEdition, Narrative, RecordedOverallRating
 
 
 @transaction.atomic
@@ -65,4 +69,41 @@ def record_overall_rating_as_published(
         fields=fields,
         by=by,
         reason=reason,
+    )
+
+
+class NothingToPublish(ValidationError):
+    pass
+
+
+@transaction.atomic
+def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
+    """Freeze the IPR for a month as a new edition. The first is revision 1; a later
+    one, after corrections, is the next revision with the list of what changed."""
+    if not by.has_perm("portal.publish_ipr"):
+        raise PermissionDenied("Only a board secretary or administrator can publish the IPR.")
+    month = periods.span_containing(periods.MONTHLY, data_month).starts_on
+    # Lock the month's editions so two secretaries cannot both publish revision n.
+    previous = (
+        IprEdition.objects.select_for_update()
+        .filter(data_month=month)
+        .order_by("-revision")
+        .first()
+    )
+    report = ipr_to_dict(assemble_ipr(month))
+    changes = []
+    if previous is not None:
+        changes = describe_changes(previous.report, report)
+        if not changes:
+            raise NothingToPublish(
+                f"Nothing has changed since revision {previous.revision}: it stays the edition."
+            )
+    return IprEdition.objects.create(
+        data_month=month,
+        revision=previous.revision + 1 if previous else 1,
+        published_at=timezone.now(),
+        published_by=by,
+        report=report,
+        changes=changes,
+        note=note.strip(),
     )

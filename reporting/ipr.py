@@ -509,3 +509,88 @@ def monthly_periods_with_results() -> list[ReportingPeriod]:
             "-starts_on"
         )
     )
+
+
+# --- Published editions: the stored form and what changed between revisions ------
+
+
+def _from_dict(cls, data):
+    """Rebuild a report dataclass (and the ones nested in it) from its JSON form."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name, hint in hints.items():
+        value = data.get(name)
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
+            value = _from_dict(hint, value)
+        elif origin is list and args and hasattr(args[0], "__dataclass_fields__"):
+            value = [_from_dict(args[0], item) for item in value]
+        values[name] = value
+    return cls(**values)
+
+
+def ipr_from_dict(data: dict) -> Ipr:
+    return _from_dict(Ipr, data)
+
+
+def describe_changes(previous: dict, current: dict) -> list[str]:
+    """What a Board member would notice between two editions, in words: values,
+    targets, ratings, SPC icons, overall ratings and narratives."""
+    changes = []
+    old_cells = _cells_by_key(previous)
+    for key, cell in _cells_by_key(current).items():
+        old = old_cells.get(key)
+        where = " · ".join(key)
+        if old is None:
+            changes.append(f"{where}: added")
+            continue
+        for field_name, label in [
+            ("value_text", "value"),
+            ("target_text", "target"),
+            ("rag_label", "rating"),
+            ("variation", "variation"),
+            ("assurance", "assurance"),
+        ]:
+            if old[field_name] != cell[field_name]:
+                changes.append(f"{where}: {label} {old[field_name]} → {cell[field_name]}")
+    old_overall = _overall_by_key(previous)
+    for key, overall in _overall_by_key(current).items():
+        if key in old_overall and old_overall[key] != overall:
+            changes.append(f"{' · '.join(key)}: overall rating {old_overall[key]} → {overall}")
+    old_narratives = _narratives_by_key(previous)
+    for key, narrative in _narratives_by_key(current).items():
+        if old_narratives.get(key) != narrative:
+            verb = "changed" if key in old_narratives else "added"
+            changes.append(f"{' · '.join(key)}: {verb}")
+    return changes
+
+
+def _cells_by_key(report: dict) -> dict[tuple[str, ...], dict]:
+    return {
+        (objective["short_name"], okr["statement"], cell["unit"]): cell
+        for objective in report["objectives"]
+        for okr in objective["okrs"]
+        for cell in okr["cells"]
+    }
+
+
+def _overall_by_key(report: dict) -> dict[tuple[str, ...], str]:
+    return {
+        (objective["short_name"], overall["unit"]): overall["rag_label"]
+        for objective in report["objectives"]
+        for overall in objective["overall"]
+    }
+
+
+def _narratives_by_key(report: dict) -> dict[tuple[str, ...], tuple]:
+    return {
+        (objective["short_name"], narrative["kind"]): (
+            narrative["text"],
+            narrative["signed_by"],
+            narrative["signed_on"],
+        )
+        for objective in report["objectives"]
+        for narrative in objective["narratives"]
+    }

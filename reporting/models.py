@@ -5,6 +5,7 @@ this holds what the seeds already contain: an executive summary per objective
 per month, with its author and who signed it.
 """
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -71,3 +72,32 @@ class RecordedOverallRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective} {self.period} {self.unit}: {self.get_rag_display()}"
+
+
+class IprEdition(models.Model):
+    """A published IPR: the fully assembled report, stored, so it renders the same
+    forever whatever is corrected later. Re-publishing makes a new revision."""
+
+    data_month = models.DateField(help_text="First day of the data month.")
+    revision = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.JSONField(help_text="The assembled report, as exported to JSON.")
+    changes = models.JSONField(
+        default=list, help_text="What changed from the previous revision, in words."
+    )
+    note = models.TextField(blank=True, help_text="Why it was (re)published.")
+
+    class Meta:
+        ordering = ["-data_month", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_month", "revision"], name="one_edition_per_month_revision"
+            ),
+            models.CheckConstraint(condition=models.Q(revision__gte=1), name="revision_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"IPR {self.data_month:%B %Y} data, revision {self.revision}"

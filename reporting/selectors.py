@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from objectives.models import StrategicObjective
-from reporting.models import RecordedOverallRating
+from reporting.models import IprEdition, RecordedOverallRating
 
 
 def recorded_ratings_by_period(
@@ -23,3 +23,13 @@ def recorded_ratings_by_period(
             by_period.items(), key=lambda item: item[0].starts_on, reverse=True
         )
     ]
+
+
+def editions_for_month(data_month) -> list[IprEdition]:
+    """A month's published editions, newest revision first."""
+    month = data_month.replace(day=1)
+    return list(
+        IprEdition.objects.filter(data_month=month)
+        .select_related("published_by")
+        .order_by("-revision")
+    )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("focus-areas/<int:pk>/", views.focus_area, name="focus_area"),
     path("ipr/", views.ipr_latest, name="ipr_latest"),
     path("ipr/<str:month>/", views.ipr, name="ipr"),
+    path("ipr/<str:month>/publish/", views.publish, name="publish"),
 ]

@@ -6,16 +6,26 @@ import datetime
 import json
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
 
 from objectives import selectors as strategy_selectors
 from objectives.views import can_view_strategy
 from okrs import selectors as okr_selectors
 from okrs.formatting import measure_axis_label
-from reporting import charts, selectors
-from reporting.ipr import ASSURANCES, VARIATIONS, assemble_ipr, monthly_periods_with_results
+from reporting import actions, charts, selectors
+from reporting.ipr import (
+    ASSURANCES,
+    VARIATIONS,
+    assemble_ipr,
+    ipr_from_dict,
+    monthly_periods_with_results,
+)
 from reporting.tables import okr_by_unit_table
 
 # plotly.js writes inline styles as it draws; only chart pages allow them.
@@ -83,14 +93,70 @@ def ipr_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
 
 
+def _data_month(month: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(month, "%Y-%m").date()
+    except ValueError as error:
+        raise Http404("Choose a month such as 2020-09.") from error
+
+
 @can_view_strategy
 @csp_override(CHART_PAGE_CSP)
 def ipr(request: HttpRequest, month: str) -> HttpResponse:
+    """A month's IPR: its latest published edition (or the revision asked for), else
+    the draft assembled from today's data. `?draft=1` shows the draft regardless."""
+    data_month = _data_month(month)
+    editions = list(selectors.editions_for_month(data_month))
+    edition = None
+    if editions and not request.GET.get("draft"):
+        wanted = request.GET.get("revision")
+        edition = (
+            next((e for e in editions if str(e.revision) == wanted), None)
+            if wanted
+            else editions[0]
+        )
+        if edition is None:
+            raise Http404("No such revision.")
+    report = ipr_from_dict(edition.report) if edition else assemble_ipr(data_month)
+    return render(
+        request,
+        "reporting/ipr.html",
+        {
+            "report": report,
+            "edition": edition,
+            "editions": editions,
+            "sections": _sections(report),
+            "month": month,
+            "months": monthly_periods_with_results(),
+            "can_publish": request.user.has_perm("portal.publish_ipr"),
+            "variations": VARIATIONS,
+            "assurances": [*ASSURANCES, "none"],
+            "matrix_rows": [
+                (variation, [counts[assurance] for assurance in [*ASSURANCES, "none"]])
+                for variation, counts in report.summary.matrix.items()
+            ],
+        },
+    )
+
+
+@require_POST
+@permission_required("portal.publish_ipr", raise_exception=True)
+def publish(request: HttpRequest, month: str) -> HttpResponse:
+    data_month = _data_month(month)
     try:
-        data_month = datetime.datetime.strptime(month, "%Y-%m").date()
-    except ValueError as error:
-        raise Http404("Choose a month such as 2020-09.") from error
-    report = assemble_ipr(data_month)
+        edition = actions.publish_ipr(
+            by=request.user, data_month=data_month, note=request.POST.get("note", "")
+        )
+    except actions.NothingToPublish as error:
+        messages.info(request, error.message)
+        return redirect("reporting:ipr", month=month)
+    messages.success(request, f"Published {edition}. It will render exactly like this from now on.")
+    return redirect(
+        f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={edition.revision}"
+    )
+
+
+def _sections(report) -> list[dict]:
     sections = []
     for objective in report.objectives:
         figures = []
@@ -109,19 +175,4 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         sections.append(
             {"objective": objective, "table": okr_by_unit_table(objective), "charts": figures}
         )
-    return render(
-        request,
-        "reporting/ipr.html",
-        {
-            "report": report,
-            "sections": sections,
-            "month": month,
-            "months": monthly_periods_with_results(),
-            "variations": VARIATIONS,
-            "assurances": [*ASSURANCES, "none"],
-            "matrix_rows": [
-                (variation, [counts[assurance] for assurance in [*ASSURANCES, "none"]])
-                for variation, counts in report.summary.matrix.items()
-            ],
-        },
-    )
+    return sections

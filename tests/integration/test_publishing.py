@@ -1,0 +1,122 @@
+"""Publishing freezes the IPR; corrections need a new, visibly revised edition."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from objectives.models import OrganisationalUnit
+from objectives.roles import Role
+from okrs.models import Result
+from reporting.actions import NothingToPublish, publish_ipr
+from reporting.ipr import describe_changes, ipr_from_dict, ipr_to_dict
+from reporting.models import IprEdition
+
+pytestmark = pytest.mark.usefixtures("seeded")
+SEPTEMBER = datetime.date(2020, 9, 1)
+URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
+
+
+def correct_bucks_cccs(value):
+    result = Result.objects.get(key_result__code="quality-cccs-training", unit__slug="bucks-mh")
+    result.value = Decimal(value)
+    result.save()
+
+
+def test_a_published_edition_never_changes(users_by_role):
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    first = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    assert first.revision == 1 and first.changes == []
+    frozen = dict(first.report)
+    correct_bucks_cccs(93)
+    first.refresh_from_db()
+    assert first.report == frozen
+    bucks = next(
+        cell
+        for cell in ipr_from_dict(first.report).objectives[0].okrs[1].cells
+        if cell.unit == "Bucks MH"
+    )
+    assert bucks.value_text == "92%" and bucks.rag_label == "Red"
+
+
+def test_republishing_after_a_correction_makes_revision_two_with_what_changed(users_by_role):
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    correct_bucks_cccs(93)
+    second = publish_ipr(by=secretary, data_month=SEPTEMBER, note="CCCS figure corrected")
+    assert second.revision == 2
+    assert (
+        "Quality · We will achieve 95% compliance in CCCS training · Bucks MH: value 92% → 93%"
+        in second.changes
+    )
+    assert (
+        "Quality · We will achieve 95% compliance in CCCS training · Bucks MH: rating Red → Amber"
+        in second.changes
+    )
+    # Bucks: harm A, CCCS now A, sickness A, satisfaction R: 7 points / 4 = 1.75, still Amber.
+    assert not any("overall rating" in change for change in second.changes)
+
+
+def test_nothing_changed_means_no_new_revision(users_by_role):
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    with pytest.raises(NothingToPublish):
+        publish_ipr(by=secretary, data_month=SEPTEMBER)
+    assert IprEdition.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.DIRECTORATE_LEAD, Role.VIEWER])
+def test_only_secretaries_and_administrators_publish(users_by_role, role, client):
+    with pytest.raises(PermissionDenied):
+        publish_ipr(by=users_by_role[role], data_month=SEPTEMBER)
+    client.force_login(users_by_role[role])
+    response = client.post(reverse("reporting:publish", kwargs={"month": "2020-09"}))
+    assert response.status_code == 403
+    assert not IprEdition.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_SECRETARY, Role.TRUST_ADMINISTRATOR])
+def test_publishing_from_the_page(client, users_by_role, role):
+    client.force_login(users_by_role[role])
+    draft = client.get(URL).content.decode()
+    assert 'data-testid="draft"' in draft and "Publish this month" in draft
+    response = client.post(reverse("reporting:publish", kwargs={"month": "2020-09"}))
+    assert response.status_code == 302
+    page = client.get(URL).content.decode()
+    assert 'data-testid="edition"' in page and "Revision 1" in page
+
+
+def test_the_page_shows_revision_two_as_revised_with_its_changes(client, users_by_role):
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    correct_bucks_cccs(93)
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    page = client.get(URL).content.decode()
+    assert ">Revised</strong>" in page and "Revision 2" in page
+    assert "What changed from revision 1" in page and "value 92% → 93%" in page
+    first = client.get(URL + "?revision=1").content.decode()
+    assert "Revision 1" in first and ">Revised</strong>" not in first
+
+
+def test_the_stored_form_round_trips():
+    from reporting.ipr import assemble_ipr
+
+    report = assemble_ipr(SEPTEMBER)
+    assert ipr_from_dict(ipr_to_dict(report)) == report
+    assert describe_changes(ipr_to_dict(report), ipr_to_dict(report)) == []
+
+
+def test_a_unit_with_no_value_is_never_rated(users_by_role):
+    Result.objects.filter(unit__slug="specialised").delete()
+    edition = publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    report = edition.report
+    specialised = [
+        cell
+        for okr in report["objectives"][0]["okrs"]
+        for cell in okr["cells"]
+        if cell["unit"] == OrganisationalUnit.objects.get(slug="specialised").short_name
+    ]
+    assert {cell["rag_label"] for cell in specialised} == {"No data"}
