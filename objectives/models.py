@@ -256,6 +256,12 @@ class StrategicObjective(models.Model):
         related_name="objectives",
         help_text="The Board committee responsible for assurance.",
     )
+    narrative_delegates = models.ManyToManyField(
+        "Person",
+        blank=True,
+        related_name="narratives_delegated",
+        help_text="People who may draft the objective's narratives for its executive director.",
+    )
     # How the OKRs' ratings combine into the objective's overall rating per unit
     # (reporting/rag.py applies it). Stored as data so administrators can change it.
     rating_method = models.CharField(

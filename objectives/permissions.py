@@ -5,6 +5,8 @@ the predicates below are the only place that knows which role may do what.
 Templates use `{% load rules %}{% has_perm "portal.…" user obj as can %}`.
 """
 
+import datetime
+
 import rules
 
 from objectives.roles import Role, group_name
@@ -34,6 +36,27 @@ def leads_unit(user, unit) -> bool:
     return person is not None and person.lead_for_units.filter(pk=unit.pk).exists()
 
 
+@rules.predicate
+def leads_objective(user, objective) -> bool:
+    """The user holds, today, one of the objective's executive director roles."""
+    person = getattr(user, "person", None)
+    if person is None or objective is None:
+        return False
+    today = datetime.date.today()
+    return any(
+        assignment.is_active_on(today)
+        for assignment in person.role_assignments.filter(role__in=objective.lead_roles.all())
+    )
+
+
+@rules.predicate
+def drafts_for_objective(user, objective) -> bool:
+    person = getattr(user, "person", None)
+    if person is None or objective is None:
+        return False
+    return objective.narrative_delegates.filter(pk=person.pk).exists()
+
+
 # Reading the strategy: everyone with a role, governors (Viewer) included.
 rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
 # Maintaining the strategy (the Django admin and, later, the maintenance pages).
@@ -59,3 +82,7 @@ rules.add_perm("portal.maintain_okrs", rules.is_superuser | is_trust_administrat
 rules.add_perm(
     "portal.publish_ipr", rules.is_superuser | is_board_secretary | is_trust_administrator
 )
+# Writing an objective's narratives: its executive director or a named delegate.
+rules.add_perm("portal.write_narrative", leads_objective | drafts_for_objective)
+# Signing them off: the executive director.
+rules.add_perm("portal.sign_narrative", leads_objective)

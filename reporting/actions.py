@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from objectives.audit import create_or_update
+from objectives.audit import create_or_update, save_with_audit
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs import periods
 from okrs.models import ReportingPeriod
@@ -107,3 +107,62 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
         changes=changes,
         note=note.strip(),
     )
+
+
+NARRATIVE_FIELDS = ("text", "chart_shows", "issues", "actions", "risks", "expected_recovery")
+
+
+@transaction.atomic
+def write_narrative(
+    *,
+    by,
+    objective: StrategicObjective,
+    period: ReportingPeriod,
+    key_result=None,
+    content: dict[str, str],
+    sign_off: bool = False,
+    today: datetime.date | None = None,
+) -> Narrative:
+    """Write (or rewrite) an executive summary, or an OKR commentary when
+    `key_result` is given. Changing signed-off words withdraws the sign-off;
+    `sign_off=True` signs as the executive director."""
+    if not by.has_perm("portal.write_narrative", objective):
+        raise PermissionDenied(
+            "Only the objective's executive director or a named delegate can write this."
+        )
+    if sign_off and not by.has_perm("portal.sign_narrative", objective):
+        raise PermissionDenied("Only the objective's executive director can sign it off.")
+    today = today or timezone.localdate()
+    kind = Narrative.Kind.OKR_COMMENTARY if key_result else Narrative.Kind.EXECUTIVE_SUMMARY
+    lookup = {"period": period, "kind": kind}
+    lookup |= {"key_result": key_result} if key_result else {"objective": objective}
+    narrative = Narrative.objects.select_for_update().filter(**lookup).first()
+    words = {name: (content.get(name) or "").strip() for name in NARRATIVE_FIELDS}
+    if not any(words.values()):
+        raise ValidationError("Write something before saving.")
+    person = by.person
+    changed = narrative is None or any(
+        getattr(narrative, name) != value for name, value in words.items()
+    )
+    if narrative is None:
+        narrative = Narrative(
+            objective=objective, key_result=key_result, period=period, kind=kind
+        )
+    if changed:
+        for name, value in words.items():
+            setattr(narrative, name, value)
+        narrative.author = person
+        narrative.author_title = ", ".join(
+            assignment.role.title
+            for assignment in person.role_assignments.select_related("role")
+            if assignment.is_active_on(today)
+        )
+        if narrative.signed_by_id and not sign_off:
+            narrative.signed_by, narrative.signed_on = None, None
+    if sign_off:
+        narrative.signed_by, narrative.signed_on = person, today
+    reason = "Signed off" if sign_off else "Narrative written"
+    if changed and narrative.pk and not sign_off:
+        reason = "Narrative changed; any sign-off withdrawn"
+    save_with_audit(narrative, by=by, reason=reason)
+    return narrative

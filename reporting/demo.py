@@ -20,7 +20,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from objectives import actions as strategy_actions
-from objectives.models import OrganisationalUnit, Person, StrategicObjective, Strategy
+from objectives.models import (
+    ExecutiveRole,
+    OrganisationalUnit,
+    Person,
+    StrategicObjective,
+    Strategy,
+)
 from objectives.roles import Role, group_name
 from okrs import actions as okr_actions
 from okrs import periods
@@ -38,11 +44,21 @@ class DemoUser:
     full_name: str
     role: Role
     leads_units: tuple[str, ...] = ()
+    # Executive roles the demo user holds, so they can write and sign narratives.
+    holds_roles: tuple[str, ...] = ()
 
 
 DEMO_USERS = (
     DemoUser("admin", "admin-demo", "Alex Admin (demo)", Role.TRUST_ADMINISTRATOR),
-    DemoUser("executive", "executive-demo", "Erin Executive (demo)", Role.EXECUTIVE),
+    # The papers name no Medical Director for 2020 on; the demo executive fills the
+    # gap (as a demo person) so narratives can be written and signed in the demo.
+    DemoUser(
+        "executive",
+        "executive-demo",
+        "Erin Executive (demo)",
+        Role.EXECUTIVE,
+        holds_roles=("medical-director",),
+    ),
     DemoUser(
         "lead",
         "lead-demo",
@@ -198,6 +214,11 @@ def ensure_demo_users() -> list[DemoUser]:
             is_demo=True,
             reason=REASON,
         )
+        for role in ExecutiveRole.objects.filter(slug__in=demo.holds_roles):
+            if not person.role_assignments.filter(role=role).exists():
+                strategy_actions.assign_role(
+                    by=None, role=role, person=person, source="Demo", reason=REASON
+                )
         if demo.leads_units:
             strategy_actions.set_units_led(
                 by=None,

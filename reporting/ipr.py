@@ -74,6 +74,19 @@ class IprCell:
 
 
 @dataclass
+class IprCommentary:
+    chart_shows: str
+    issues: str
+    actions: str
+    risks: str
+    expected_recovery: str
+    author: str | None
+    author_title: str
+    signed_by: str | None
+    signed_on: str | None
+
+
+@dataclass
 class IprOkr:
     code: str
     statement: str
@@ -89,6 +102,7 @@ class IprOkr:
     chart_unit: str | None
     chart: list[IprSpcPoint]
     chart_target: float | None
+    commentary: IprCommentary | None = None
 
 
 @dataclass
@@ -117,6 +131,7 @@ class IprOverall:
 
 @dataclass
 class IprObjective:
+    id: int
     number: int
     short_name: str
     title: str
@@ -249,12 +264,16 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
         key=lambda unit: (unit.order, unit.name),
     )
     narratives = defaultdict(list)
+    commentaries = {}
     for narrative in Narrative.objects.filter(
         objective__in=objectives,
         period__frequency=periods.MONTHLY,
         period__starts_on=month.starts_on,
     ).select_related("author", "signed_by"):
-        narratives[narrative.objective_id].append(narrative)
+        if narrative.kind == Narrative.Kind.OKR_COMMENTARY:
+            commentaries[narrative.key_result_id] = _commentary(narrative)
+        else:
+            narratives[narrative.objective_id].append(narrative)
 
     summary = IprSummary(
         matrix={variation: dict.fromkeys(ASSURANCES + ["none"], 0) for variation in VARIATIONS}
@@ -275,6 +294,7 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
                 or series.get((key_result.pk, unit.pk))
             ]
             okr = _assemble_okr(objective, key_result, span, owing, series, summary)
+            okr.commentary = commentaries.get(key_result.pk)
             okrs.append(okr)
             for cell in okr.cells:
                 ratings_by_unit[cell.unit].append(Rating(cell.rag))
@@ -293,6 +313,7 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
             )
         ipr_objectives.append(
             IprObjective(
+                id=objective.pk,
                 number=objective.number,
                 short_name=objective.short_name,
                 title=objective.title,
@@ -330,6 +351,20 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
         or any(kr.is_demo for kr in key_results),
         objectives=ipr_objectives,
         summary=summary,
+    )
+
+
+def _commentary(narrative: Narrative) -> IprCommentary:
+    return IprCommentary(
+        chart_shows=narrative.chart_shows,
+        issues=narrative.issues,
+        actions=narrative.actions,
+        risks=narrative.risks,
+        expected_recovery=narrative.expected_recovery,
+        author=narrative.author.full_name if narrative.author else None,
+        author_title=narrative.author_title,
+        signed_by=narrative.signed_by.full_name if narrative.signed_by else None,
+        signed_on=narrative.signed_on.isoformat() if narrative.signed_on else None,
     )
 
 
@@ -516,6 +551,7 @@ def monthly_periods_with_results() -> list[ReportingPeriod]:
 
 def _from_dict(cls, data):
     """Rebuild a report dataclass (and the ones nested in it) from its JSON form."""
+    import types
     import typing
 
     hints = typing.get_type_hints(cls)
@@ -523,7 +559,12 @@ def _from_dict(cls, data):
     for name, hint in hints.items():
         value = data.get(name)
         origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
+        if origin is types.UnionType and value is not None:
+            hint = next((arg for arg in args if arg is not type(None)), hint)
+            origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if value is None:
+            pass
+        elif isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
             value = _from_dict(hint, value)
         elif origin is list and args and hasattr(args[0], "__dataclass_fields__"):
             value = [_from_dict(args[0], item) for item in value]
@@ -585,7 +626,7 @@ def _overall_by_key(report: dict) -> dict[tuple[str, ...], str]:
 
 
 def _narratives_by_key(report: dict) -> dict[tuple[str, ...], tuple]:
-    return {
+    words = {
         (objective["short_name"], narrative["kind"]): (
             narrative["text"],
             narrative["signed_by"],
@@ -594,3 +635,12 @@ def _narratives_by_key(report: dict) -> dict[tuple[str, ...], tuple]:
         for objective in report["objectives"]
         for narrative in objective["narratives"]
     }
+    words |= {
+        (objective["short_name"], okr["statement"], "commentary"): tuple(
+            sorted(okr["commentary"].items())
+        )
+        for objective in report["objectives"]
+        for okr in objective["okrs"]
+        if okr.get("commentary")
+    }
+    return words

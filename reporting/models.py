@@ -15,15 +15,35 @@ from okrs.ratings import Rag
 
 
 class Narrative(models.Model):
+    """What the named executive says about a month: an executive summary per
+    objective, or a commentary on one OKR under the headings boards use. Written
+    by the objective's executive director or a delegate; signed off by the
+    executive director (editing a signed narrative withdraws the sign-off)."""
+
     class Kind(models.TextChoices):
         EXECUTIVE_SUMMARY = "executive_summary", "Executive summary"
+        OKR_COMMENTARY = "okr_commentary", "OKR commentary"
 
     objective = models.ForeignKey(
         StrategicObjective, on_delete=models.PROTECT, related_name="narratives"
     )
+    key_result = models.ForeignKey(
+        "okrs.KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="narratives",
+        help_text="For an OKR commentary: the OKR it is about.",
+    )
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    text = models.TextField()
+    text = models.TextField(blank=True, help_text="The executive summary.")
+    # An OKR commentary's headings.
+    chart_shows = models.TextField("What the chart shows", blank=True)
+    issues = models.TextField("Issues", blank=True)
+    actions = models.TextField("Actions (with owner and date)", blank=True)
+    risks = models.TextField("Risks", blank=True)
+    expected_recovery = models.TextField("Expected recovery", blank=True)
     author = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
     author_title = models.CharField(max_length=200, blank=True, help_text="As signed.")
     signed_by = models.ForeignKey(
@@ -36,7 +56,19 @@ class Narrative(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["objective", "period", "kind"], name="one_narrative_per_objective_month"
+                fields=["objective", "period"],
+                condition=models.Q(kind="executive_summary"),
+                name="one_executive_summary_per_objective_month",
+            ),
+            models.UniqueConstraint(
+                fields=["key_result", "period"],
+                condition=models.Q(kind="okr_commentary"),
+                name="one_commentary_per_okr_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="okr_commentary", key_result__isnull=False)
+                | models.Q(kind="executive_summary", key_result__isnull=True),
+                name="commentary_names_its_okr",
             ),
             models.CheckConstraint(
                 condition=models.Q(signed_by__isnull=True) | models.Q(signed_on__isnull=False),

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from objectives.models import StrategicObjective
-from reporting.models import IprEdition, RecordedOverallRating
+from reporting.models import IprEdition, Narrative, RecordedOverallRating
 
 
 def recorded_ratings_by_period(
@@ -33,3 +33,13 @@ def editions_for_month(data_month) -> list[IprEdition]:
         .select_related("published_by")
         .order_by("-revision")
     )
+
+
+def narrative_for(objective, period, key_result=None) -> Narrative | None:
+    if key_result is not None:
+        return Narrative.objects.filter(
+            kind=Narrative.Kind.OKR_COMMENTARY, key_result=key_result, period=period
+        ).first()
+    return Narrative.objects.filter(
+        kind=Narrative.Kind.EXECUTIVE_SUMMARY, objective=objective, period=period
+    ).first()

@@ -9,4 +9,14 @@ urlpatterns = [
     path("ipr/", views.ipr_latest, name="ipr_latest"),
     path("ipr/<str:month>/", views.ipr, name="ipr"),
     path("ipr/<str:month>/publish/", views.publish, name="publish"),
+    path(
+        "ipr/<str:month>/objectives/<int:objective>/summary/",
+        views.edit_narrative,
+        name="edit_summary",
+    ),
+    path(
+        "ipr/<str:month>/objectives/<int:objective>/okrs/<slug:code>/commentary/",
+        views.edit_narrative,
+        name="edit_commentary",
+    ),
 ]

@@ -8,17 +8,23 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from objectives import selectors as strategy_selectors
+from objectives.models import StrategicObjective
 from objectives.views import can_view_strategy
+from okrs import actions as okr_actions
+from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.formatting import measure_axis_label
+from okrs.models import KeyResult
 from reporting import actions, charts, selectors
+from reporting.forms import ExecutiveSummaryForm, OkrCommentaryForm
 from reporting.ipr import (
     ASSURANCES,
     VARIATIONS,
@@ -118,6 +124,15 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         if edition is None:
             raise Http404("No such revision.")
     report = ipr_from_dict(edition.report) if edition else assemble_ipr(data_month)
+    writable = set()
+    if edition is None:
+        writable = {
+            objective.pk
+            for objective in StrategicObjective.objects.filter(
+                pk__in=[section.id for section in report.objectives]
+            ).prefetch_related("lead_roles")
+            if request.user.has_perm("portal.write_narrative", objective)
+        }
     return render(
         request,
         "reporting/ipr.html",
@@ -129,6 +144,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             "month": month,
             "months": monthly_periods_with_results(),
             "can_publish": request.user.has_perm("portal.publish_ipr"),
+            "writable": writable,
             "variations": VARIATIONS,
             "assurances": [*ASSURANCES, "none"],
             "matrix_rows": [
@@ -176,3 +192,49 @@ def _sections(report) -> list[dict]:
             {"objective": objective, "table": okr_by_unit_table(objective), "charts": figures}
         )
     return sections
+
+
+@can_view_strategy
+def edit_narrative(request: HttpRequest, month: str, objective: int, code: str | None = None):
+    """Write an objective's executive summary for a month, or (with `code`) the
+    commentary on one of its OKRs; the executive director can also sign it off."""
+    data_month = _data_month(month)
+    objective = get_object_or_404(StrategicObjective, pk=objective)
+    if not request.user.has_perm("portal.write_narrative", objective):
+        raise PermissionDenied(
+            "Only the objective's executive director or a delegate can write this."
+        )
+    key_result = get_object_or_404(KeyResult, code=code, objective=objective) if code else None
+    period = okr_actions.ensure_period(periods.month_span(data_month.year, data_month.month))
+    existing = selectors.narrative_for(objective, period, key_result)
+    form_class = OkrCommentaryForm if key_result else ExecutiveSummaryForm
+    initial = {name: getattr(existing, name) for name in form_class.base_fields} if existing else {}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        narrative = actions.write_narrative(
+            by=request.user,
+            objective=objective,
+            period=period,
+            key_result=key_result,
+            content=form.cleaned_data,
+            sign_off="sign_off" in request.POST,
+        )
+        messages.success(
+            request,
+            "Saved and signed off." if narrative.signed_by_id else "Saved. Not yet signed off.",
+        )
+        page = reverse("reporting:ipr", kwargs={"month": month})
+        return redirect(f"{page}?draft=1#objective-{objective.number}")
+    return render(
+        request,
+        "reporting/narrative_form.html",
+        {
+            "form": form,
+            "objective": objective,
+            "key_result": key_result,
+            "period": period,
+            "month": month,
+            "narrative": existing,
+            "can_sign": request.user.has_perm("portal.sign_narrative", objective),
+        },
+    )

@@ -5,44 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('objectives', '0001_initial'),
+        ("objectives", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalstrategicobjective',
-            name='rating_amber_from',
-            field=models.DecimalField(decimal_places=2, default=Decimal('1.5'), help_text='Points average from which it is Amber (below: Red).', max_digits=4),
+            model_name="historicalstrategicobjective",
+            name="rating_amber_from",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("1.5"),
+                help_text="Points average from which it is Amber (below: Red).",
+                max_digits=4,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstrategicobjective',
-            name='rating_green_from',
-            field=models.DecimalField(decimal_places=2, default=Decimal('2.5'), help_text='Points average from which the overall rating is Green.', max_digits=4),
+            model_name="historicalstrategicobjective",
+            name="rating_green_from",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("2.5"),
+                help_text="Points average from which the overall rating is Green.",
+                max_digits=4,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstrategicobjective',
-            name='rating_method',
-            field=models.CharField(choices=[('points_average', 'Average of points (Green 3, Amber 2, Red 1) with thresholds'), ('worst_of', 'Worst of the OKR ratings')], default='points_average', max_length=20),
+            model_name="historicalstrategicobjective",
+            name="rating_method",
+            field=models.CharField(
+                choices=[
+                    (
+                        "points_average",
+                        "Average of points (Green 3, Amber 2, Red 1) with thresholds",
+                    ),
+                    ("worst_of", "Worst of the OKR ratings"),
+                ],
+                default="points_average",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='strategicobjective',
-            name='rating_amber_from',
-            field=models.DecimalField(decimal_places=2, default=Decimal('1.5'), help_text='Points average from which it is Amber (below: Red).', max_digits=4),
+            model_name="strategicobjective",
+            name="rating_amber_from",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("1.5"),
+                help_text="Points average from which it is Amber (below: Red).",
+                max_digits=4,
+            ),
         ),
         migrations.AddField(
-            model_name='strategicobjective',
-            name='rating_green_from',
-            field=models.DecimalField(decimal_places=2, default=Decimal('2.5'), help_text='Points average from which the overall rating is Green.', max_digits=4),
+            model_name="strategicobjective",
+            name="rating_green_from",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("2.5"),
+                help_text="Points average from which the overall rating is Green.",
+                max_digits=4,
+            ),
         ),
         migrations.AddField(
-            model_name='strategicobjective',
-            name='rating_method',
-            field=models.CharField(choices=[('points_average', 'Average of points (Green 3, Amber 2, Red 1) with thresholds'), ('worst_of', 'Worst of the OKR ratings')], default='points_average', max_length=20),
+            model_name="strategicobjective",
+            name="rating_method",
+            field=models.CharField(
+                choices=[
+                    (
+                        "points_average",
+                        "Average of points (Green 3, Amber 2, Red 1) with thresholds",
+                    ),
+                    ("worst_of", "Worst of the OKR ratings"),
+                ],
+                default="points_average",
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategicobjective',
-            constraint=models.CheckConstraint(condition=models.Q(('rating_amber_from__lte', models.F('rating_green_from'))), name='amber_threshold_not_above_green'),
+            model_name="strategicobjective",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rating_amber_from__lte", models.F("rating_green_from"))),
+                name="amber_threshold_not_above_green",
+            ),
         ),
     ]

@@ -1,0 +1,170 @@
+"""Narratives: written by the executive director or a delegate, signed by the
+executive director, audited, and carried into the report."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from objectives import actions as strategy_actions
+from objectives.models import ExecutiveRole, StrategicObjective
+from objectives.roles import Role
+from okrs import actions as okr_actions
+from okrs import periods
+from okrs.models import KeyResult
+from reporting.actions import write_narrative
+from reporting.ipr import assemble_ipr
+
+pytestmark = pytest.mark.usefixtures("seeded")
+TODAY = datetime.date(2020, 10, 20)
+URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
+
+
+@pytest.fixture
+def quality():
+    return StrategicObjective.objects.get(strategy__is_current=True, number=1)
+
+
+@pytest.fixture
+def september():
+    return okr_actions.ensure_period(periods.parse_period_label("September 2020"))
+
+
+@pytest.fixture
+def medical_director(make_user):
+    user = make_user("md", Role.EXECUTIVE, first_name="Maya", last_name="Director")
+    person = strategy_actions.create_person(
+        by=None, slug="maya", full_name="Maya Director", user=user, reason="test"
+    )
+    strategy_actions.assign_role(
+        by=None,
+        role=ExecutiveRole.objects.get(slug="medical-director"),
+        person=person,
+        reason="test",
+    )
+    return user
+
+
+@pytest.fixture
+def delegate(make_user, quality):
+    user = make_user("deputy", Role.EXECUTIVE)
+    person = strategy_actions.create_person(
+        by=None, slug="deputy", full_name="Dee Deputy", user=user, reason="test"
+    )
+    quality.narrative_delegates.add(person)
+    return user
+
+
+def test_the_executive_director_writes_and_signs(medical_director, quality, september):
+    narrative = write_narrative(
+        by=medical_director,
+        objective=quality,
+        period=september,
+        content={"text": "Training recovery plan on track."},
+        sign_off=True,
+        today=TODAY,
+    )
+    assert narrative.author.full_name == "Maya Director"
+    assert narrative.author_title == "Medical Director"
+    assert narrative.signed_by.full_name == "Maya Director" and narrative.signed_on == TODAY
+    assert narrative.history.latest().history_change_reason == "Signed off"
+
+
+def test_a_delegate_writes_but_cannot_sign(delegate, quality, september):
+    write_narrative(
+        by=delegate, objective=quality, period=september, content={"text": "Draft words"}
+    )
+    with pytest.raises(PermissionDenied, match="sign it off"):
+        write_narrative(
+            by=delegate,
+            objective=quality,
+            period=september,
+            content={"text": "Draft words"},
+            sign_off=True,
+        )
+
+
+@pytest.mark.parametrize(
+    "role", [Role.EXECUTIVE, Role.BOARD_SECRETARY, Role.DIRECTORATE_LEAD, Role.VIEWER]
+)
+def test_others_cannot_write(users_by_role, quality, september, role):
+    with pytest.raises(PermissionDenied):
+        write_narrative(
+            by=users_by_role[role], objective=quality, period=september, content={"text": "x"}
+        )
+
+
+def test_changing_signed_words_withdraws_the_sign_off(medical_director, quality, september):
+    # The seeded summary for September 2020 is signed by Marie Crofts.
+    narrative = write_narrative(
+        by=medical_director,
+        objective=quality,
+        period=september,
+        content={"text": "New words."},
+    )
+    assert narrative.signed_by is None and narrative.signed_on is None
+    before, after = list(narrative.history.order_by("-history_date")[:2])[::-1]
+    assert before.signed_by_id is not None and after.signed_by_id is None
+    assert after.history_change_reason == "Narrative changed; any sign-off withdrawn"
+
+
+def test_okr_commentary_under_the_boards_headings(medical_director, quality, september):
+    key_result = KeyResult.objects.get(code="quality-cccs-training")
+    write_narrative(
+        by=medical_director,
+        objective=quality,
+        period=september,
+        key_result=key_result,
+        content={
+            "chart_shows": "Compliance below target in Bucks MH",
+            "issues": "Covid backlog",
+            "actions": "Extra sessions — Head of Training, 31 October",
+            "risks": "Winter pressures",
+            "expected_recovery": "End of October",
+        },
+        sign_off=True,
+        today=TODAY,
+    )
+    report = assemble_ipr(datetime.date(2020, 9, 1))
+    okr = next(okr for okr in report.objectives[0].okrs if okr.code == key_result.code)
+    assert okr.commentary.actions == "Extra sessions — Head of Training, 31 October"
+    assert okr.commentary.signed_by == "Maya Director"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("md", 200), ("deputy", 200), ("secretary", 403), ("viewer", 403)]
+)
+def test_the_narrative_pages_by_role(
+    client, medical_director, delegate, users_by_role, quality, who, status
+):
+    users = {
+        "md": medical_director,
+        "deputy": delegate,
+        "secretary": users_by_role[Role.BOARD_SECRETARY],
+        "viewer": users_by_role[Role.VIEWER],
+    }
+    client.force_login(users[who])
+    summary = reverse(
+        "reporting:edit_summary", kwargs={"month": "2020-09", "objective": quality.pk}
+    )
+    assert client.get(summary).status_code == status
+    commentary = reverse(
+        "reporting:edit_commentary",
+        kwargs={"month": "2020-09", "objective": quality.pk, "code": "quality-cccs-training"},
+    )
+    assert client.get(commentary).status_code == status
+
+
+def test_writing_and_signing_from_the_page(client, medical_director, quality):
+    client.force_login(medical_director)
+    page = client.get(URL + "?draft=1").content.decode()
+    assert "Edit the executive summary" in page
+    url = reverse("reporting:edit_summary", kwargs={"month": "2020-09", "objective": quality.pk})
+    empty = client.post(url, {"text": "  ", "sign_off": "1"})
+    assert "Write the executive summary" in empty.content.decode()
+    response = client.post(url, {"text": "Signed words.", "sign_off": "1"})
+    assert response.status_code == 302
+    page = client.get(URL + "?draft=1").content.decode()
+    assert "Signed words." in page
+    assert "Maya Director, Medical Director — signed off by Maya Director" in page
