@@ -63,7 +63,10 @@ format: venv ## Format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+bench-import: venv ## Time an upload of 10,000 results (parse, preview, commit; rolled back)
+	$(PY) manage.py bench_import $(BENCH_ARGS)
+
 assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/vendor/
 	bash scripts/build_assets.sh
 
-.PHONY: help venv node migrate seed demo run browser lint test format assets
+.PHONY: help venv node migrate seed demo run browser lint test format assets bench-import

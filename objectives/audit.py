@@ -9,6 +9,9 @@ from typing import Any
 
 from django.db import models
 
+# Reasons are kept whole in the history (a text column); this keeps one to a paragraph.
+REASON_MAX_LENGTH = 2000
+
 
 def save_with_audit(instance: models.Model, *, by, reason: str) -> None:
     instance._history_user = by

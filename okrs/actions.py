@@ -10,7 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from objectives.audit import create_or_update, save_with_audit, update_fields
+from objectives.audit import (
+    REASON_MAX_LENGTH,
+    create_or_update,
+    save_with_audit,
+    update_fields,
+)
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
 from okrs import periods
 from okrs.entry import (
@@ -21,9 +26,13 @@ from okrs.entry import (
     plan_result_changes,
     result_problem,
 )
+from okrs.formatting import format_value
 from okrs.models import (
     CostImprovementPosition,
+    Direction,
+    Frequency,
     KeyResult,
+    Measure,
     Programme,
     ProgrammeUpdate,
     ReportingPeriod,
@@ -308,3 +317,341 @@ def ensure_recent_periods(today: datetime.date) -> list[ReportingPeriod]:
             if window.opens_on <= today <= window.closes_on:
                 made.append(ensure_period(span))
     return made
+
+
+# --- Maintaining OKRs (Trust administrators) ------------------------------------
+#
+# The life of an OKR: draft → active (added through the maintenance pages, or by
+# the seeds) → achieved (and replaced by a new active OKR) or retired. A draft that
+# will never be used can be retired; nothing comes back from achieved or retired,
+# because board reports already show it so. Results and targets are always kept.
+
+_STATUS_CHANGES = {
+    (KeyResult.Status.ACTIVE, KeyResult.Status.ACHIEVED),
+    (KeyResult.Status.ACTIVE, KeyResult.Status.RETIRED),
+    (KeyResult.Status.DRAFT, KeyResult.Status.RETIRED),
+}
+# Statuses whose targets may still change: an achieved or retired OKR keeps the
+# targets it was reported against.
+_TARGETS_CAN_CHANGE = {KeyResult.Status.DRAFT, KeyResult.Status.ACTIVE}
+_CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def can_change_status(key_result: KeyResult, to: str) -> bool:
+    return (key_result.status, to) in _STATUS_CHANGES
+
+
+def can_change_target(key_result: KeyResult) -> bool:
+    return key_result.status in _TARGETS_CAN_CHANGE and bool(key_result.frequency)
+
+
+def _checked_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for this change"})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"}
+        )
+    return reason
+
+
+def _locked(key_result: KeyResult) -> KeyResult:
+    """The OKR as it is now, locked until the transaction ends, so two administrators
+    acting on it at once cannot both win."""
+    return KeyResult.objects.select_for_update().get(pk=key_result.pk)
+
+
+def _refuse_status_change(key_result: KeyResult, to: str) -> None:
+    if (key_result.status, to) not in _STATUS_CHANGES:
+        current = KeyResult.Status(key_result.status).label.lower()
+        wanted = KeyResult.Status(to).label.lower()
+        raise ValidationError(
+            f"This OKR is {current}, so it cannot be marked {wanted}. Only an active OKR "
+            "can be achieved; only a draft or active OKR can be retired."
+        )
+
+
+def key_result_code_problem(code: str) -> str | None:
+    """What is wrong with `code` for a new OKR, if anything (forms ask early, too)."""
+    if not code:
+        return "Enter a code"
+    if (
+        not set(code) <= _CODE_CHARACTERS
+        or code.startswith("-")
+        or code.endswith("-")
+        or "--" in code
+    ):
+        return (
+            "A code can only contain lower-case letters, numbers and single hyphens, "
+            "like quality-cccs-training"
+        )
+    if KeyResult.objects.filter(code=code).exists():
+        return f"An OKR with the code {code} already exists: choose another"
+    return None
+
+
+def _definition_problems(
+    *,
+    code: str,
+    statement: str,
+    measure: str,
+    direction: str,
+    frequency: str,
+    target: Decimal | None,
+    target_from: datetime.date | None,
+    tolerance: Decimal,
+    tolerance_kind: str,
+    decimal_places: int,
+) -> dict[str, str]:
+    """What is wrong with a new OKR's definition, per argument, in words a person can act on."""
+    problems = {}
+    if problem := key_result_code_problem(code):
+        problems["code"] = problem
+    if not (statement or "").strip():
+        problems["statement"] = "Enter the OKR as the Trust wrote it"
+    if measure not in Measure.values:
+        problems["measure"] = "Choose the unit of measure"
+    if direction not in Direction.values:
+        problems["direction"] = "Choose whether higher or lower is better"
+    if frequency not in Frequency.values:
+        problems["frequency"] = "Choose how often it is reported"
+    if target is None:
+        problems["target"] = "Enter the target"
+    if target_from is None:
+        problems["target_from"] = "Enter the date the target applies from"
+    if tolerance is None or tolerance < 0:
+        problems["tolerance"] = "Enter a tolerance of 0 or more"
+    if tolerance_kind not in ("absolute", "relative"):
+        problems["tolerance_kind"] = "Choose how the tolerance is measured"
+    if decimal_places is None or not 0 <= decimal_places <= 4:
+        problems["decimal_places"] = "Enter a number of decimal places from 0 to 4"
+    return problems
+
+
+def _create_active_key_result(
+    *,
+    by,
+    objective: StrategicObjective,
+    focus_area: KeyFocusArea | None,
+    order: int,
+    code: str,
+    statement: str,
+    measure: str,
+    direction: str,
+    frequency: str,
+    target: Decimal,
+    target_from: datetime.date,
+    tolerance: Decimal,
+    tolerance_kind: str,
+    decimal_places: int,
+    owner_role,
+    calculation: str,
+    data_source: str,
+    target_rationale: str,
+    reason: str,
+) -> KeyResult:
+    problems = _definition_problems(
+        code=code,
+        statement=statement,
+        measure=measure,
+        direction=direction,
+        frequency=frequency,
+        target=target,
+        target_from=target_from,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+        decimal_places=decimal_places,
+    )
+    if problems:
+        raise ValidationError(problems)
+    key_result = create_key_result(
+        by=by,
+        objective=objective,
+        code=code,
+        statement=statement.strip(),
+        reason=reason,
+        focus_area=focus_area,
+        status=KeyResult.Status.ACTIVE,
+        measure=measure,
+        direction=direction,
+        frequency=frequency,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+        decimal_places=decimal_places,
+        owner_role=owner_role,
+        calculation=(calculation or "").strip(),
+        data_source=(data_source or "").strip(),
+        target_rationale=(target_rationale or "").strip(),
+        order=order,
+    )
+    set_target(
+        by=by, key_result=key_result, value=target, effective_from=target_from, reason=reason
+    )
+    return key_result
+
+
+@transaction.atomic
+def add_key_result_to_focus_area(
+    *,
+    by,
+    focus_area: KeyFocusArea,
+    code: str,
+    statement: str,
+    measure: str,
+    direction: str,
+    frequency: str,
+    target: Decimal,
+    target_from: datetime.date,
+    tolerance: Decimal = Decimal(0),
+    tolerance_kind: str = "absolute",
+    decimal_places: int = 1,
+    owner_role=None,
+    calculation: str = "",
+    data_source: str = "",
+    target_rationale: str = "",
+    reason: str,
+) -> KeyResult:
+    """Add an active OKR (owned by `owner_role`, an ExecutiveRole or None) to a focus
+    area of a strategy still in use, with its first target. Listed after the
+    objective's other OKRs."""
+    reason = _checked_reason(reason)
+    strategy = focus_area.objective.strategy
+    if strategy.status == strategy.Status.SUPERSEDED:
+        raise ValidationError("This focus area belongs to a superseded strategy.")
+    last = (
+        KeyResult.objects.filter(objective=focus_area.objective)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    return _create_active_key_result(
+        by=by,
+        objective=focus_area.objective,
+        focus_area=focus_area,
+        order=(last or 0) + 1,
+        code=code,
+        statement=statement,
+        measure=measure,
+        direction=direction,
+        frequency=frequency,
+        target=target,
+        target_from=target_from,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+        decimal_places=decimal_places,
+        owner_role=owner_role,
+        calculation=calculation,
+        data_source=data_source,
+        target_rationale=target_rationale,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def change_target_from(
+    *, by, key_result: KeyResult, value: Decimal, from_period: ReportingPeriod, reason: str
+) -> Target:
+    """The target from `from_period` on becomes `value`; earlier periods keep the
+    target they had, and a later target already set still applies from its date."""
+    reason = _checked_reason(reason)
+    key_result = _locked(key_result)
+    if key_result.status not in _TARGETS_CAN_CHANGE:
+        raise ValidationError(
+            f"This OKR is {key_result.get_status_display().lower()}: it keeps the targets "
+            "it was reported against."
+        )
+    if not key_result.frequency:
+        raise ValidationError("Set how often this OKR is reported before giving it a target.")
+    if from_period.frequency != key_result.frequency:
+        raise ValidationError(
+            {
+                "from_period": f"Choose a {key_result.get_frequency_display().lower()} "
+                f"period: this OKR is reported {key_result.get_frequency_display().lower()}"
+            }
+        )
+    if value is None:
+        raise ValidationError({"value": "Enter the target"})
+    existing = Target.objects.filter(
+        key_result=key_result, effective_from=from_period.starts_on
+    ).first()
+    if existing is not None and existing.value == value:
+        raise ValidationError(
+            {
+                "value": f"The target from {from_period.label} is already "
+                f"{format_value(value, key_result.measure)}: nothing to change"
+            }
+        )
+    return set_target(
+        by=by,
+        key_result=key_result,
+        value=value,
+        effective_from=from_period.starts_on,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def mark_achieved_and_replace(
+    *,
+    by,
+    key_result: KeyResult,
+    code: str,
+    statement: str,
+    measure: str,
+    direction: str,
+    frequency: str,
+    target: Decimal,
+    target_from: datetime.date,
+    tolerance: Decimal = Decimal(0),
+    tolerance_kind: str = "absolute",
+    decimal_places: int = 1,
+    owner_role=None,
+    calculation: str = "",
+    data_source: str = "",
+    target_rationale: str = "",
+    reason: str,
+) -> KeyResult:
+    """Mark an active OKR achieved and replace it with a new active OKR in the same
+    objective and focus area, in its place in the list. Returns the replacement."""
+    reason = _checked_reason(reason)
+    key_result = _locked(key_result)
+    _refuse_status_change(key_result, KeyResult.Status.ACHIEVED)
+    replacement = _create_active_key_result(
+        by=by,
+        objective=key_result.objective,
+        focus_area=key_result.focus_area,
+        order=key_result.order,
+        code=code,
+        statement=statement,
+        measure=measure,
+        direction=direction,
+        frequency=frequency,
+        target=target,
+        target_from=target_from,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+        decimal_places=decimal_places,
+        owner_role=owner_role,
+        calculation=calculation,
+        data_source=data_source,
+        target_rationale=target_rationale,
+        reason=reason,
+    )
+    update_fields(
+        key_result,
+        {"status": KeyResult.Status.ACHIEVED, "replaced_by": replacement},
+        by=by,
+        reason=reason,
+    )
+    return replacement
+
+
+@transaction.atomic
+def retire_key_result(*, by, key_result: KeyResult, reason: str) -> KeyResult:
+    """Stop using an OKR. Its results and targets stay, and stay readable."""
+    reason = _checked_reason(reason)
+    key_result = _locked(key_result)
+    _refuse_status_change(key_result, KeyResult.Status.RETIRED)
+    update_fields(key_result, {"status": KeyResult.Status.RETIRED}, by=by, reason=reason)
+    return key_result

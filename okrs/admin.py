@@ -8,6 +8,7 @@ from okrs.models import (
     ProgrammeUpdate,
     ReportingPeriod,
     Result,
+    ResultUpload,
     Target,
 )
 
@@ -55,3 +56,33 @@ class ProgrammeUpdateAdmin(SimpleHistoryAdmin):
 class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "focus_area", "parent", "unit"]
     search_fields = ["title"]
+
+
+@admin.register(ResultUpload)
+class ResultUploadAdmin(admin.ModelAdmin):
+    """Read-only: uploads are made and confirmed on the upload pages, as their owner."""
+
+    list_display = ["filename", "uploaded_by", "uploaded_at", "row_count", "committed_at"]
+    list_filter = ["committed_at"]
+    search_fields = ["filename", "sha256", "uploaded_by__username"]
+    list_select_related = ["uploaded_by"]
+    exclude = ["content"]
+    readonly_fields = [
+        "filename",
+        "uploaded_by",
+        "uploaded_at",
+        "sha256",
+        "row_count",
+        "reason",
+        "committed_at",
+        "committed_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

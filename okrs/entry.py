@@ -20,7 +20,7 @@ from objectives.models import OrganisationalUnit
 from okrs.formatting import format_value
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.selectors import target_in_force
-from okrs.validation import ValueRules, check_value
+from okrs.validation import ValueRules, check_value, parse_number
 
 # A person who is not the unit's lead (a board secretary or administrator) must
 # give a reason for any change, as must anyone once the window has closed.
@@ -172,6 +172,14 @@ def result_problem(
     return None
 
 
+def _same_as_stored(change: ResultChange, current: Result) -> bool:
+    try:
+        value = parse_number(change.raw_value)
+    except ValueError:
+        return False
+    return value == current.value and change.comment.strip() == current.comment
+
+
 def plan_result_changes(
     *,
     by,
@@ -229,6 +237,11 @@ def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedC
     problem = result_problem(change.key_result, change.unit, change.period)
     if problem:
         item.outcome, item.errors["value"] = Outcome.ERROR, problem
+        return item
+    if current is not None and _same_as_stored(change, current):
+        # Re-sending what is stored (a re-uploaded template, an untouched field) is
+        # no change, even where today's rules would ask more of a new value.
+        item.value, item.outcome = current.value, Outcome.UNCHANGED
         return item
     checked = check_value(
         change.raw_value, change.comment, value_rules(change.key_result, change.period)

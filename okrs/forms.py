@@ -4,6 +4,7 @@ the fields here, so the page keeps every value the person typed."""
 
 from django import forms
 
+from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
 from okrs.entry import REASON_REQUIRED, ChangePlan, ResultChange
 from okrs.models import ReportingPeriod
@@ -11,7 +12,12 @@ from okrs.selectors import OwedValue
 
 
 class ResultEntryForm(forms.Form):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"},
+    )
 
     def __init__(self, *args, owed: list[OwedValue], **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,6 +32,7 @@ class ReportingPeriod(models.Model):
     closes_on = models.DateField(
         help_text="After this day only a board secretary or administrator can change results."
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_on", "frequency"]
@@ -150,7 +151,7 @@ class KeyResult(models.Model):
         verbose_name_plural = "OKRs"
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft")
+                condition=Q(status__in=["draft", "retired"])
                 | (~Q(measure="") & ~Q(direction="") & ~Q(frequency="")),
                 name="okr_in_use_has_measure_direction_frequency",
             ),
@@ -297,3 +298,37 @@ class CostImprovementPosition(models.Model):
 
     def __str__(self) -> str:
         return f"CIP {self.update}"
+
+
+class ResultUpload(models.Model):
+    """A file of results kept between its preview and its confirmation.
+
+    Confirming re-reads `content` and plans it again (okrs/imports.py), so what is
+    saved is checked against the results as they are then, not as they were.
+    """
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField(help_text="Data rows in the file.")
+    reason = models.TextField(
+        blank=True, help_text="Why, for a correction (recorded in each value's history)."
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%d %b %Y %H:%M})"

@@ -319,7 +319,12 @@ def submissions_for_period(
     """For each unit (all active ones if `units` is None), every OKR it owes for
     `period`, with its value so far, the last value before it and the target then
     in force. A fixed number of queries whatever the number of OKRs or units."""
-    key_results = owed_key_results(period)
+    # An OKR is owed from the period in which its first target applies.
+    key_results = [
+        key_result
+        for key_result in owed_key_results(period)
+        if target_in_force(key_result.targets.all(), period.ends_on) is not None
+    ]
     owing = units_owing(period, units)
     results = {
         (result.key_result_id, result.unit_id): result

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from okrs.views import entry, okr
+from okrs.views import entry, okr, tracking
+from okrs.views import upload as upload_views
+from okrs.views.audit import audit_log
+from okrs.views.maintenance import (
+    achieve_and_replace,
+    add_key_result,
+    change_target,
+    manage_okrs,
+    retire,
+)
 
 app_name = "okrs"
 urlpatterns = [
@@ -9,4 +18,25 @@ urlpatterns = [
     path("submissions/", entry.my_submissions, name="my_submissions"),
     path("submissions/<slug:unit>/<int:period>/", entry.enter_results, name="enter_results"),
     path("results/<int:pk>/history/", entry.result_history, name="result_history"),
+    # Executives and board secretaries: who has submitted what.
+    path("tracking/", tracking.submissions, name="tracking"),
+    path("tracking/<int:period>/", tracking.submissions, name="tracking"),
+    # Trust administrators: maintaining OKRs, and the audit log of every change.
+    path("manage/okrs/", manage_okrs, name="manage_okrs"),
+    path("manage/okrs/add/", add_key_result, name="add_key_result"),
+    path("manage/okrs/<slug:code>/target/", change_target, name="change_target"),
+    path("manage/okrs/<slug:code>/achieve/", achieve_and_replace, name="achieve_and_replace"),
+    path("manage/okrs/<slug:code>/retire/", retire, name="retire"),
+    path("audit/", audit_log, name="audit_log"),
+]
+
+# Uploading a file of results: the template, the upload, its preview and confirmation.
+urlpatterns += [
+    path(
+        "submissions/<slug:unit>/<int:period>/template.<str:fmt>",
+        upload_views.upload_template,
+        name="upload_template",
+    ),
+    path("upload/", upload_views.upload, name="upload"),
+    path("upload/<int:pk>/", upload_views.upload_preview, name="upload_preview"),
 ]

@@ -145,9 +145,7 @@ def write_narrative(
         getattr(narrative, name) != value for name, value in words.items()
     )
     if narrative is None:
-        narrative = Narrative(
-            objective=objective, key_result=key_result, period=period, kind=kind
-        )
+        narrative = Narrative(objective=objective, key_result=key_result, period=period, kind=kind)
     if changed:
         for name, value in words.items():
             setattr(narrative, name, value)

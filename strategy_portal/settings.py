@@ -181,6 +181,9 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "strategy-portal@localhost
 # The portal's own address, for links in e-mails (no request to build them from).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True).rstrip("/")
 
+# Audit history: the reason for a change can be as long as the person needs.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # A strict Content-Security-Policy: nothing from other hosts, scripts only with the
 # per-request nonce. Chart pages relax style-src because plotly.js writes inline styles.
 SECURE_CSP = {

@@ -386,3 +386,20 @@ def test_history_shows_every_step(client, lead, bucks, period, users_by_role):
     assert "94% → 94.5%" in content and "94.5% → 93.5%" in content
     assert "Draft → Submitted" in content
     assert "Late correction from the ward" in content
+
+
+def test_resending_a_stored_value_is_no_change_even_if_it_misses_its_target(
+    users_by_role,
+):
+    # The seeded Bucks MH CCCS value (92%, Q2 2020/21) misses 95% by more than the
+    # tolerance and has no comment; sending it back unchanged is not an error.
+    trust_period = okr_actions.ensure_period(parse_period_label("Q2 2020/21"))
+    bucks = OrganisationalUnit.objects.get(slug="bucks-mh")
+    plan = okr_actions.apply_result_changes(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        changes=[change(bucks, trust_period, "quality-cccs-training", "92")],
+        submit=True,
+        today=CLOSED_DAY,
+    )
+    assert not plan.has_errors
+    assert [item.outcome for item in plan.items] == ["unchanged"]

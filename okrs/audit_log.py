@@ -1,0 +1,259 @@
+"""The audit log: every create, change and delete of an OKR, a target or a result,
+as plain rows (who, when, what, old → new, why), read from django-simple-history's
+tables.
+
+A page of the log costs a fixed number of queries however long the history is:
+one to count, one for the page (a UNION of the three history tables, newest
+first), and per kind of record one for the page's rows, each carrying the id of the
+version before it (a subquery), and one for those previous versions. Asking
+simple-history for each row's `prev_record` instead would cost a query per row.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Model, OuterRef, Q, Subquery, Value
+from django.utils import timezone
+
+from objectives.models import OrganisationalUnit
+from okrs.formatting import format_value
+from okrs.models import KeyResult, Result, Target
+
+PAGE_SIZE = 50
+
+_ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    unit: OrganisationalUnit | None = None
+    key_result: KeyResult | None = None
+    person: Any = None  # a user
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field's values either side of a change, as they read on the page. `old` is
+    None for a record just created; `new` is None for a record deleted."""
+
+    label: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    when: datetime.datetime
+    who: str
+    what: str  # "Result", "Target" or "OKR"
+    action: str  # "Created", "Changed" or "Deleted"
+    okr_code: str
+    okr_statement: str
+    unit: str
+    period: str
+    changes: list[FieldChange]
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    page: Page
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    label: str
+    model: type[Model]
+    okr_lookup: str  # how its history rows name their OKR
+    fields: list[tuple[str, str]]  # the fields people care about, with their labels
+    related: tuple[str, ...]  # what a row needs to describe itself and its values
+
+
+_KINDS = [
+    _Kind(
+        name="result",
+        label="Result",
+        model=Result,
+        okr_lookup="key_result_id",
+        fields=[("value", "Value"), ("comment", "Comment"), ("status", "Status")],
+        related=("key_result", "unit", "period"),
+    ),
+    _Kind(
+        name="target",
+        label="Target",
+        model=Target,
+        okr_lookup="key_result_id",
+        fields=[("value", "Target"), ("effective_from", "Applies from")],
+        related=("key_result",),
+    ),
+    _Kind(
+        name="okr",
+        label="OKR",
+        model=KeyResult,
+        okr_lookup="id",
+        fields=[
+            ("statement", "Statement"),
+            ("status", "Status"),
+            ("replaced_by", "Replaced by"),
+            ("focus_area", "Key focus area"),
+            ("measure", "Unit of measure"),
+            ("direction", "Direction of good"),
+            ("frequency", "Reported"),
+            ("owner_role", "Executive owner"),
+            ("tolerance", "Tolerance"),
+            ("tolerance_kind", "Tolerance is"),
+            ("decimal_places", "Decimal places"),
+            ("calculation", "How it is calculated"),
+            ("data_source", "Data source"),
+            ("target_rationale", "Where the target comes from"),
+        ],
+        related=("replaced_by", "focus_area", "owner_role"),
+    ),
+]
+_KINDS_BY_NAME = {kind.name: kind for kind in _KINDS}
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _history(kind: _Kind, filters: AuditFilters):
+    """The kind's history rows that pass the filters, or None when none can (a unit
+    filter leaves only results: targets and OKRs belong to no unit)."""
+    rows = kind.model.history.all()
+    if filters.unit is not None:
+        if kind.name != "result":
+            return None
+        rows = rows.filter(unit_id=filters.unit.pk)
+    if filters.key_result is not None:
+        rows = rows.filter(**{kind.okr_lookup: filters.key_result.pk})
+    if filters.person is not None:
+        rows = rows.filter(history_user_id=filters.person.pk)
+    # Whole days in the Trust's time zone, as bounds an index can use.
+    if filters.date_from is not None:
+        rows = rows.filter(history_date__gte=_start_of(filters.date_from))
+    if filters.date_to is not None:
+        rows = rows.filter(history_date__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+    return rows
+
+
+def audit_page(filters: AuditFilters, page_number: Any = 1) -> AuditPage:
+    """One page of the log, newest first, in at most eight queries."""
+    parts = []
+    for kind in _KINDS:
+        rows = _history(kind, filters)
+        if rows is not None:
+            parts.append(
+                rows.annotate(kind=Value(kind.name, output_field=CharField()))
+                .values_list("history_id", "history_date", "kind")
+                .order_by()  # history tables are ordered by default; a UNION's parts cannot be
+            )
+    combined = parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")
+    page = Paginator(combined, PAGE_SIZE).get_page(page_number)
+    keys = list(page.object_list)
+    records = {}
+    for kind in _KINDS:
+        ids = [history_id for history_id, _, name in keys if name == kind.name]
+        if ids:
+            for record, previous in _records_with_previous(kind, ids):
+                records[(kind.name, record.history_id)] = (record, previous)
+    entries = [
+        _entry(_KINDS_BY_NAME[name], *records[(name, history_id)]) for history_id, _, name in keys
+    ]
+    return AuditPage(entries=entries, page=page)
+
+
+def _records_with_previous(kind: _Kind, history_ids: list[int]):
+    """The history rows with these ids, each with the version of the same record just
+    before it (or None): two queries, however many rows."""
+    history = kind.model.history
+    before = (
+        history.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    records = list(
+        history.filter(history_id__in=history_ids)
+        .select_related("history_user", *kind.related)
+        .annotate(previous_id=Subquery(before))
+    )
+    previous_ids = [record.previous_id for record in records if record.previous_id]
+    previous = {
+        row.history_id: row
+        for row in history.filter(history_id__in=previous_ids).select_related(*kind.related)
+    }
+    return [(record, previous.get(record.previous_id)) for record in records]
+
+
+def _entry(kind: _Kind, record, previous) -> AuditEntry:
+    # A result's or target's OKR is None if the OKR itself has been deleted since.
+    okr = record if kind.name == "okr" else record.key_result
+    return AuditEntry(
+        when=record.history_date,
+        who=_who(record.history_user),
+        what=kind.label,
+        action=_ACTIONS[record.history_type],
+        okr_code=okr.code if okr else "",
+        okr_statement=okr.statement if okr else "An OKR since deleted",
+        unit=record.unit.short_name if kind.name == "result" and record.unit else "",
+        period=record.period.label if kind.name == "result" and record.period else "",
+        changes=_changes(kind, record, previous, measure=okr.measure if okr else ""),
+        reason=record.history_change_reason or "",
+    )
+
+
+def _who(user) -> str:
+    if user is None:
+        return "No user (loaded by the system)"
+    return user.get_full_name() or user.username
+
+
+def _changes(kind: _Kind, record, previous, *, measure: str) -> list[FieldChange]:
+    changes = []
+    for name, label in kind.fields:
+        new = _shown(record, name, measure)
+        if record.history_type == "-":
+            if new != "—":
+                changes.append(FieldChange(label, new, None))
+        elif record.history_type == "+" or previous is None:
+            if new != "—":
+                changes.append(FieldChange(label, None, new))
+        elif _raw(previous, name) != _raw(record, name):
+            changes.append(FieldChange(label, _shown(previous, name, measure), new))
+    return changes
+
+
+def _raw(row, name: str):
+    field = row._meta.get_field(name)
+    return getattr(row, field.attname)
+
+
+def _shown(row, name: str, measure: str) -> str:
+    field = row._meta.get_field(name)
+    raw = getattr(row, field.attname)
+    if raw is None or raw == "":
+        return "—"
+    if field.is_relation:
+        related = getattr(row, name)  # select_related, so no query
+        if related is None:
+            return "(since deleted)"
+        return str(related.code if isinstance(related, KeyResult) else related)
+    if field.choices:
+        return str(dict(field.flatchoices).get(raw, raw))
+    if name == "value":
+        return format_value(raw, measure)
+    if isinstance(raw, datetime.date):
+        return f"{raw:%-d %b %Y}"
+    if hasattr(raw, "normalize"):
+        return format(raw.normalize(), "f")
+    return str(raw)

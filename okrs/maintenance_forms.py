@@ -1,0 +1,353 @@
+"""Forms for maintaining OKRs and filtering the audit log, drawn in the NHS.UK style.
+
+They only carry what was typed. The rules live in the actions (okrs/actions.py);
+a refusal comes back as a ValidationError keyed by argument name, which
+`add_action_errors` puts back on the field of the same name, so the page shows
+every message beside its field and keeps every value the person typed.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+
+from objectives.models import ExecutiveRole, KeyFocusArea, OrganisationalUnit
+from okrs.actions import REASON_MAX_LENGTH, key_result_code_problem
+from okrs.models import Direction, Frequency, KeyResult, Measure, ReportingPeriod
+from okrs.validation import parse_number
+
+_WIDGET_CLASSES = {
+    "select": ("nhsuk-select", "nhsuk-select--error"),
+    "textarea": ("nhsuk-textarea", "nhsuk-textarea--error"),
+}
+_INPUT_CLASSES = ("nhsuk-input", "nhsuk-input--error")
+
+
+class NhsBoundField(BoundField):
+    """Adds the NHS.UK classes to the widget, and the error modifier when the field
+    has an error. Django already sets aria-invalid and aria-describedby (pointing at
+    `<id>_helptext` and `<id>_error`, the ids `_field.html` gives the hint and error)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        base, error = _WIDGET_CLASSES.get(self.widget_type, _INPUT_CLASSES)
+        # These attrs replace the widget's own, so its classes (widths) are kept here.
+        classes = [base, *widget.attrs.get("class", "").split(), *attrs.get("class", "").split()]
+        if self.errors:
+            classes.append(error)
+        attrs["class"] = " ".join(classes)
+        return attrs
+
+
+class NhsForm(forms.Form):
+    bound_field_class = NhsBoundField
+    # The server checks everything and says what to fix; the browser's own bubbles
+    # are neither accessible nor consistent (NHS.UK guidance).
+    use_required_attribute = False
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(link target, message) for the error summary, in the order of the fields."""
+        items = [("", str(message)) for message in self.non_field_errors()]
+        for bound_field in self:
+            for message in bound_field.errors:
+                items.append((bound_field.auto_id, str(message)))
+        return items
+
+
+def add_action_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put an action's refusal on the form: on the field it names, else at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class NumberField(forms.DecimalField):
+    """A number as people type it: '95', '95%', '£1,200' or '−10' (okrs.validation)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_number(value)
+            except ValueError as error:
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            value = "" if parsed is None else str(parsed)
+        return super().to_python(value)
+
+
+def _reason_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Reason for the change",
+        help_text=f"{help_text} It is kept in the audit log ({REASON_MAX_LENGTH} characters or "
+        "fewer).",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Give a reason for this change",
+            "max_length": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+
+def _choices_with_blank(choices) -> list[tuple[str, str]]:
+    return [("", "Choose…"), *choices]
+
+
+class KeyResultDefinitionForm(NhsForm):
+    """What a new OKR needs: its definition and first target. Shared by adding an
+    OKR and by replacing an achieved one."""
+
+    code = forms.CharField(
+        max_length=50,
+        help_text="A short name for links, in lower-case letters, numbers and hyphens, "
+        "like quality-cccs-training. It cannot be changed later.",
+        error_messages={"required": "Enter a code"},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20", "spellcheck": "false"}),
+    )
+    statement = forms.CharField(
+        label="OKR",
+        max_length=400,
+        help_text="As the Trust wrote it, like ‘We will achieve 95% compliance in CCCS training’.",
+        error_messages={"required": "Enter the OKR as the Trust wrote it"},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    measure = forms.ChoiceField(
+        label="Unit of measure",
+        choices=_choices_with_blank(Measure.choices),
+        error_messages={"required": "Choose the unit of measure"},
+    )
+    direction = forms.ChoiceField(
+        label="Direction of good",
+        choices=_choices_with_blank(Direction.choices),
+        error_messages={"required": "Choose whether higher or lower is better"},
+    )
+    frequency = forms.ChoiceField(
+        label="Reported",
+        choices=_choices_with_blank(Frequency.choices),
+        error_messages={"required": "Choose how often it is reported"},
+    )
+    target = NumberField(
+        max_digits=14,
+        decimal_places=4,
+        help_text="A number, like 95 for 95% or −10 for a 10% reduction.",
+        error_messages={"required": "Enter the target", "invalid": "Enter the target as a number"},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+    )
+    target_from = forms.DateField(
+        label="Target applies from",
+        help_text="Usually the first day of a reporting period, like 1 April 2025.",
+        error_messages={
+            "required": "Enter the date the target applies from",
+            "invalid": "Enter a real date",
+        },
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    tolerance = NumberField(
+        max_digits=10,
+        decimal_places=4,
+        min_value=0,
+        initial=0,
+        help_text="How far a value may miss the target before it needs a comment and is "
+        "rated Red rather than Amber.",
+        error_messages={
+            "required": "Enter a tolerance of 0 or more",
+            "invalid": "Enter the tolerance as a number",
+            "min_value": "Enter a tolerance of 0 or more",
+        },
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "decimal"}),
+    )
+    tolerance_kind = forms.ChoiceField(
+        label="Tolerance is",
+        choices=KeyResult._meta.get_field("tolerance_kind").choices,
+        initial="absolute",
+        error_messages={"required": "Choose how the tolerance is measured"},
+    )
+    decimal_places = forms.IntegerField(
+        min_value=0,
+        max_value=4,
+        initial=1,
+        help_text="How many decimal places a value may have (0 to 4).",
+        error_messages={
+            "required": "Enter a number of decimal places from 0 to 4",
+            "invalid": "Enter a number of decimal places from 0 to 4",
+            "min_value": "Enter a number of decimal places from 0 to 4",
+            "max_value": "Enter a number of decimal places from 0 to 4",
+        },
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+    )
+    owner_role = forms.ModelChoiceField(
+        label="Executive owner",
+        queryset=ExecutiveRole.objects.order_by("title"),
+        required=False,
+        empty_label="No owner yet",
+        help_text="The executive role that owns it. Leave empty if not decided: it shows as a gap.",
+    )
+    calculation = forms.CharField(
+        label="How it is calculated",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    data_source = forms.CharField(label="Data source", required=False, max_length=300)
+    target_rationale = forms.CharField(
+        label="Where the target comes from",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_code(self) -> str:
+        # The action checks this too; asking here puts it beside the other problems.
+        code = self.cleaned_data["code"]
+        if problem := key_result_code_problem(code):
+            raise ValidationError(problem)
+        return code
+
+    DEFINITION_FIELDS = [
+        "code",
+        "statement",
+        "measure",
+        "direction",
+        "frequency",
+        "target",
+        "target_from",
+        "tolerance",
+        "tolerance_kind",
+        "decimal_places",
+        "owner_role",
+        "calculation",
+        "data_source",
+        "target_rationale",
+    ]
+
+    def definition(self) -> dict:
+        """The action's keyword arguments for the new OKR."""
+        return {name: self.cleaned_data[name] for name in self.DEFINITION_FIELDS}
+
+
+class AddKeyResultForm(KeyResultDefinitionForm):
+    focus_area = forms.ModelChoiceField(
+        label="Key focus area",
+        queryset=KeyFocusArea.objects.none(),
+        empty_label="Choose…",
+        error_messages={"required": "Choose the key focus area it measures"},
+    )
+    reason = _reason_field("Why it is added, like ‘Agreed at the Board on 3 June’.")
+
+    field_order = ["focus_area", *KeyResultDefinitionForm.DEFINITION_FIELDS, "reason"]
+
+    def __init__(self, *args, focus_areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["focus_area"]
+        field.queryset = focus_areas
+        field.label_from_instance = lambda area: (
+            f"{area.objective.short_name or area.objective}: {area.title}"
+        )
+
+
+class ReplaceKeyResultForm(KeyResultDefinitionForm):
+    reason = _reason_field("Why it is achieved and what replaces it.")
+
+    field_order = [*KeyResultDefinitionForm.DEFINITION_FIELDS, "reason"]
+
+    @classmethod
+    def initial_from(cls, key_result: KeyResult) -> dict:
+        """The replacement starts as a copy of what it replaces, except its code,
+        statement and target, which are the point of replacing it."""
+        return {
+            "measure": key_result.measure,
+            "direction": key_result.direction,
+            "frequency": key_result.frequency,
+            "tolerance": key_result.tolerance.normalize(),
+            "tolerance_kind": key_result.tolerance_kind,
+            "decimal_places": key_result.decimal_places,
+            "owner_role": key_result.owner_role_id,
+            "calculation": key_result.calculation,
+            "data_source": key_result.data_source,
+        }
+
+
+class ChangeTargetForm(NhsForm):
+    from_period = forms.ModelChoiceField(
+        label="Applies from",
+        queryset=ReportingPeriod.objects.none(),
+        empty_label="Choose a period…",
+        help_text="The new target applies to this period and every later one. Earlier periods "
+        "keep the target they had.",
+        error_messages={"required": "Choose the period from which the new target applies"},
+    )
+    value = NumberField(
+        label="New target",
+        max_digits=14,
+        decimal_places=4,
+        help_text="A number, like 95 for 95%.",
+        error_messages={
+            "required": "Enter the new target",
+            "invalid": "Enter the new target as a number",
+        },
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+    )
+    reason = _reason_field("Why the target changes, like ‘Raised for 2025/26 by the Board’.")
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["from_period"]
+        field.queryset = periods
+        field.label_from_instance = lambda period: (
+            f"{period.label} (from {period.starts_on:%-d %B %Y})"
+        )
+
+
+class ReasonForm(NhsForm):
+    reason = _reason_field("Why it is retired, like ‘Measure replaced by national data’.")
+
+
+class AuditLogFilterForm(NhsForm):
+    """Filters for the audit log, from the query string. Every field is optional."""
+
+    unit = forms.ModelChoiceField(
+        queryset=OrganisationalUnit.objects.order_by("order", "name"),
+        required=False,
+        empty_label="Any unit",
+        help_text="Only results carry a unit.",
+    )
+    key_result = forms.ModelChoiceField(
+        label="OKR",
+        queryset=KeyResult.objects.select_related("objective__strategy").order_by(
+            "-objective__strategy__is_current", "objective__number", "order", "code"
+        ),
+        required=False,
+        empty_label="Any OKR",
+        to_field_name="code",
+    )
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+        required=False,
+        empty_label="Anyone",
+    )
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        error_messages={"invalid": "Enter a real date"},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        error_messages={"invalid": "Enter a real date"},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_result"].label_from_instance = lambda okr: f"{okr.code}: {okr.statement}"
+        self.fields["person"].label_from_instance = lambda user: (
+            user.get_full_name() or user.username
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+        return cleaned

@@ -1,0 +1,185 @@
+"""Trust administrators: adding OKRs, changing targets from a period on, marking an
+OKR achieved and replacing it, retiring one. Thin: check permission, read through
+selectors, write through actions, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from objectives import selectors as strategy_selectors
+from okrs import actions, maintenance_selectors
+from okrs.maintenance_forms import (
+    AddKeyResultForm,
+    ChangeTargetForm,
+    ReasonForm,
+    ReplaceKeyResultForm,
+    add_action_errors,
+)
+
+can_maintain_okrs = permission_required("portal.maintain_okrs", raise_exception=True)
+
+
+def _current_strategy():
+    strategy = strategy_selectors.current_strategy()
+    if strategy is None:
+        raise Http404("No strategy is marked as current yet.")
+    return strategy
+
+
+def _breadcrumbs(key_result=None) -> list[tuple[str, str]]:
+    crumbs = [(reverse("okrs:manage_okrs"), "Manage OKRs")]
+    if key_result is not None:
+        crumbs.append((key_result.get_absolute_url(), key_result.statement))
+    return crumbs
+
+
+@can_maintain_okrs
+def manage_okrs(request: HttpRequest) -> HttpResponse:
+    strategy = _current_strategy()
+    return render(
+        request,
+        "okrs/maintenance/manage_okrs.html",
+        {
+            "strategy": strategy,
+            "objectives": maintenance_selectors.okrs_to_maintain(strategy, timezone.localdate()),
+        },
+    )
+
+
+@can_maintain_okrs
+def add_key_result(request: HttpRequest) -> HttpResponse:
+    focus_areas = maintenance_selectors.focus_areas_for_new_okrs(_current_strategy())
+    if request.method == "POST":
+        form = AddKeyResultForm(request.POST, focus_areas=focus_areas)
+        if form.is_valid():
+            try:
+                key_result = actions.add_key_result_to_focus_area(
+                    by=request.user,
+                    focus_area=form.cleaned_data["focus_area"],
+                    reason=form.cleaned_data["reason"],
+                    **form.definition(),
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, f"OKR added: {key_result.statement}")
+                return redirect(key_result.get_absolute_url())
+    else:
+        initial = {}
+        chosen = request.GET.get("focus_area", "")
+        if chosen.isdigit() and focus_areas.filter(pk=chosen).exists():
+            initial["focus_area"] = int(chosen)
+        form = AddKeyResultForm(initial=initial, focus_areas=focus_areas)
+    return render(
+        request,
+        "okrs/maintenance/add_key_result.html",
+        {"form": form, "breadcrumbs": _breadcrumbs()},
+    )
+
+
+@can_maintain_okrs
+def change_target(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = maintenance_selectors.key_result_to_maintain(code)
+    periods = maintenance_selectors.periods_for_target_change(key_result)
+    if request.method == "POST":
+        form = ChangeTargetForm(request.POST, periods=periods)
+        if form.is_valid():
+            try:
+                actions.change_target_from(
+                    by=request.user,
+                    key_result=key_result,
+                    value=form.cleaned_data["value"],
+                    from_period=form.cleaned_data["from_period"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Target changed from {form.cleaned_data['from_period'].label} on. "
+                    "Earlier periods keep the target they had.",
+                )
+                return redirect(key_result.get_absolute_url())
+    else:
+        form = ChangeTargetForm(periods=periods)
+    return render(
+        request,
+        "okrs/maintenance/change_target.html",
+        {
+            "key_result": key_result,
+            "form": form,
+            "can_change_target": actions.can_change_target(key_result),
+            "has_periods": periods.exists(),
+            "targets": maintenance_selectors.targets_over_time(key_result),
+            "breadcrumbs": _breadcrumbs(key_result),
+        },
+    )
+
+
+@can_maintain_okrs
+def achieve_and_replace(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = maintenance_selectors.key_result_to_maintain(code)
+    if request.method == "POST":
+        form = ReplaceKeyResultForm(request.POST)
+        if form.is_valid():
+            try:
+                replacement = actions.mark_achieved_and_replace(
+                    by=request.user,
+                    key_result=key_result,
+                    reason=form.cleaned_data["reason"],
+                    **form.definition(),
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Marked achieved and replaced by: {replacement.statement}",
+                )
+                return redirect(key_result.get_absolute_url())
+    else:
+        form = ReplaceKeyResultForm(initial=ReplaceKeyResultForm.initial_from(key_result))
+    return render(
+        request,
+        "okrs/maintenance/achieve_and_replace.html",
+        {
+            "key_result": key_result,
+            "form": form,
+            "allowed": actions.can_change_status(key_result, "achieved"),
+            "breadcrumbs": _breadcrumbs(key_result),
+        },
+    )
+
+
+@can_maintain_okrs
+def retire(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = maintenance_selectors.key_result_to_maintain(code)
+    if request.method == "POST":
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.retire_key_result(
+                    by=request.user, key_result=key_result, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, f"OKR retired: {key_result.statement}")
+                return redirect(key_result.get_absolute_url())
+    else:
+        form = ReasonForm()
+    return render(
+        request,
+        "okrs/maintenance/retire.html",
+        {
+            "key_result": key_result,
+            "form": form,
+            "allowed": actions.can_change_status(key_result, "retired"),
+            "breadcrumbs": _breadcrumbs(key_result),
+        },
+    )

@@ -1,0 +1,546 @@
+"""Uploading a file of results: template, upload, preview of every row, and an
+all-or-nothing confirmation through the same planner as the entry page."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from objectives import actions as strategy_actions
+from objectives.models import OrganisationalUnit, StrategicObjective
+from objectives.roles import Role
+from okrs import actions as okr_actions
+from okrs import imports, periods
+from okrs.entry import ResultChange
+from okrs.models import KeyResult, ReportingPeriod, Result, ResultUpload
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+HEADER = "okr_code,unit,period,value,comment"
+ACTIVE_UNITS = ["community-services", "oxon-bsw-mh", "bucks-mh", "specialised", "trust"]
+REASON = "Figures confirmed by the performance team"
+
+
+def csv_file(*lines: str) -> bytes:
+    return ("\r\n".join([HEADER, *lines]) + "\r\n").encode()
+
+
+@pytest.fixture
+def open_period():
+    """Q3 2020/21 with its entry window moved (as an administrator may) to include today,
+    so a lead may enter it."""
+    today = timezone.localdate()
+    span = periods.quarter_span(2020, 3)
+    return ReportingPeriod.objects.create(
+        frequency=span.frequency,
+        starts_on=span.starts_on,
+        ends_on=span.ends_on,
+        opens_on=today - datetime.timedelta(days=10),
+        due_on=today,
+        closes_on=today + datetime.timedelta(days=10),
+    )
+
+
+@pytest.fixture
+def bucks():
+    return OrganisationalUnit.objects.get(slug="bucks-mh")
+
+
+@pytest.fixture
+def lead(make_user, bucks):
+    user = make_user("bucks-lead", Role.DIRECTORATE_LEAD, first_name="Bea", last_name="Lead")
+    person = strategy_actions.create_person(
+        by=None, slug="bucks-lead", full_name="Bea Lead", user=user, reason="test"
+    )
+    strategy_actions.set_units_led(by=None, person=person, units=[bucks], reason="test")
+    return user
+
+
+@pytest.fixture
+def secretary(users_by_role):
+    return users_by_role[Role.BOARD_SECRETARY]
+
+
+def post_file(client, content: bytes, name: str = "results.csv", reason: str = ""):
+    return client.post(
+        reverse("okrs:upload"), {"file": SimpleUploadedFile(name, content), "reason": reason}
+    )
+
+
+def preview_of(client, content: bytes, name: str = "results.csv", reason: str = ""):
+    response = post_file(client, content, name, reason)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client.get(response["Location"])
+
+
+def confirm(client, response):
+    """Press the confirm button of a preview page."""
+    upload = response.context["upload"]
+    return client.post(
+        reverse("okrs:upload_preview", args=[upload.pk]),
+        {"confirm": "1", "seen": response.context["preview"].fingerprint},
+    )
+
+
+def outcomes(response) -> list[tuple[int, str, str]]:
+    return [(row.row.number, row.outcome, row.message) for row in response.context["preview"].rows]
+
+
+def result(code: str, unit: str, label: str) -> Result | None:
+    return Result.objects.filter(
+        key_result__code=code, unit__slug=unit, period__starts_on=_start(label)
+    ).first()
+
+
+def _start(label: str) -> datetime.date:
+    return periods.parse_period_label(label).starts_on
+
+
+# --- Who may use it ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.BOARD_SECRETARY, 200),
+        (Role.TRUST_ADMINISTRATOR, 200),
+        (Role.DIRECTORATE_LEAD, 200),
+        (Role.EXECUTIVE, 403),
+        (Role.VIEWER, 403),
+    ],
+)
+def test_the_upload_page_by_role(client, users_by_role, role, status):
+    client.force_login(users_by_role[role])
+    assert client.get(reverse("okrs:upload")).status_code == status
+
+
+def test_an_account_without_a_role_cannot_upload(client, make_user):
+    client.force_login(make_user("nobody"))
+    assert client.get(reverse("okrs:upload")).status_code == 403
+
+
+def test_the_upload_page_has_a_form_and_the_reason_hint(client, secretary):
+    client.force_login(secretary)
+    content = client.get(reverse("okrs:upload")).content.decode()
+    assert 'type="file"' in content and 'enctype="multipart/form-data"' in content
+    assert "Required for board secretaries and administrators" in content
+
+
+# --- Templates ---------------------------------------------------------------------
+
+
+def template(client, unit: str, period: ReportingPeriod, fmt: str):
+    return client.get(
+        reverse("okrs:upload_template", kwargs={"unit": unit, "period": period.pk, "fmt": fmt})
+    )
+
+
+def test_a_lead_downloads_a_prefilled_csv_template(client, lead, bucks, open_period):
+    okr_actions.apply_result_changes(
+        by=lead,
+        changes=[
+            ResultChange(
+                KeyResult.objects.get(code="quality-cccs-training"),
+                bucks,
+                open_period,
+                "96",
+                "Ahead",
+            )
+        ],
+        submit=False,
+    )
+    client.force_login(lead)
+    response = template(client, "bucks-mh", open_period, "csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="results-bucks-mh-q3-2020-21.csv"' in response["Content-Disposition"]
+    rows = imports.read_result_file("t.csv", response.content)
+    assert {row.okr_code for row in rows} == {
+        "quality-reduce-harm",
+        "quality-cccs-training",
+        "quality-staff-sickness",
+        "quality-patient-satisfaction",
+    }
+    assert {(row.unit, row.period) for row in rows} == {("bucks-mh", "Q3 2020/21")}
+    cccs = next(row for row in rows if row.okr_code == "quality-cccs-training")
+    assert (cccs.value, cccs.comment) == ("96", "Ahead")
+    text = response.content.decode("utf-8-sig")
+    # The target and last value are there to help, and ignored on upload.
+    assert "quality-cccs-training,We will achieve 95% compliance in CCCS training" in text
+    assert ",95,92,96,Ahead" in text
+
+
+def test_an_xlsx_template_reads_back(client, lead, open_period):
+    client.force_login(lead)
+    response = template(client, "bucks-mh", open_period, "xlsx")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.active["A1"].value == "okr_code" and workbook.active["A1"].font.bold
+    assert len(imports.read_result_file("t.xlsx", response.content)) == 4
+
+
+def test_templates_for_other_units_or_formats_are_refused(client, lead, secretary, open_period):
+    client.force_login(lead)
+    assert template(client, "specialised", open_period, "csv").status_code == 403
+    assert template(client, "bucks-mh", open_period, "pdf").status_code == 404
+    client.force_login(secretary)
+    assert template(client, "specialised", open_period, "csv").status_code == 200
+    # Adults had closed before Q3 2020/21.
+    assert template(client, "adults", open_period, "csv").status_code == 404
+
+
+# --- Malformed files -----------------------------------------------------------------
+
+
+def workbook_with_formula() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["quality-cccs-training", "bucks-mh", "Q3 2020/21", "=90+6", ""])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+MALFORMED = {
+    "empty": ("results.csv", b"", "The file is empty."),
+    "header only": ("results.csv", csv_file(), "The file has a header row but no rows"),
+    "wrong columns": (
+        "results.csv",
+        b"code,unit,when,value\r\nquality-cccs-training,trust,Q3 2020/21,1\r\n",
+        "The file has no okr_code, period or comment columns.",
+    ),
+    "not utf-8": (
+        "results.csv",
+        "okr_code,unit,period,value,comment\r\nquality-cccs-training,trust,Q3 2020/21,94,Café"
+        "\r\n".encode("cp1252"),
+        "Save the file as CSV UTF-8",
+    ),
+    "formula": (
+        "results.xlsx",
+        workbook_with_formula(),
+        "Row 2, column D contains a formula: paste values only",
+    ),
+    "not a spreadsheet": ("results.pdf", b"%PDF-1.4 ...", "Upload a CSV (.csv) or Excel (.xlsx)"),
+    "old excel": ("results.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "(.xls) cannot be read"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_files_are_refused_with_a_clear_message(client, secretary, case):
+    name, content, message = MALFORMED[case]
+    client.force_login(secretary)
+    response = post_file(client, content, name, REASON)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    assert not ResultUpload.objects.exists()
+
+
+def test_no_file_chosen(client, secretary):
+    client.force_login(secretary)
+    response = client.post(reverse("okrs:upload"), {"reason": REASON})
+    assert "Choose a CSV or XLSX file of results to upload" in response.content.decode()
+
+
+def test_a_huge_file_is_refused_up_front(client, secretary, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 1024 * 1024)
+    client.force_login(secretary)
+    content = csv_file(*["quality-cccs-training,trust,Q3 2020/21,94," + "x" * 100] * 11_000)
+    response = post_file(client, content, reason=REASON)
+    assert "The largest file you can upload is 1 MB" in response.content.decode()
+    assert not ResultUpload.objects.exists()
+
+
+def test_too_many_rows_are_refused_up_front(client, secretary, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_DATA_ROWS", 5)
+    client.force_login(secretary)
+    content = csv_file(*["quality-cccs-training,trust,Q3 2020/21,94,"] * 6)
+    response = post_file(client, content, reason=REASON)
+    assert "more than 5 rows of results" in response.content.decode()
+
+
+def test_an_overlong_reason_is_refused(client, secretary):
+    client.force_login(secretary)
+    response = post_file(
+        client, csv_file("quality-cccs-training,trust,Q2 2020/21,95,"), reason="x" * 2001
+    )
+    assert "Give a reason of 2000 characters or fewer" in response.content.decode()
+
+
+# --- Preview and confirmation ------------------------------------------------------------
+
+
+def test_the_preview_lists_every_row_with_its_outcome(client, secretary, open_period):
+    client.force_login(secretary)
+    before = Result.objects.count()
+    response = preview_of(
+        client,
+        csv_file(
+            "quality-staff-sickness,specialised,Q2 2020/21,4,",  # as saved
+            "quality-staff-sickness,Bucks MH,Q2 2020/21,3.4,",  # was 4
+            "quality-cccs-training,bucks-mh,Q3 2020/21,96%,",  # nothing yet
+            "quality-patient-satisfaction,bucks-mh,Q2 2020/21,,",  # left as it is
+            "quality-nothing,bucks-mh,Q2 2020/21,5,",
+            "quality-cccs-training,trust,Q2 2020/21,lots,",
+            "quality-cccs-training,trust,Q2 2020/21,80,",
+        ),
+        reason=REASON,
+    )
+    assert outcomes(response) == [
+        (2, "unchanged", ""),
+        (3, "changed", ""),
+        (4, "new", ""),
+        (5, "skipped", "No value: left as it is"),
+        (6, "error", "There is no OKR with the code quality-nothing"),
+        (7, "error", "Row 8 also gives this OKR, unit and period: keep one row"),
+        (8, "error", "Row 7 also gives this OKR, unit and period: keep one row"),
+    ]
+    assert response.context["counts"] == {
+        "new": 1,
+        "changed": 1,
+        "unchanged": 1,
+        "error": 3,
+        "skipped": 1,
+    }
+    page = response.content.decode()
+    assert "Nothing has been saved. Correct the file and upload it again" in page
+    assert "Confirm and save" not in page
+    assert 'href="#row-6">Row 6: There is no OKR with the code quality-nothing' in page
+    assert '<strong class="nhsuk-tag nhsuk-tag--red">Error</strong>' in page
+    assert '<strong class="nhsuk-tag nhsuk-tag--green">New</strong>' in page
+    # Confirming anyway saves nothing: one bad row, nothing written.
+    confirm(client, response)
+    assert Result.objects.count() == before
+    assert result("quality-staff-sickness", "bucks-mh", "Q2 2020/21").value == Decimal(4)
+
+
+def test_planner_errors_show_on_their_rows(client, secretary):
+    client.force_login(secretary)
+    response = preview_of(
+        client,
+        csv_file(
+            "quality-cccs-training,trust,Q2 2020/21,lots,",
+            "quality-cccs-training,specialised,Q2 2020/21,80,",
+            "quality-draft-seclusion,trust,Q2 2020/21,5,",
+        ),
+        reason=REASON,
+    )
+    assert outcomes(response) == [
+        (2, "error", "Enter a number, like 94 or 94.5"),
+        (
+            3,
+            "error",
+            "Explain in a comment why the value misses its target of 95% by more than the "
+            "tolerance of 2 percentage points",
+        ),
+        (4, "error", "quality-draft-seclusion is a draft OKR: it takes no results yet"),
+    ]
+
+
+def test_a_clean_file_is_saved_in_one_go_and_re_uploading_it_changes_nothing(
+    client, secretary, open_period
+):
+    client.force_login(secretary)
+    content = csv_file(
+        "quality-staff-sickness,bucks-mh,Q2 2020/21,3.4,Better rota",
+        "quality-cccs-training,bucks-mh,Q3 2020/21,£96,",
+        "quality-cccs-training,trust,Q3 2020/21,95.5,",
+    )
+    response = preview_of(client, content, reason=REASON)
+    assert not response.context["preview"].has_errors
+    assert "Confirm and save 3 values" in response.content.decode()
+    saved = confirm(client, response)
+    upload = ResultUpload.objects.get()
+    assert saved.status_code == 302 and saved["Location"] == reverse(
+        "okrs:upload_preview", args=[upload.pk]
+    )
+    changed = result("quality-staff-sickness", "bucks-mh", "Q2 2020/21")
+    assert (changed.value, changed.comment) == (Decimal("3.4"), "Better rota")
+    new = result("quality-cccs-training", "bucks-mh", "Q3 2020/21")
+    assert new.value == Decimal(96) and new.status == "submitted" and new.entered_by == secretary
+    record = changed.history.latest()
+    assert record.history_user == secretary and record.history_change_reason == REASON
+    upload.refresh_from_db()
+    assert upload.committed_by == secretary and upload.committed_at is not None
+    assert upload.row_count == 3 and len(upload.sha256) == 64
+    page = client.get(saved["Location"]).content.decode()
+    assert "Saved" in page and "3 values from results.csv saved." in page
+    assert reverse("objectives:home") in page
+
+    history = Result.history.count()
+    again = preview_of(client, content, reason=REASON)
+    assert [outcome for _, outcome, _ in outcomes(again)] == ["unchanged"] * 3
+    assert "Nothing to save" in again.content.decode()
+    assert "Confirm and save" not in again.content.decode()
+    confirm(client, again)
+    assert Result.history.count() == history
+
+
+def test_a_second_confirmation_saves_nothing_more(client, secretary):
+    client.force_login(secretary)
+    response = preview_of(
+        client, csv_file("quality-cccs-training,trust,Q2 2020/21,95,"), reason=REASON
+    )
+    confirm(client, response)
+    history = Result.history.count()
+    again = confirm(client, response)
+    assert again.status_code == 200 and "Saved" in again.content.decode()
+    assert Result.history.count() == history
+
+
+def test_an_xlsx_upload_is_saved(client, secretary):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append(["quality-cccs-training", "Trust", "Q2 2020/21", 0.955, "Up"])
+    sheet["D2"].number_format = "0.0%"
+    out = io.BytesIO()
+    workbook.save(out)
+    client.force_login(secretary)
+    response = preview_of(client, out.getvalue(), name="results.xlsx", reason=REASON)
+    assert outcomes(response) == [(2, "changed", "")]
+    confirm(client, response)
+    assert result("quality-cccs-training", "trust", "Q2 2020/21").value == Decimal("95.5")
+
+
+def test_a_lead_cannot_upload_for_another_unit(client, lead, open_period):
+    client.force_login(lead)
+    before = Result.history.count()
+    response = preview_of(
+        client,
+        csv_file(
+            "quality-cccs-training,bucks-mh,Q3 2020/21,96,",
+            "quality-cccs-training,specialised,Q3 2020/21,96,",
+        ),
+    )
+    assert outcomes(response) == [
+        (2, "new", ""),
+        (3, "error", "You cannot enter results for Specialised."),
+    ]
+    assert "You cannot enter results for Specialised." in response.context["preview"].general_errors
+    confirm(client, response)
+    assert Result.history.count() == before
+    assert result("quality-cccs-training", "bucks-mh", "Q3 2020/21") is None
+
+
+def test_a_lead_uploads_for_their_own_unit_while_the_window_is_open(client, lead, open_period):
+    client.force_login(lead)
+    response = preview_of(client, csv_file("quality-cccs-training,bucks-mh,Q3 2020/21,96,"))
+    confirm(client, response)
+    saved = result("quality-cccs-training", "bucks-mh", "Q3 2020/21")
+    assert saved.value == Decimal(96) and saved.history.latest().history_user == lead
+
+
+def test_a_lead_cannot_upload_after_the_window_closed(client, lead):
+    client.force_login(lead)
+    response = preview_of(client, csv_file("quality-cccs-training,bucks-mh,Q2 2020/21,96,"))
+    ((_, outcome, message),) = outcomes(response)
+    assert outcome == "error" and "closed on" in message
+
+
+def test_a_secretary_must_give_a_reason(client, secretary):
+    client.force_login(secretary)
+    response = preview_of(client, csv_file("quality-cccs-training,trust,Q2 2020/21,95,"))
+    preview = response.context["preview"]
+    assert preview.general_errors == ["Give a reason for this correction"]
+    page = response.content.decode()
+    assert "Confirm and save" not in page and 'name="reason"' in page
+    confirm(client, response)
+    assert result("quality-cccs-training", "trust", "Q2 2020/21").value == Decimal(94)
+
+    upload = response.context["upload"]
+    url = reverse("okrs:upload_preview", args=[upload.pk])
+    client.post(url, {"reason": REASON})
+    checked = client.get(url)
+    assert not checked.context["preview"].has_errors
+    confirm(client, checked)
+    saved = result("quality-cccs-training", "trust", "Q2 2020/21")
+    assert saved.value == Decimal(95)
+    assert saved.history.latest().history_change_reason == REASON
+
+
+def test_only_the_uploader_sees_or_confirms_an_upload(client, secretary, users_by_role):
+    client.force_login(secretary)
+    response = preview_of(
+        client, csv_file("quality-cccs-training,trust,Q2 2020/21,95,"), reason=REASON
+    )
+    url = reverse("okrs:upload_preview", args=[response.context["upload"].pk])
+    client.force_login(users_by_role[Role.TRUST_ADMINISTRATOR])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "1"}).status_code == 404
+    assert result("quality-cccs-training", "trust", "Q2 2020/21").value == Decimal(94)
+
+
+def test_a_value_saved_by_someone_else_meanwhile_is_shown_before_saving(
+    client, secretary, lead, bucks, open_period
+):
+    client.force_login(secretary)
+    response = preview_of(
+        client, csv_file("quality-cccs-training,bucks-mh,Q3 2020/21,96,"), reason=REASON
+    )
+    assert outcomes(response) == [(2, "new", "")]
+    okr_actions.apply_result_changes(
+        by=lead,
+        changes=[
+            ResultChange(
+                KeyResult.objects.get(code="quality-cccs-training"), bucks, open_period, "97"
+            )
+        ],
+        submit=True,
+    )
+    refused = confirm(client, response)
+    assert refused.status_code == 200
+    assert "Results changed since you checked" in refused.content.decode()
+    assert outcomes(refused) == [(2, "changed", "")]
+    assert result("quality-cccs-training", "bucks-mh", "Q3 2020/21").value == Decimal(97)
+    confirm(client, refused)
+    assert result("quality-cccs-training", "bucks-mh", "Q3 2020/21").value == Decimal(96)
+
+
+def test_the_preview_query_count_does_not_grow_with_rows(client, secretary, open_period):
+    objective = StrategicObjective.objects.get(strategy__is_current=True, number=1)
+    codes = [
+        okr_actions.create_key_result(
+            by=None,
+            objective=objective,
+            code=f"upload-extra-{number}",
+            statement=f"Extra OKR {number}",
+            reason="test",
+            status="active",
+            measure="percentage",
+            direction="increase",
+            frequency="quarterly",
+        ).code
+        for number in range(40)
+    ]
+    client.force_login(secretary)
+
+    def queries_for(okr_codes) -> int:
+        lines = [f"{code},{unit},Q3 2020/21,50," for code in okr_codes for unit in ACTIVE_UNITS]
+        response = post_file(client, csv_file(*lines), reason=REASON)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(response["Location"])
+        assert page.context["counts"]["new"] == len(lines)
+        return len(captured)
+
+    assert queries_for(codes[:2]) == queries_for(codes)
+
+
+def test_a_stored_file_that_can_no_longer_be_read_is_explained(client, secretary, monkeypatch):
+    client.force_login(secretary)
+    response = post_file(
+        client, csv_file(*["quality-cccs-training,trust,Q2 2020/21,95,"] * 3), reason=REASON
+    )
+    monkeypatch.setattr(imports, "MAX_DATA_ROWS", 2)  # the limit was lowered since
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "more than 2 rows of results" in page.content.decode()
+    assert "Confirm and save" not in page.content.decode()
