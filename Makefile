@@ -69,4 +69,7 @@ bench-import: venv ## Time an upload of 10,000 results (parse, preview, commit; 
 assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/vendor/
 	bash scripts/build_assets.sh
 
-.PHONY: help venv node migrate seed demo run browser lint test format assets bench-import
+bench-ipr: venv ## Time the IPR at 1× and 10× the seeded strategy (separate database)
+	$(PY) manage.py bench_ipr $(BENCH_ARGS)
+
+.PHONY: help venv node migrate seed demo run browser lint test format assets bench-import bench-ipr

@@ -221,6 +221,16 @@ def _tolerance_text(key_result: KeyResult) -> str:
     return format_value(key_result.tolerance, key_result.measure)
 
 
+@dataclass(frozen=True)
+class _Value:
+    """A submitted result as the assembly needs it."""
+
+    period: ReportingPeriod
+    unit: OrganisationalUnit
+    value: Decimal
+    is_demo: bool
+
+
 def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None) -> Ipr:
     """The IPR for the month containing `data_month`, from the database."""
     month = periods.span_containing(periods.MONTHLY, data_month)
@@ -247,20 +257,30 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
     attach_lead_holdings(objectives)
     key_results = [kr for objective in objectives for kr in objective.key_results.all()]
     # Every submitted result up to the end of the month: the values and the SPC history.
-    results = (
+    # Every submitted result up to the end of the month: the values and the SPC
+    # history. Read as plain tuples (the report can hold tens of thousands), with
+    # the few periods and units they refer to looked up once.
+    all_units = {unit.pk: unit for unit in OrganisationalUnit.objects.all()}
+    known_periods = {
+        period.pk: period for period in ReportingPeriod.objects.filter(ends_on__lte=month.ends_on)
+    }
+    rows = (
         Result.objects.filter(
             key_result__in=key_results,
             status=Result.Status.SUBMITTED,
             period__ends_on__lte=month.ends_on,
         )
-        .select_related("period", "unit")
         .order_by("period__starts_on")
+        .values_list("key_result_id", "unit_id", "period_id", "value", "is_demo")
     )
-    series: dict[tuple[int, int], list[Result]] = defaultdict(list)
-    for result in results:
-        series[(result.key_result_id, result.unit_id)].append(result)
+    series: dict[tuple[int, int], list[_Value]] = defaultdict(list)
+    for key_result_id, unit_id, period_id, value, is_demo in rows:
+        series[(key_result_id, unit_id)].append(
+            _Value(known_periods[period_id], all_units[unit_id], value, is_demo)
+        )
+    reporting_units = {value.unit for values in series.values() for value in values}
     units = sorted(
-        {result.unit for result in results} | set(_active_units(month)),
+        reporting_units | set(_active_units(month, all_units.values())),
         key=lambda unit: (unit.order, unit.name),
     )
     narratives = defaultdict(list)
@@ -347,7 +367,7 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
         data_month=periods.period_label(periods.MONTHLY, month.starts_on),
         data_month_start=month.starts_on.isoformat(),
         assembled_at=timezone.now().isoformat(timespec="seconds"),
-        contains_demo_data=any(result.is_demo for result in results)
+        contains_demo_data=any(value.is_demo for values in series.values() for value in values)
         or any(kr.is_demo for kr in key_results),
         objectives=ipr_objectives,
         summary=summary,
@@ -374,10 +394,10 @@ def _trust_name() -> str:
     return settings.TRUST_NAME
 
 
-def _active_units(month: periods.PeriodSpan) -> list[OrganisationalUnit]:
+def _active_units(month: periods.PeriodSpan, units) -> list[OrganisationalUnit]:
     return [
         unit
-        for unit in OrganisationalUnit.objects.all()
+        for unit in units
         if unit.is_active_on(month.starts_on) or unit.is_active_on(month.ends_on)
     ]
 
@@ -387,7 +407,7 @@ def _assemble_okr(
     key_result: KeyResult,
     span: periods.PeriodSpan,
     units: list[OrganisationalUnit],
-    series: dict[tuple[int, int], list[Result]],
+    series: dict[tuple[int, int], list[_Value]],
     summary: IprSummary,
 ) -> IprOkr:
     targets = list(key_result.targets.all())
