@@ -145,6 +145,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             "months": monthly_periods_with_results(),
             "can_publish": request.user.has_perm("portal.publish_ipr"),
             "writable": writable,
+            "exceptions": _exceptions_with_commentary(report),
             "variations": VARIATIONS,
             "assurances": [*ASSURANCES, "none"],
             "matrix_rows": [
@@ -170,6 +171,18 @@ def publish(request: HttpRequest, month: str) -> HttpResponse:
     return redirect(
         f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={edition.revision}"
     )
+
+
+def _exceptions_with_commentary(report) -> list[tuple]:
+    """Each exception (concern or failing) with the OKR's commentary, if written."""
+    commentary = {
+        (objective.short_name or objective.title, okr.statement): okr.commentary
+        for objective in report.objectives
+        for okr in objective.okrs
+    }
+    return [
+        (item, commentary.get((item.objective, item.okr))) for item in report.summary.exceptions
+    ]
 
 
 def _sections(report) -> list[dict]:
