@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from objectives.models import OrganisationalUnit, StrategicObjective, Strategy
+from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
 from objectives.selectors import attach_lead_holdings
 from okrs import periods
 from okrs.formatting import format_value
@@ -130,6 +130,16 @@ class IprOverall:
 
 
 @dataclass
+class IprFocusArea:
+    """A key focus area and the codes of its OKRs in this report (an OKR the source
+    does not link to a focus area is listed under title None)."""
+
+    title: str | None
+    provenance: str | None
+    okr_codes: list[str]
+
+
+@dataclass
 class IprObjective:
     id: int
     number: int
@@ -139,6 +149,7 @@ class IprObjective:
     committee: str | None
     rating_rule: str
     units: list[str]
+    focus_areas: list[IprFocusArea]
     okrs: list[IprOkr]
     overall: list[IprOverall]
     narratives: list[IprNarrative]
@@ -240,6 +251,7 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
         .select_related("committee")
         .prefetch_related(
             "lead_roles",
+            Prefetch("focus_areas", queryset=KeyFocusArea.objects.order_by("order")),
             Prefetch(
                 "key_results",
                 queryset=KeyResult.objects.filter(
@@ -346,6 +358,7 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
                 committee=objective.committee.name if objective.committee else None,
                 rating_rule=_rule_text(objective),
                 units=[unit.short_name for unit in objective_units],
+                focus_areas=_focus_areas(objective),
                 okrs=okrs,
                 overall=overall,
                 narratives=[
@@ -372,6 +385,18 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
         objectives=ipr_objectives,
         summary=summary,
     )
+
+
+def _focus_areas(objective: StrategicObjective) -> list[IprFocusArea]:
+    """The objective's focus areas in order, each with its OKRs in the report."""
+    areas = {
+        area.pk: IprFocusArea(area.title, area.provenance, [])
+        for area in objective.focus_areas.all()
+    }
+    unlinked = IprFocusArea(None, None, [])
+    for key_result in objective.key_results.all():
+        areas.get(key_result.focus_area_id, unlinked).okr_codes.append(key_result.code)
+    return list(areas.values()) + ([unlinked] if unlinked.okr_codes else [])
 
 
 def _commentary(narrative: Narrative) -> IprCommentary:

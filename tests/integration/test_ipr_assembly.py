@@ -82,3 +82,14 @@ def test_export_ipr_json(tmp_path):
     )
     overall = {row["unit"]: row["rag_label"] for row in data["objectives"][0]["overall"]}
     assert overall["Community Services"] == "Red" and overall["Trust"] == "Amber"
+
+
+def test_objectives_hold_their_focus_areas_and_each_okr_once():
+    objective = quality(assemble_ipr(SEPTEMBER_2020))
+    assert len(objective.focus_areas) == 12  # the 11 focus areas, then the unlinked OKRs
+    assert objective.focus_areas[0].title == (
+        "Improving personalised care planning and access to services"
+    )
+    unlinked = objective.focus_areas[-1]
+    assert unlinked.title is None
+    assert sorted(unlinked.okr_codes) == sorted(okr.code for okr in objective.okrs)

@@ -51,6 +51,7 @@ def test_each_exception_comes_with_its_okrs_commentary():
                 committee=None,
                 rating_rule="",
                 units=[],
+                focus_areas=[],
                 okrs=[_okr("Waits", words), _okr("Falls")],
                 overall=[],
                 narratives=[],
