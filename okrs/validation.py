@@ -100,11 +100,16 @@ def check_value(raw_value: str, raw_comment: str, rules: ValueRules) -> CheckedV
             kind=rules.tolerance_kind,
         )
     ):
-        checked.errors["comment"] = (
-            f"Explain in a comment why the value misses its target of "
-            f"{format_value(rules.target, rules.measure)} by more than the tolerance of "
-            f"{_tolerance_text(rules)}"
-        )
+        target = format_value(rules.target, rules.measure)
+        if rules.tolerance:
+            checked.errors["comment"] = (
+                f"Explain in a comment why the value misses its target of {target} "
+                f"by more than the tolerance of {_tolerance_text(rules)}"
+            )
+        else:
+            checked.errors["comment"] = (
+                f"Explain in a comment why the value misses its target of {target}"
+            )
     return checked
 
 

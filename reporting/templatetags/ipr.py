@@ -40,3 +40,14 @@ def variation_words(variation: str) -> str:
 @register.simple_tag
 def assurance_words(assurance: str) -> str:
     return _ASSURANCE[assurance][2].capitalize() if assurance in _ASSURANCE else "No target"
+
+
+@register.filter
+def long_date(iso: str | None) -> str:
+    """'2020-11-12' (as the assembled report stores dates) → '12 November 2020'."""
+    if not iso:
+        return ""
+    import datetime
+
+    day = datetime.date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%B %Y}"

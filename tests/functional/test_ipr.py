@@ -113,7 +113,7 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     # The Board papers' own summary for the month, signed off by the Chief Nurse.
     quality = section(page, QUALITY)
     expect(quality.locator(".portal-narrative .portal-signature")).to_have_text(
-        "Marie Crofts, Chief Nurse — signed off by Marie Crofts on 2020-11-12"
+        "Marie Crofts, Chief Nurse — signed off by Marie Crofts on 12 November 2020"
     )
     check_accessibility(page, "ipr-september-2020")
 

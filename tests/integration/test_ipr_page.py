@@ -46,7 +46,7 @@ def test_the_quality_section_reads_like_the_slide(client, users_by_role):
     ]:
         row = overall[overall.index(f">{unit}</dt>") :]
         assert row.index(f">{word}</strong>") < row.index("</div>"), unit
-    assert "Marie Crofts, Chief Nurse — signed off by Marie Crofts on 2020-11-12" in section
+    assert "Marie Crofts, Chief Nurse — signed off by Marie Crofts on 12 November 2020" in section
 
 
 def test_the_latest_month_is_the_default(client, users_by_role):

@@ -114,3 +114,11 @@ def test_a_comment_is_required_only_beyond_tolerance():
 def test_an_empty_value_is_not_an_error_by_itself():
     checked = check_value("", "", CCCS)
     assert checked.is_valid and checked.value is None
+
+
+def test_with_no_tolerance_any_miss_needs_a_comment_and_the_message_says_only_the_target():
+    strict = ValueRules(measure="percentage", direction="increase", target=Decimal(95))
+    assert check_value("94.9", "", strict).errors == {
+        "comment": "Explain in a comment why the value misses its target of 95%"
+    }
+    assert check_value("95", "", strict).is_valid
