@@ -58,19 +58,28 @@ def target_in_force(targets: Iterable[Target], day: datetime.date) -> Target | N
     return in_force
 
 
-def latest_results(key_results: Iterable[KeyResult]) -> dict[tuple[int, int], Result]:
-    """The most recent result of each OKR for each unit, keyed by (OKR id, unit id).
+def latest_results(
+    key_results: Iterable[KeyResult],
+    *,
+    units: Iterable[OrganisationalUnit] | None = None,
+    before: datetime.date | None = None,
+) -> dict[tuple[int, int], Result]:
+    """The most recent result of each OKR for each unit (of `units`, or all), from
+    before `before` if given, keyed by (OKR id, unit id).
 
     One query: a correlated subquery picks each OKR × unit's latest period.
     """
+    earlier = {} if before is None else {"period__starts_on__lt": before}
     latest_start = (
-        Result.objects.filter(key_result=OuterRef("key_result"), unit=OuterRef("unit"))
+        Result.objects.filter(key_result=OuterRef("key_result"), unit=OuterRef("unit"), **earlier)
         .order_by("-period__starts_on")
         .values("period__starts_on")[:1]
     )
+    results = Result.objects.filter(key_result__in=list(key_results))
+    if units is not None:
+        results = results.filter(unit__in=list(units))
     results = (
-        Result.objects.filter(key_result__in=list(key_results))
-        .annotate(latest_start=Subquery(latest_start))
+        results.annotate(latest_start=Subquery(latest_start))
         .filter(period__starts_on=F("latest_start"))
         .select_related("period", "unit")
     )
@@ -289,28 +298,6 @@ class UnitSubmission:
         return len(self.values) - self.submitted_count
 
 
-def previous_results(
-    key_results: list[KeyResult], units: list[OrganisationalUnit], before: datetime.date
-) -> dict[tuple[int, int], Result]:
-    """Each OKR × unit's most recent result from before `before` (one query)."""
-    latest_start = (
-        Result.objects.filter(
-            key_result=OuterRef("key_result"),
-            unit=OuterRef("unit"),
-            period__starts_on__lt=before,
-        )
-        .order_by("-period__starts_on")
-        .values("period__starts_on")[:1]
-    )
-    results = (
-        Result.objects.filter(key_result__in=key_results, unit__in=units)
-        .annotate(latest_start=Subquery(latest_start))
-        .filter(period__starts_on=F("latest_start"))
-        .select_related("period")
-    )
-    return {(result.key_result_id, result.unit_id): result for result in results}
-
-
 def submissions_for_period(
     period: ReportingPeriod,
     units: Iterable[OrganisationalUnit] | None,
@@ -332,7 +319,7 @@ def submissions_for_period(
             period=period, key_result__in=key_results, unit__in=owing
         ).select_related("entered_by")
     }
-    previous = previous_results(key_results, owing, period.starts_on)
+    previous = latest_results(key_results, units=owing, before=period.starts_on)
     submissions = []
     for unit in owing:
         values = []

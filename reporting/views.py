@@ -5,7 +5,6 @@ above `okrs` and `objectives`, so dependencies keep pointing one way."""
 import datetime
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,7 @@ from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.formatting import measure_axis_label
 from okrs.models import KeyResult
+from okrs.views.okr import CHART_PAGE_CSP
 from reporting import actions, charts, selectors
 from reporting.forms import ExecutiveSummaryForm, OkrCommentaryForm
 from reporting.ipr import (
@@ -33,12 +33,6 @@ from reporting.ipr import (
     monthly_periods_with_results,
 )
 from reporting.tables import okr_by_unit_table
-
-# plotly.js writes inline styles as it draws; only chart pages allow them.
-CHART_PAGE_CSP = {
-    **settings.SECURE_CSP,
-    "style-src": [*settings.SECURE_CSP["style-src"], "'unsafe-inline'"],
-}
 
 
 @can_view_strategy

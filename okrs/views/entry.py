@@ -1,18 +1,16 @@
 """Directorate leads: what their units owe, entering it, and each value's history."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
+from objectives.views import can_view_strategy
 from okrs import actions, selectors
 from okrs.forms import ResultEntryForm
 from okrs.models import ReportingPeriod
-
-can_view_strategy = permission_required("portal.view_strategy", raise_exception=True)
 
 
 @can_view_strategy

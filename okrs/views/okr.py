@@ -3,12 +3,12 @@
 import json
 
 from django.conf import settings
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csp import csp_override
 from django_tables2 import RequestConfig
 
+from objectives.views import can_view_strategy
 from okrs import charts, selectors
 from okrs.formatting import format_value, measure_axis_label
 from okrs.tables import ResultTable
@@ -20,7 +20,7 @@ CHART_PAGE_CSP = {
 }
 
 
-@permission_required("portal.view_strategy", raise_exception=True)
+@can_view_strategy
 @csp_override(CHART_PAGE_CSP)
 def key_result(request: HttpRequest, code: str) -> HttpResponse:
     key_result = selectors.key_result_detail(code)
