@@ -51,6 +51,25 @@ class IprSpcPoint:
 
 
 @dataclass
+class IprHistoryPoint:
+    """One period of a unit's series up to the report's period: the value, the
+    target then in force and its rating, and the SPC fields at that point."""
+
+    period: str
+    period_start: str
+    value: float | None
+    value_text: str
+    target: float | None
+    rag: str
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    point_type: str | None
+    rules: list[str]
+    is_demo: bool = False
+
+
+@dataclass
 class IprCell:
     unit: str
     unit_slug: str
@@ -71,6 +90,8 @@ class IprCell:
     previous_value: float | None
     previous_rag: str | None
     is_demo: bool
+    # Every period of this unit's series, oldest first (the flat data exports).
+    history: list[IprHistoryPoint] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +124,12 @@ class IprOkr:
     chart: list[IprSpcPoint]
     chart_target: float | None
     commentary: IprCommentary | None = None
+    # The OKR's definition, for the pack's appendix.
+    calculation: str = ""
+    data_source: str = ""
+    target_rationale: str = ""
+    long_term_plan_metric: str = ""
+    period_start: str = ""
 
 
 @dataclass
@@ -482,6 +509,11 @@ def _assemble_okr(
                 improvement=key_result.direction,
                 target=target.value if target else None,
             )
+        spc_points = spc.points if spc else [None] * len(history)
+        cell_history = [
+            _history_point(key_result, targets, result, point, achieved)
+            for result, point in zip(history, spc_points, strict=True)
+        ]
         cell = IprCell(
             unit=unit.short_name,
             unit_slug=unit.slug,
@@ -502,6 +534,7 @@ def _assemble_okr(
             previous_value=_float(previous.value) if previous else None,
             previous_rag=previous_rated.rating.value if previous_rated else None,
             is_demo=current.is_demo if current else False,
+            history=cell_history,
         )
         cells.append(cell)
         _summarise(summary, objective, key_result, cell)
@@ -537,6 +570,39 @@ def _assemble_okr(
         chart_unit=chart_unit,
         chart=chart_points,
         chart_target=_float(target.value) if target else None,
+        calculation=key_result.calculation,
+        data_source=key_result.data_source,
+        target_rationale=key_result.target_rationale,
+        long_term_plan_metric=key_result.long_term_plan_metric,
+        period_start=span.starts_on.isoformat(),
+    )
+
+
+def _history_point(key_result, targets, result: _Value, point, achieved: bool) -> IprHistoryPoint:
+    """A period of a unit's series, rated against the target in force then."""
+    target = target_in_force(targets, result.period.ends_on)
+    rated = rate_value(
+        result.value,
+        target=target.value if target else None,
+        direction=key_result.direction,
+        measure=key_result.measure,
+        tolerance=key_result.tolerance,
+        tolerance_kind=key_result.tolerance_kind,
+        achieved=achieved,
+    )
+    return IprHistoryPoint(
+        period=result.period.label,
+        period_start=result.period.starts_on.isoformat(),
+        value=_float(result.value),
+        value_text=format_value(result.value, key_result.measure),
+        target=_float(target.value) if target else None,
+        rag=rated.rating.value,
+        mean=point.mean if point else None,
+        lpl=point.lpl if point else None,
+        upl=point.upl if point else None,
+        point_type=point.point_type if point else None,
+        rules=[f"{hit.rule} ({hit.direction})" for hit in point.rule_hits] if point else [],
+        is_demo=result.is_demo,
     )
 
 
@@ -596,12 +662,22 @@ def monthly_periods_with_results() -> list[ReportingPeriod]:
 
 def _from_dict(cls, data):
     """Rebuild a report dataclass (and the ones nested in it) from its JSON form."""
+    import dataclasses
     import types
     import typing
 
     hints = typing.get_type_hints(cls)
+    with_defaults = {
+        item.name
+        for item in dataclasses.fields(cls)
+        if item.default is not dataclasses.MISSING
+        or item.default_factory is not dataclasses.MISSING
+    }
     values = {}
     for name, hint in hints.items():
+        if name not in data and name in with_defaults:
+            # An edition published before this field existed: keep its default.
+            continue
         value = data.get(name)
         origin, args = typing.get_origin(hint), typing.get_args(hint)
         if origin is types.UnionType and value is not None:

@@ -1,9 +1,6 @@
-"""Narratives the named executives write for the monthly report.
-
-The IPR's own models (editions, sign-off workflow) arrive with the IPR issue;
-this holds what the seeds already contain: an executive summary per objective
-per month, with its author and who signed it.
-"""
+"""The monthly report's own records: the narratives the named executives write,
+the ratings the Trust recorded on its papers, the published editions, the Board
+cover sheet of each edition and the pack files exported from it."""
 
 from django.conf import settings
 from django.db import models
@@ -133,3 +130,105 @@ class IprEdition(models.Model):
 
     def __str__(self) -> str:
         return f"IPR {self.data_month:%B %Y} data, revision {self.revision}"
+
+
+class BoardCover(models.Model):
+    """The Board cover sheet printed at the front of an edition's pack, in the
+    format of the Trust's Board papers. Kept per edition and edited by the board
+    secretary; every change is in its history."""
+
+    class Purpose(models.TextChoices):
+        INFORMATION = "Information"
+        ASSURANCE = "Assurance"
+        APPROVAL = "Approval"
+
+    edition = models.OneToOneField(IprEdition, on_delete=models.CASCADE, related_name="cover")
+    meeting = models.CharField(
+        max_length=300, help_text="Whose meeting, e.g. the Trust's Board of Directors."
+    )
+    meeting_date = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=60, blank=True, help_text="e.g. BOD 68/2020.")
+    agenda_item = models.CharField(max_length=20, blank=True, help_text="e.g. 9.")
+    title = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.ASSURANCE)
+    summary = models.TextField()
+    recommendation = models.TextField()
+    authors = models.TextField(blank=True, help_text="One per line: name – title.")
+    lead_executive = models.CharField(
+        "lead executive director", max_length=300, blank=True, help_text="Name – title."
+    )
+    governance_route = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Board cover sheet for {self.edition}"
+
+
+class PackExport(models.Model):
+    """One request for the Board pack of a month (a published edition, or the
+    draft): it runs as a background task and ends with one file per format."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "In progress"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    data_month = models.DateField(help_text="First day of the data month.")
+    edition = models.ForeignKey(
+        IprEdition,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exports",
+        help_text="Empty for a draft pack.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What it is doing now.")
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        which = f"revision {self.edition.revision}" if self.edition_id else "draft"
+        return f"IPR pack {self.data_month:%B %Y} data, {which}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class PackFile(models.Model):
+    """A file of an exported pack, kept so the exact file the Board received can
+    be downloaded again."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Excel workbook"
+        CSV = "csv", "CSV"
+
+    export = models.ForeignKey(PackExport, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=10, choices=Format.choices)
+    file = models.FileField(upload_to="packs/%Y/%m/")
+    filename = models.CharField(max_length=200, help_text="The name it downloads as.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["export", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["export", "format"], name="one_file_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "simple_history",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "objectives",
     "okrs",
@@ -225,3 +226,14 @@ LOGGING = {
 
 # The organisation the product is configured for; shown in the header.
 TRUST_NAME = env("TRUST_NAME", "Oxford Health NHS Foundation Trust")
+
+# Background work (Board pack exports) goes through Django's tasks framework, queued
+# in the database and run by `manage.py db_worker` (started by `make run`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The Chromium that prints the PDF pack (and drives the browser tests): a path, or
+# empty to use whatever `chromium` or `chromium-browser` is on PATH. Never downloaded
+# by the product; on a machine with internet, `playwright install chromium` also works.
+CHROMIUM = env("CHROMIUM", "")
+# How long printing one pack may take before the export is marked failed.
+PDF_TIMEOUT_SECONDS = int(env("PDF_TIMEOUT_SECONDS", "300"))
