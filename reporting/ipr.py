@@ -106,6 +106,17 @@ class IprCommentary:
     signed_by: str | None
     signed_on: str | None
 
+    @property
+    def headed_sections(self) -> list[tuple[str, str]]:
+        """The headings boards use for an exception, in order, with what was written."""
+        return [
+            ("What the chart shows", self.chart_shows),
+            ("Issues", self.issues),
+            ("Actions (owner, date)", self.actions),
+            ("Risks", self.risks),
+            ("Expected recovery", self.expected_recovery),
+        ]
+
 
 @dataclass
 class IprOkr:

@@ -3,7 +3,6 @@ OKRs' latest values, a focus area with its OKRs and programmes. They live here,
 above `okrs` and `objectives`, so dependencies keep pointing one way."""
 
 import datetime
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -20,19 +19,12 @@ from objectives.views import can_view_strategy
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs import selectors as okr_selectors
-from okrs.formatting import measure_axis_label
 from okrs.models import KeyResult
 from okrs.views.okr import CHART_PAGE_CSP
-from reporting import actions, charts, selectors
+from reporting import actions, selectors
 from reporting.forms import ExecutiveSummaryForm, OkrCommentaryForm
-from reporting.ipr import (
-    ASSURANCES,
-    VARIATIONS,
-    assemble_ipr,
-    ipr_from_dict,
-    monthly_periods_with_results,
-)
-from reporting.tables import okr_by_unit_table
+from reporting.ipr import assemble_ipr, ipr_from_dict, monthly_periods_with_results
+from reporting.presentation import report_context
 
 
 @can_view_strategy
@@ -130,22 +122,14 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     return render(
         request,
         "reporting/ipr.html",
-        {
-            "report": report,
+        report_context(report)
+        | {
             "edition": edition,
             "editions": editions,
-            "sections": _sections(report),
             "month": month,
             "months": monthly_periods_with_results(),
             "can_publish": request.user.has_perm("portal.publish_ipr"),
             "writable": writable,
-            "exceptions": _exceptions_with_commentary(report),
-            "variations": VARIATIONS,
-            "assurances": [*ASSURANCES, "none"],
-            "matrix_rows": [
-                (variation, [counts[assurance] for assurance in [*ASSURANCES, "none"]])
-                for variation, counts in report.summary.matrix.items()
-            ],
         },
     )
 
@@ -165,40 +149,6 @@ def publish(request: HttpRequest, month: str) -> HttpResponse:
     return redirect(
         f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={edition.revision}"
     )
-
-
-def _exceptions_with_commentary(report) -> list[tuple]:
-    """Each exception (concern or failing) with the OKR's commentary, if written."""
-    commentary = {
-        (objective.short_name or objective.title, okr.statement): okr.commentary
-        for objective in report.objectives
-        for okr in objective.okrs
-    }
-    return [
-        (item, commentary.get((item.objective, item.okr))) for item in report.summary.exceptions
-    ]
-
-
-def _sections(report) -> list[dict]:
-    sections = []
-    for objective in report.objectives:
-        figures = []
-        for index, okr in enumerate(objective.okrs):
-            if okr.chart:
-                figure = charts.spc_chart(okr, value_label=measure_axis_label(okr.measure))
-                figures.append(
-                    {
-                        "id": f"chart-{objective.number}-{index}",
-                        "data_id": f"chart-{objective.number}-{index}-data",
-                        "okr": okr,
-                        "figure": json.loads(figure.to_json()),
-                        "summary": charts.chart_summary(okr),
-                    }
-                )
-        sections.append(
-            {"objective": objective, "table": okr_by_unit_table(objective), "charts": figures}
-        )
-    return sections
 
 
 @can_view_strategy

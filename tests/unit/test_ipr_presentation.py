@@ -1,5 +1,5 @@
 from reporting.ipr import Ipr, IprChange, IprCommentary, IprObjective, IprOkr, IprSummary
-from reporting.views import _exceptions_with_commentary
+from reporting.presentation import exceptions_with_commentary
 
 
 def _okr(statement, commentary=None):
@@ -64,7 +64,7 @@ def test_each_exception_comes_with_its_okrs_commentary():
             ]
         ),
     )
-    pairs = _exceptions_with_commentary(report)
+    pairs = exceptions_with_commentary(report)
     assert [(item.okr, commentary) for item, commentary in pairs] == [
         ("Waits", words),
         ("Falls", None),
