@@ -82,6 +82,10 @@ rules.add_perm("portal.maintain_okrs", rules.is_superuser | is_trust_administrat
 rules.add_perm(
     "portal.publish_ipr", rules.is_superuser | is_board_secretary | is_trust_administrator
 )
+# Exporting the Board pack (PDF, workbook, CSV) and editing its cover sheet.
+rules.add_perm(
+    "portal.export_pack", rules.is_superuser | is_board_secretary | is_trust_administrator
+)
 # Writing an objective's narratives: its executive director or a named delegate.
 rules.add_perm("portal.write_narrative", leads_objective | drafts_for_objective)
 # Signing them off: the executive director.

@@ -1,18 +1,32 @@
-"""Writes to reporting data: narratives (and, with the IPR, sign-off and editions)."""
+"""Writes to reporting data: narratives and their sign-off, published editions,
+their Board cover sheets, and the Board pack exports."""
 
 import datetime
+import hashlib
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from objectives.audit import create_or_update, save_with_audit
+from objectives.audit import create_or_update, save_with_audit, update_fields
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs import periods
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
-from reporting.ipr import assemble_ipr, describe_changes, ipr_to_dict
-from reporting.models import IprEdition, Narrative, RecordedOverallRating
+from reporting.ipr import assemble_ipr, describe_changes, ipr_from_dict, ipr_to_dict
+from reporting.models import (
+    BoardCover,
+    IprEdition,
+    Narrative,
+    PackExport,
+    PackFile,
+    RecordedOverallRating,
+)
+from reporting.pack import Pack, default_cover, draft_pack, latest_cover, pack_for_edition
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -98,7 +112,7 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
             raise NothingToPublish(
                 f"Nothing has changed since revision {previous.revision}: it stays the edition."
             )
-    return IprEdition.objects.create(
+    edition = IprEdition.objects.create(
         data_month=month,
         revision=previous.revision + 1 if previous else 1,
         published_at=timezone.now(),
@@ -107,6 +121,15 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
         changes=changes,
         note=note.strip(),
     )
+    # The cover sheet starts as the last one (a revision keeps its meeting and
+    # reference), with this month's title and summary; the secretary edits it.
+    like = getattr(previous, "cover", None) or latest_cover()
+    starting = default_cover(ipr_from_dict(report), like=like)
+    if previous is not None and like is not None:
+        starting |= {"meeting_date": like.meeting_date, "reference": like.reference}
+        starting |= {"agenda_item": like.agenda_item}
+    save_with_audit(BoardCover(edition=edition, **starting), by=by, reason=f"Published {edition}")
+    return edition
 
 
 NARRATIVE_FIELDS = ("text", "chart_shows", "issues", "actions", "risks", "expected_recovery")
@@ -164,3 +187,152 @@ def write_narrative(
         reason = "Narrative changed; any sign-off withdrawn"
     save_with_audit(narrative, by=by, reason=reason)
     return narrative
+
+
+# --- The Board cover sheet and pack exports ------------------------------------------
+
+
+COVER_FIELDS = (
+    "meeting",
+    "meeting_date",
+    "reference",
+    "agenda_item",
+    "title",
+    "purpose",
+    "summary",
+    "recommendation",
+    "authors",
+    "lead_executive",
+    "governance_route",
+)
+
+
+@transaction.atomic
+def update_cover(*, by, edition: IprEdition, fields: dict, reason: str = "") -> BoardCover:
+    """Edit an edition's Board cover sheet (recorded with who, when, before, after)."""
+    if not by.has_perm("portal.export_pack"):
+        raise PermissionDenied("Only a board secretary or administrator can edit the cover.")
+    cover = getattr(edition, "cover", None)
+    changes = {name: fields[name] for name in COVER_FIELDS if name in fields}
+    reason = reason.strip() or "Cover sheet edited"
+    if cover is None:
+        cover = BoardCover(
+            edition=edition, **default_cover(ipr_from_dict(edition.report), like=latest_cover())
+        )
+        for name, value in changes.items():
+            setattr(cover, name, value)
+        save_with_audit(cover, by=by, reason=reason)
+        return cover
+    update_fields(cover, changes, by=by, reason=reason)
+    return cover
+
+
+@transaction.atomic
+def request_pack_export(*, by, data_month: datetime.date, edition: IprEdition | None) -> PackExport:
+    """Queue the Board pack of a published edition (or, with none, of today's
+    draft) for the background worker; the files are stored with the export."""
+    if not by.has_perm("portal.export_pack"):
+        raise PermissionDenied("Only a board secretary or administrator can export the pack.")
+    export = PackExport.objects.create(
+        data_month=periods.span_containing(periods.MONTHLY, data_month).starts_on,
+        edition=edition,
+        requested_by=by,
+        requested_at=timezone.now(),
+        stage="Waiting for the worker to start",
+        steps_total=len(PACK_FORMATS) + 1,
+    )
+    transaction.on_commit(lambda: _enqueue(export.pk))
+    return export
+
+
+def _enqueue(export_id: int) -> None:
+    from reporting.tasks import export_pack
+
+    result = export_pack.enqueue(export_id)
+    PackExport.objects.filter(pk=export_id).update(task_id=str(result.id))
+
+
+def _render_pdf(pack: Pack, progress) -> tuple[bytes, int | None]:
+    from reporting.exports.pdf import render_pdf
+
+    printed = render_pdf(pack, progress=progress)
+    return printed.content, printed.page_count
+
+
+def _render_workbook(pack: Pack, progress) -> tuple[bytes, int | None]:
+    from reporting.exports.workbook import render_workbook
+
+    return render_workbook(pack), None
+
+
+def _render_csv(pack: Pack, progress) -> tuple[bytes, int | None]:
+    from reporting.exports.csv_file import render_csv
+
+    return render_csv(pack), None
+
+
+# (format, what the progress says, how it is rendered), in the order they are made.
+PACK_FORMATS = [
+    (PackFile.Format.PDF, "Printing the PDF", _render_pdf),
+    (PackFile.Format.XLSX, "Writing the Excel workbook", _render_workbook),
+    (PackFile.Format.CSV, "Writing the CSV", _render_csv),
+]
+
+
+def produce_pack(export_id: int) -> PackExport:
+    """Run a queued export: assemble (or load) the report once, render every
+    format from it, store each file. On failure the export says why and keeps
+    nothing half-made."""
+    export = PackExport.objects.select_related("edition__published_by").get(pk=export_id)
+    if export.is_finished:
+        return export
+    _progress(export, "Assembling the report", status=PackExport.Status.RUNNING)
+    try:
+        pack = pack_for_edition(export.edition) if export.edition else draft_pack(export.data_month)
+        _progress(export, "Report assembled", steps_done=1)
+        rendered = []
+        for number, (file_format, stage, render) in enumerate(PACK_FORMATS, start=2):
+            _progress(export, stage)
+            content, page_count = render(pack, lambda words: _progress(export, words))
+            rendered.append((file_format, content, page_count))
+            _progress(export, f"{stage}: done", steps_done=number)
+        with transaction.atomic():
+            for file_format, content, page_count in rendered:
+                _store(export, pack, file_format, content, page_count)
+            _progress(export, "Ready to download", status=PackExport.Status.DONE, finished=True)
+    except Exception as error:
+        logger.exception("Board pack export %s failed", export.pk)
+        _progress(
+            export,
+            "Failed",
+            status=PackExport.Status.FAILED,
+            finished=True,
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    return export
+
+
+def _progress(export: PackExport, stage: str, *, finished: bool = False, **fields) -> None:
+    """Record how far the export has got; written at once, outside any transaction
+    the export is in, so the page that watches it sees each step."""
+    fields = {"stage": stage[:200]} | fields
+    if finished:
+        fields["finished_at"] = timezone.now()
+    for name, value in fields.items():
+        setattr(export, name, value)
+    PackExport.objects.filter(pk=export.pk).update(**fields)
+
+
+def _store(export: PackExport, pack: Pack, file_format: str, content: bytes, page_count) -> None:
+    filename = pack.filename(file_format)
+    stored = PackFile(
+        export=export,
+        format=file_format,
+        filename=filename,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        page_count=page_count,
+    )
+    stored.file.save(filename, ContentFile(content), save=False)
+    stored.save()

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from objectives.models import StrategicObjective
-from reporting.models import IprEdition, Narrative, RecordedOverallRating
+from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
 
 
 def recorded_ratings_by_period(
@@ -43,3 +43,22 @@ def narrative_for(objective, period, key_result=None) -> Narrative | None:
     return Narrative.objects.filter(
         kind=Narrative.Kind.EXECUTIVE_SUMMARY, objective=objective, period=period
     ).first()
+
+
+def pack_exports(data_month, edition: IprEdition | None) -> list[PackExport]:
+    """A month's pack exports, newest first: those of one edition, or (with none)
+    the draft packs, each with its files and who asked for it."""
+    return list(
+        PackExport.objects.filter(data_month=data_month.replace(day=1), edition=edition)
+        .select_related("requested_by", "edition")
+        .prefetch_related("files")
+        .order_by("-requested_at", "-pk")
+    )
+
+
+def pack_export(pk: int) -> PackExport:
+    return (
+        PackExport.objects.select_related("requested_by", "edition")
+        .prefetch_related("files")
+        .get(pk=pk)
+    )

@@ -9,6 +9,15 @@ urlpatterns = [
     path("ipr/", views.ipr_latest, name="ipr_latest"),
     path("ipr/<str:month>/", views.ipr, name="ipr"),
     path("ipr/<str:month>/publish/", views.publish, name="publish"),
+    path("ipr/<str:month>/packs/", views.export_pack, name="export_pack"),
+    path("ipr/<str:month>/packs/<int:pk>/", views.pack_export, name="pack_export"),
+    path(
+        "ipr/<str:month>/packs/<int:pk>/status/",
+        views.pack_export_status,
+        name="pack_export_status",
+    ),
+    path("ipr/files/<int:pk>/", views.download_pack_file, name="download_pack_file"),
+    path("ipr/<str:month>/revisions/<int:revision>/cover/", views.edit_cover, name="edit_cover"),
     path(
         "ipr/<str:month>/objectives/<int:objective>/summary/",
         views.edit_narrative,

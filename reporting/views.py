@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csp import csp_override
@@ -22,8 +22,10 @@ from okrs import selectors as okr_selectors
 from okrs.models import KeyResult
 from okrs.views.okr import CHART_PAGE_CSP
 from reporting import actions, selectors
-from reporting.forms import ExecutiveSummaryForm, OkrCommentaryForm
+from reporting.forms import BoardCoverForm, ExecutiveSummaryForm, OkrCommentaryForm
 from reporting.ipr import assemble_ipr, ipr_from_dict, monthly_periods_with_results
+from reporting.models import PackExport, PackFile
+from reporting.pack import default_cover, latest_cover
 from reporting.presentation import report_context
 
 
@@ -129,6 +131,8 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             "month": month,
             "months": monthly_periods_with_results(),
             "can_publish": request.user.has_perm("portal.publish_ipr"),
+            "can_export": request.user.has_perm("portal.export_pack"),
+            "exports": selectors.pack_exports(data_month, edition),
             "writable": writable,
         },
     )
@@ -194,4 +198,104 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "narrative": existing,
             "can_sign": request.user.has_perm("portal.sign_narrative", objective),
         },
+    )
+
+
+# --- The Board pack: export, progress, download, cover sheet ---------------------
+
+
+def _edition_or_404(data_month: datetime.date, revision: int):
+    edition = next(
+        (e for e in selectors.editions_for_month(data_month) if e.revision == revision), None
+    )
+    if edition is None:
+        raise Http404("No such revision.")
+    return edition
+
+
+@require_POST
+@permission_required("portal.export_pack", raise_exception=True)
+def export_pack(request: HttpRequest, month: str) -> HttpResponse:
+    """Queue the pack of the revision posted (or of today's draft) and show its progress."""
+    data_month = _data_month(month)
+    revision = request.POST.get("revision")
+    edition = _edition_or_404(data_month, int(revision)) if revision else None
+    export = actions.request_pack_export(by=request.user, data_month=data_month, edition=edition)
+    return redirect("reporting:pack_export", month=month, pk=export.pk)
+
+
+@can_view_strategy
+def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
+    """An export's progress, then its files to download."""
+    export = _export_or_404(month, pk)
+    return render(
+        request,
+        "reporting/pack/export.html",
+        {"export": export, "month": month, "back": _report_url(export)},
+    )
+
+
+@can_view_strategy
+def pack_export_status(request: HttpRequest, month: str, pk: int) -> JsonResponse:
+    """How far an export has got, for the progress page to poll."""
+    export = _export_or_404(month, pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "status_label": export.get_status_display(),
+            "stage": export.stage,
+            "steps_done": export.steps_done,
+            "steps_total": export.steps_total,
+            "finished": export.is_finished,
+        }
+    )
+
+
+def _export_or_404(month: str, pk: int):
+    data_month = _data_month(month)
+    try:
+        export = selectors.pack_export(pk)
+    except PackExport.DoesNotExist as error:
+        raise Http404("No such export.") from error
+    if export.data_month != data_month.replace(day=1):
+        raise Http404("No such export for this month.")
+    return export
+
+
+def _report_url(export) -> str:
+    page = reverse("reporting:ipr", kwargs={"month": export.data_month.strftime("%Y-%m")})
+    return f"{page}?revision={export.edition.revision}" if export.edition_id else f"{page}?draft=1"
+
+
+@can_view_strategy
+def download_pack_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A stored pack file, byte for byte as it was made."""
+    stored = get_object_or_404(PackFile.objects.select_related("export"), pk=pk)
+    if stored.export.status != PackExport.Status.DONE:
+        raise Http404("That export did not finish.")
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)
+
+
+@permission_required("portal.export_pack", raise_exception=True)
+def edit_cover(request: HttpRequest, month: str, revision: int) -> HttpResponse:
+    """Edit the Board cover sheet printed at the front of an edition's pack."""
+    data_month = _data_month(month)
+    edition = _edition_or_404(data_month, revision)
+    cover = getattr(edition, "cover", None)
+    if cover is not None:
+        initial = {name: getattr(cover, name) for name in actions.COVER_FIELDS}
+    else:
+        initial = default_cover(ipr_from_dict(edition.report), like=latest_cover())
+    form = BoardCoverForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in actions.COVER_FIELDS}
+        actions.update_cover(
+            by=request.user, edition=edition, fields=fields, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, f"Cover sheet of {edition} saved. Export the pack to print it.")
+        return redirect(f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={revision}")
+    return render(
+        request,
+        "reporting/pack/cover_form.html",
+        {"form": form, "edition": edition, "month": month},
     )

@@ -48,3 +48,9 @@ def users_by_role(make_user):
 def fast_password_hashing(settings):
     """Hashing passwords properly takes ~0.3 s each; tests need many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded spreadsheets and exported packs are written under MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"

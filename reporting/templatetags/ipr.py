@@ -51,3 +51,9 @@ def long_date(iso: str | None) -> str:
 
     day = datetime.date.fromisoformat(iso[:10])
     return f"{day.day} {day:%B %Y}"
+
+
+@register.filter
+def words(code: str | None) -> str:
+    """A stored code as words: 'percentage_change' → 'percentage change'."""
+    return (code or "").replace("_", " ")

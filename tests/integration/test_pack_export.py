@@ -1,0 +1,278 @@
+"""The Board pack from the browser's side: a secretary exports a published month,
+the background worker makes the PDF, workbook and CSV, and anyone who reads the
+report can download the exact files again. The PDF is read back as text."""
+
+import datetime
+import hashlib
+import io
+import re
+from decimal import Decimal
+
+import pypdf
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from objectives.roles import Role
+from okrs.models import Result
+from reporting.actions import publish_ipr, request_pack_export, update_cover
+from reporting.models import BoardCover, PackExport, PackFile
+
+pytestmark = pytest.mark.usefixtures("seeded")
+SEPTEMBER = datetime.date(2020, 9, 1)
+MONTH = "2020-09"
+# The Trust's objectives and the executives named for them in the seeds (the
+# Medical Director post is vacant in the seeds, so only the Chief Nurse is named).
+OBJECTIVE_TITLES = [
+    "Deliver the best possible care and health outcomes",
+    "Be a great place to work",
+    "Make the best use of our resources and protect the environment",
+    "Become a leader in healthcare research and education",
+]
+
+
+def correct_bucks_cccs(value):
+    result = Result.objects.get(key_result__code="quality-cccs-training", unit__slug="bucks-mh")
+    result.value = Decimal(value)
+    result.save()
+
+
+@pytest.fixture(autouse=True)
+def worker_keeps_the_test_connection(monkeypatch):
+    """The worker closes database connections between tasks, as a long-running
+    process should; inside a test's transaction that would end the test's."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+def run_worker():
+    """The real worker command, once over the queue."""
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages]
+
+
+def export_and_run(by, edition, capture):
+    with capture(execute=True):
+        export = request_pack_export(by=by, data_month=SEPTEMBER, edition=edition)
+    run_worker()
+    export.refresh_from_db()
+    return export
+
+
+@pytest.fixture
+def secretary(users_by_role):
+    return users_by_role[Role.BOARD_SECRETARY]
+
+
+def test_a_published_month_exports_to_a_board_ready_pdf_workbook_and_csv(
+    secretary, django_capture_on_commit_callbacks
+):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    update_cover(
+        by=secretary,
+        edition=edition,
+        fields={"reference": "BOD 71/2020", "agenda_item": "9", "lead_executive": "Jo Smith"},
+        reason="Agenda set",
+    )
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+
+    assert export.status == PackExport.Status.DONE, export.error
+    assert export.task_id
+    files = {stored.format: stored for stored in export.files.all()}
+    assert set(files) == {"pdf", "xlsx", "csv"}
+    assert files["pdf"].filename == "ipr-2020-09-revision-1.pdf"
+    pdf = files["pdf"].file.read()
+    assert pdf.startswith(b"%PDF-")
+    assert files["pdf"].sha256 == hashlib.sha256(pdf).hexdigest()
+    pages = pdf_pages(pdf)
+    assert files["pdf"].page_count == len(pages) >= 10
+    text = "\n".join(pages)
+    # The cover sheet, as the Trust's Board papers set it out.
+    assert "Report to the Meeting of the" in pages[0]
+    assert "Oxford Health NHS Foundation Trust Board of Directors" in pages[0]
+    assert "BOD 71/2020" in pages[0] and "(Agenda item: 9)" in pages[0]
+    assert "For: Assurance" in pages[0] and "Jo Smith" in pages[0]
+    assert "Governance Route/Escalation Process" in pages[0]
+    # Every page carries the running header with the revision and 'Page X of Y'.
+    for number, page in enumerate(pages, start=1):
+        assert "Integrated Performance Report — September 2020 data — Revision 1" in page
+        assert f"Page {number} of {len(pages)}" in page
+    assert "DRAFT" not in text
+    for title in OBJECTIVE_TITLES:
+        assert title in text
+    assert "Marie Crofts" in text and "Chief Nurse" in text
+    # RAG printed as words: the slide's overall row for Quality.
+    for word in ("Red", "Amber", "Green"):
+        assert re.search(rf"\b{word}\b", text)
+    assert "Key to ratings and icons" in text
+    assert "Appendix: OKR definitions" in text
+
+
+def test_the_contents_gives_the_page_each_part_starts_on(
+    secretary, django_capture_on_commit_callbacks
+):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+    pages = pdf_pages(export.files.get(format="pdf").file.read())
+    contents = next(page for page in pages if "Contents" in page)
+    listed = dict(re.findall(r"^(.+?) (\d+)$", contents, flags=re.MULTILINE))
+    for title in ["Executive summary", "Key to ratings and icons", "Appendix: OKR definitions"]:
+        starts_on = int(listed[title])
+        assert title in pages[starts_on - 1]
+        assert title not in "".join(pages[2 : starts_on - 1])
+    quality = int(listed["Quality: Deliver the best possible care and health outcomes"])
+    assert "Quality: OKRs by unit" in pages[quality - 1]
+
+
+def test_a_draft_pack_says_so_on_every_page(secretary, django_capture_on_commit_callbacks):
+    export = export_and_run(secretary, None, django_capture_on_commit_callbacks)
+    assert export.status == PackExport.Status.DONE, export.error
+    stored = export.files.get(format="pdf")
+    assert stored.filename == "ipr-2020-09-draft.pdf"
+    pages = pdf_pages(stored.file.read())
+    assert all("September 2020 data — DRAFT — not published" in page for page in pages)
+    assert "DRAFT — not published. Figures may be provisional" in pages[0]
+
+
+def test_a_revised_edition_prints_its_revision_and_what_changed(
+    secretary, django_capture_on_commit_callbacks
+):
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    correct_bucks_cccs(96)
+    revised = publish_ipr(by=secretary, data_month=SEPTEMBER, note="CCCS corrected")
+    export = export_and_run(secretary, revised, django_capture_on_commit_callbacks)
+    text = "\n".join(pdf_pages(export.files.get(format="pdf").file.read()))
+    assert "September 2020 data — Revision 2" in text
+    assert "What changed from revision 1" in text
+    assert "92% → 96%" in text
+
+
+def test_a_failed_export_says_why_and_keeps_no_files(
+    secretary, settings, django_capture_on_commit_callbacks
+):
+    settings.CHROMIUM = "/nowhere/chromium"
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+    assert export.status == PackExport.Status.FAILED
+    assert "CHROMIUM='/nowhere/chromium' does not exist" in export.error
+    assert not PackFile.objects.exists()
+
+
+def test_downloads_are_the_stored_bytes_for_every_role(
+    client, users_by_role, secretary, django_capture_on_commit_callbacks, settings
+):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+    stored = export.files.get(format="csv")
+    expected = stored.file.read()
+    for role in Role:
+        client.force_login(users_by_role[role])
+        response = client.get(reverse("reporting:download_pack_file", args=[stored.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == expected
+        assert 'filename="ipr-2020-09-revision-1.csv"' in response["Content-Disposition"]
+        page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk]))
+        assert page.status_code == 200 and stored.sha256.encode() in page.content
+    client.logout()
+    response = client.get(reverse("reporting:download_pack_file", args=[stored.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.BOARD_SECRETARY, True),
+        (Role.TRUST_ADMINISTRATOR, True),
+        (Role.EXECUTIVE, False),
+        (Role.DIRECTORATE_LEAD, False),
+        (Role.VIEWER, False),
+    ],
+    ids=lambda value: getattr(value, "value", str(value)),
+)
+def test_only_secretaries_and_administrators_export_and_edit_the_cover(
+    client, users_by_role, secretary, role, allowed
+):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    client.force_login(users_by_role[role])
+    ipr_page = client.get(reverse("reporting:ipr", args=[MONTH]))
+    assert (b"Export the pack of revision 1" in ipr_page.content) is allowed
+    response = client.post(reverse("reporting:export_pack", args=[MONTH]), {"revision": "1"})
+    assert response.status_code == (302 if allowed else 403)
+    assert PackExport.objects.filter(edition=edition).exists() is allowed
+    cover_url = reverse("reporting:edit_cover", args=[MONTH, 1])
+    assert client.get(cover_url).status_code == (200 if allowed else 403)
+
+
+def test_exporting_from_the_page_shows_its_progress(
+    client, secretary, django_capture_on_commit_callbacks
+):
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    client.force_login(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:export_pack", args=[MONTH]), {"revision": "1"})
+    export = PackExport.objects.get()
+    assert response["Location"] == reverse("reporting:pack_export", args=[MONTH, export.pk])
+    page = client.get(response["Location"])
+    assert b"Waiting to start" in page.content and b"Step 1 of 4" in page.content
+    status = client.get(reverse("reporting:pack_export_status", args=[MONTH, export.pk])).json()
+    assert status == {
+        "status": "queued",
+        "status_label": "Waiting to start",
+        "stage": "Waiting for the worker to start",
+        "steps_done": 0,
+        "steps_total": 4,
+        "finished": False,
+    }
+    # The export of another month is not reachable under this one.
+    assert (
+        client.get(reverse("reporting:pack_export", args=["2020-08", export.pk])).status_code == 404
+    )
+
+
+def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(client, secretary):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    cover = BoardCover.objects.get(edition=edition)
+    assert cover.meeting == "Oxford Health NHS Foundation Trust Board of Directors"
+    assert cover.purpose == "Assurance"
+    client.force_login(secretary)
+    url = reverse("reporting:edit_cover", args=[MONTH, 1])
+    form = {
+        "meeting": cover.meeting,
+        "meeting_date": "2020-11-25",
+        "reference": "BOD 71/2020",
+        "agenda_item": "9",
+        "title": "",
+        "purpose": "Assurance",
+        "summary": "The Board's summary.",
+        "recommendation": "Note the report.",
+        "authors": "Ann Author – Head of Performance",
+        "lead_executive": "Jo Smith – Director of Strategy",
+        "governance_route": "Executive Management Committee",
+        "reason": "Agenda published",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert b"Enter the paper&#x27;s title" in refused.content
+    assert b"BOD 71/2020" in refused.content and b"Ann Author" in refused.content
+    saved = client.post(url, form | {"title": "Integrated Performance Report"})
+    assert saved.status_code == 302
+    cover.refresh_from_db()
+    assert cover.reference == "BOD 71/2020" and cover.meeting_date == datetime.date(2020, 11, 25)
+    latest = cover.history.latest()
+    assert latest.history_user == secretary
+    assert latest.history_change_reason == "Agenda published"
+    assert latest.prev_record.reference == ""
+
+
+def test_a_revision_keeps_the_cover_of_the_one_before(secretary):
+    first = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    update_cover(
+        by=secretary, edition=first, fields={"reference": "BOD 71/2020"}, reason="Agenda set"
+    )
+    correct_bucks_cccs(93)
+    second = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    assert second.cover.reference == "BOD 71/2020"
