@@ -37,16 +37,19 @@ seed: migrate ## Load the Trust's seeded strategy (idempotent)
 demo: seed ## Add the demo history and demo users (never in production)
 	$(PY) manage.py load_demo
 
-run: demo ## Set everything up and serve the app (HOST=127.0.0.1 PORT=8000 by default)
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+run: demo ## Set everything up, start the background worker and serve the app (HOST, PORT)
+	@$(MAKE) --no-print-directory browser || echo "Without Chromium the app runs, but cannot print the PDF pack."
+	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker (Ctrl+C stops both)"
+	@$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-browser: ## Make sure Chromium is installed for the browser tests
-	@if [ -z "$(CHROMIUM)" ]; then \
+browser: ## Make sure Chromium is installed (browser tests, printing the PDF pack)
+	@if [ -z "$(CHROMIUM)" ] && ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && apt-get install -y -qq chromium fonts-liberation >/dev/null; \
 	  else \
-	    echo "Browser tests need Chromium: install it (e.g. 'sudo apt-get install chromium')"; \
+	    echo "Chromium is needed: install it (e.g. 'sudo apt-get install chromium fonts-liberation')"; \
 	    echo "or set CHROMIUM=/path/to/chrome."; exit 1; \
 	  fi; \
 	fi

@@ -30,3 +30,8 @@ def measure_axis_label(measure: str) -> str:
         "rate": "Rate",
         "score": "Score",
     }.get(measure, "Value")
+
+
+def words(code: str | None) -> str:
+    """A stored code as words: 'percentage_change' → 'percentage change'."""
+    return (code or "").replace("_", " ")

@@ -266,7 +266,7 @@ def _tolerance_text(key_result: KeyResult) -> str:
     if key_result.tolerance_kind == "relative":
         return f"{amount:f}% of the target"
     if key_result.measure in ("percentage", "percentage_change"):
-        return f"{amount:f} percentage points"
+        return f"{amount:f} percentage point{'' if amount == 1 else 's'}"
     return format_value(key_result.tolerance, key_result.measure)
 
 
@@ -306,7 +306,6 @@ def assemble_ipr(data_month: datetime.date, *, strategy: Strategy | None = None)
     )
     attach_lead_holdings(objectives)
     key_results = [kr for objective in objectives for kr in objective.key_results.all()]
-    # Every submitted result up to the end of the month: the values and the SPC history.
     # Every submitted result up to the end of the month: the values and the SPC
     # history. Read as plain tuples (the report can hold tens of thousands), with
     # the few periods and units they refer to looked up once.

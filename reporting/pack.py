@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
+from okrs.formatting import words
 from reporting.ipr import Ipr, assemble_ipr, ipr_from_dict
 from reporting.models import BoardCover, IprEdition
 from reporting.rag import Rating
@@ -184,10 +185,6 @@ FLAT_COLUMNS = [
 ]
 
 
-def _words(code: str | None) -> str:
-    return (code or "").replace("_", " ")
-
-
 def flat_rows(pack: Pack) -> list[dict]:
     """The report's values as one row per OKR × unit × period (its history up to
     the report's period), numbers as numbers, for pivot tables."""
@@ -205,7 +202,7 @@ def flat_rows(pack: Pack) -> list[dict]:
                     "focus_area": okr.focus_area or "",
                     "okr_code": okr.code,
                     "okr": okr.statement,
-                    "measure": _words(okr.measure),
+                    "measure": words(okr.measure),
                     "direction": okr.direction,
                     "frequency": okr.frequency,
                     "unit": cell.unit,
@@ -228,10 +225,10 @@ def flat_rows(pack: Pack) -> list[dict]:
                             "spc_mean": point.mean if point else None,
                             "spc_lower_limit": point.lpl if point else None,
                             "spc_upper_limit": point.upl if point else None,
-                            "spc_point": _words(point.point_type) if point else "",
+                            "spc_point": words(point.point_type) if point else "",
                             "spc_rules": "; ".join(point.rules) if point else "",
-                            "variation": _words(cell.variation) if current else "",
-                            "assurance": _words(cell.assurance) if current else "",
+                            "variation": words(cell.variation) if current else "",
+                            "assurance": words(cell.assurance) if current else "",
                             "is_demo": int(point.is_demo) if point else 0,
                         }
                     )

@@ -2,6 +2,8 @@
 
 from django import template
 
+from okrs.formatting import words
+
 register = template.Library()
 
 _VARIATION = {
@@ -53,7 +55,4 @@ def long_date(iso: str | None) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-@register.filter
-def words(code: str | None) -> str:
-    """A stored code as words: 'percentage_change' → 'percentage change'."""
-    return (code or "").replace("_", " ")
+register.filter("words", words)
