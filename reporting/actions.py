@@ -15,6 +15,7 @@ from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs import periods
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
+from reporting.exports import render
 from reporting.ipr import assemble_ipr, describe_changes, ipr_from_dict, ipr_to_dict
 from reporting.models import (
     BoardCover,
@@ -252,30 +253,11 @@ def _enqueue(export_id: int) -> None:
     PackExport.objects.filter(pk=export_id).update(task_id=str(result.id))
 
 
-def _render_pdf(pack: Pack, progress) -> tuple[bytes, int | None]:
-    from reporting.exports.pdf import render_pdf
-
-    printed = render_pdf(pack, progress=progress)
-    return printed.content, printed.page_count
-
-
-def _render_workbook(pack: Pack, progress) -> tuple[bytes, int | None]:
-    from reporting.exports.workbook import render_workbook
-
-    return render_workbook(pack), None
-
-
-def _render_csv(pack: Pack, progress) -> tuple[bytes, int | None]:
-    from reporting.exports.csv_file import render_csv
-
-    return render_csv(pack), None
-
-
-# (format, what the progress says, how it is rendered), in the order they are made.
+# (format, what the progress says), in the order they are made.
 PACK_FORMATS = [
-    (PackFile.Format.PDF, "Printing the PDF", _render_pdf),
-    (PackFile.Format.XLSX, "Writing the Excel workbook", _render_workbook),
-    (PackFile.Format.CSV, "Writing the CSV", _render_csv),
+    (PackFile.Format.PDF, "Printing the PDF"),
+    (PackFile.Format.XLSX, "Writing the Excel workbook"),
+    (PackFile.Format.CSV, "Writing the CSV"),
 ]
 
 
@@ -291,10 +273,10 @@ def produce_pack(export_id: int) -> PackExport:
         pack = pack_for_edition(export.edition) if export.edition else draft_pack(export.data_month)
         _progress(export, "Report assembled", steps_done=1)
         rendered = []
-        for number, (file_format, stage, render) in enumerate(PACK_FORMATS, start=2):
+        for number, (file_format, stage) in enumerate(PACK_FORMATS, start=2):
             _progress(export, stage)
-            content, page_count = render(pack, lambda words: _progress(export, words))
-            rendered.append((file_format, content, page_count))
+            made = render(pack, file_format, progress=lambda words: _progress(export, words))
+            rendered.append((file_format, made.content, made.page_count))
             _progress(export, f"{stage}: done", steps_done=number)
         with transaction.atomic():
             for file_format, content, page_count in rendered:

@@ -16,8 +16,16 @@ POINT_COLOURS = {
 POINT_SYMBOLS = {"improvement": "diamond", "concern": "square", "neutral": "triangle-up"}
 
 
-def spc_chart(okr: IprOkr, *, value_label: str) -> go.Figure:
-    points = okr.chart
+def _series(okr: IprOkr, unit: str | None) -> tuple[list, str | None]:
+    """The points to draw: the OKR's chart series (the Trust's), or one unit's."""
+    if unit is None:
+        return okr.chart, okr.chart_unit
+    cell = next((cell for cell in okr.cells if cell.unit == unit), None)
+    return (cell.history if cell else []), unit
+
+
+def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> go.Figure:
+    points, unit_name = _series(okr, unit)
     dates = [point.period_start for point in points]
     figure = go.Figure()
     figure.add_trace(
@@ -25,7 +33,7 @@ def spc_chart(okr: IprOkr, *, value_label: str) -> go.Figure:
             x=dates,
             y=[point.value for point in points],
             mode="lines+markers",
-            name=okr.chart_unit or "Value",
+            name=unit_name or "Value",
             line={"color": "#4c6272", "width": 1.5},
             marker={
                 "size": 9,
@@ -81,14 +89,15 @@ def spc_chart(okr: IprOkr, *, value_label: str) -> go.Figure:
     return figure
 
 
-def chart_summary(okr: IprOkr) -> str:
+def chart_summary(okr: IprOkr, *, unit: str | None = None) -> str:
     """A text alternative: what the chart shows, for screen readers and print."""
-    if not okr.chart:
+    points, unit_name = _series(okr, unit)
+    if not points:
         return "No chart: no values yet."
-    latest = okr.chart[-1]
-    cell = next((cell for cell in okr.cells if cell.unit == okr.chart_unit), None)
+    latest = points[-1]
+    cell = next((cell for cell in okr.cells if cell.unit == unit_name), None)
     parts = [
-        f"SPC chart of {okr.chart_unit}'s values, {okr.chart[0].period} to {latest.period}.",
+        f"SPC chart of {unit_name}'s values, {points[0].period} to {latest.period}.",
         f"Latest {latest.period}: {cell.value_text if cell else latest.value}.",
     ]
     if latest.mean is not None:

@@ -206,6 +206,13 @@ class PackExport(models.Model):
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
+    @property
+    def files_in_order(self) -> list["PackFile"]:
+        """The files as a reader wants them: the PDF, then the workbook, then the CSV
+        (sorted here so a prefetched set needs no second query)."""
+        order = list(PackFile.Format.values)
+        return sorted(self.files.all(), key=lambda stored: order.index(stored.format))
+
 
 class PackFile(models.Model):
     """A file of an exported pack, kept so the exact file the Board received can

@@ -7,15 +7,17 @@ import json
 
 from okrs.formatting import measure_axis_label
 from reporting import charts
-from reporting.ipr import ASSURANCES, VARIATIONS, Ipr
+from reporting.ipr import ASSURANCES, VARIATIONS, Ipr, IprOkr
 from reporting.tables import okr_by_unit_table
 
 
-def report_context(report: Ipr) -> dict:
+def report_context(report: Ipr, *, exception_charts: bool = False) -> dict:
+    """`exception_charts` adds each exception unit's own SPC chart (the printed
+    pack's exception pages; the web page links to the section's chart instead)."""
     return {
         "report": report,
         "sections": sections(report),
-        "exceptions": exceptions_with_commentary(report),
+        "exceptions": exceptions_with_commentary(report, charts=exception_charts),
         "variations": VARIATIONS,
         "assurances": [*ASSURANCES, "none"],
         "matrix_rows": [
@@ -25,35 +27,42 @@ def report_context(report: Ipr) -> dict:
     }
 
 
-def exceptions_with_commentary(report: Ipr) -> list[tuple]:
-    """Each exception (concern or failing) with the OKR's commentary, if written."""
-    commentary = {
-        (objective.short_name or objective.title, okr.statement): okr.commentary
+def exceptions_with_commentary(report: Ipr, *, charts: bool = False) -> list[tuple]:
+    """Each exception (concern or failing) with the OKR's commentary, if written,
+    and (with `charts`) the chart of that unit's series."""
+    okrs = {
+        (objective.short_name or objective.title, okr.statement): okr
         for objective in report.objectives
         for okr in objective.okrs
     }
-    return [
-        (item, commentary.get((item.objective, item.okr))) for item in report.summary.exceptions
-    ]
+    result = []
+    for number, item in enumerate(report.summary.exceptions, start=1):
+        okr = okrs.get((item.objective, item.okr))
+        chart = _chart(okr, f"exception-{number}", unit=item.unit) if charts and okr else None
+        result.append((item, okr.commentary if okr else None, chart))
+    return result
+
+
+def _chart(okr: IprOkr, chart_id: str, *, unit: str | None = None) -> dict:
+    figure = charts.spc_chart(okr, value_label=measure_axis_label(okr.measure), unit=unit)
+    return {
+        "id": chart_id,
+        "data_id": f"{chart_id}-data",
+        "okr": okr,
+        "figure": json.loads(figure.to_json()),
+        "summary": charts.chart_summary(okr, unit=unit),
+    }
 
 
 def sections(report: Ipr) -> list[dict]:
     """Per objective: its OKR × unit table and its SPC charts (figure and summary)."""
     result = []
     for objective in report.objectives:
-        figures = []
-        for index, okr in enumerate(objective.okrs):
-            if okr.chart:
-                figure = charts.spc_chart(okr, value_label=measure_axis_label(okr.measure))
-                figures.append(
-                    {
-                        "id": f"chart-{objective.number}-{index}",
-                        "data_id": f"chart-{objective.number}-{index}-data",
-                        "okr": okr,
-                        "figure": json.loads(figure.to_json()),
-                        "summary": charts.chart_summary(okr),
-                    }
-                )
+        figures = [
+            _chart(okr, f"chart-{objective.number}-{index}")
+            for index, okr in enumerate(objective.okrs)
+            if okr.chart
+        ]
         result.append(
             {"objective": objective, "table": okr_by_unit_table(objective), "charts": figures}
         )

@@ -121,7 +121,7 @@ def render_pdf(pack: Pack, *, progress: Callable[[str], None] | None = None) -> 
     from playwright.sync_api import sync_playwright
 
     say = progress or (lambda stage: None)
-    context = report_context(pack.report)
+    context = report_context(pack.report, exception_charts=True)
     contents = contents_entries(pack, has_exceptions=bool(context["exceptions"]))
     executable = chromium_executable()
     timeout_ms = settings.PDF_TIMEOUT_SECONDS * 1000

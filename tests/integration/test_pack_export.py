@@ -276,3 +276,64 @@ def test_a_revision_keeps_the_cover_of_the_one_before(secretary):
     correct_bucks_cccs(93)
     second = publish_ipr(by=secretary, data_month=SEPTEMBER)
     assert second.cover.reference == "BOD 71/2020"
+
+
+def test_the_command_writes_each_format_of_the_edition_or_the_draft(secretary, tmp_path):
+    from openpyxl import load_workbook
+
+    csv_file = tmp_path / "draft.csv"
+    call_command("export_ipr", "--period", MONTH, "--format", "csv", "--output", str(csv_file))
+    draft_rows = csv_file.read_bytes().decode("utf-8-sig").splitlines()
+    assert draft_rows[0].startswith("data_month,edition,objective_number")
+    assert all(",Draft," in row for row in draft_rows[1:])
+
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    pdf_file, xlsx_file = tmp_path / "board.pdf", tmp_path / "board.xlsx"
+    call_command("export_ipr", "--period", MONTH, "--format", "pdf", "--output", str(pdf_file))
+    pages = pdf_pages(pdf_file.read_bytes())
+    assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    assert "September 2020 data — Revision 1" in pages[0]
+    call_command(
+        "export_ipr",
+        "--period",
+        MONTH,
+        "--format",
+        "xlsx",
+        "--revision",
+        "1",
+        "--output",
+        str(xlsx_file),
+    )
+    assert load_workbook(xlsx_file).sheetnames[0] == "Summary"
+
+
+def test_the_command_says_what_is_wrong(secretary):
+    from django.core.management.base import CommandError
+
+    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    with pytest.raises(CommandError, match=r"no revision 3 \(published revisions: 1\)"):
+        call_command("export_ipr", "--period", MONTH, "--format", "json", "--revision", "3")
+    with pytest.raises(CommandError, match="A pdf file needs --output FILE"):
+        call_command("export_ipr", "--period", MONTH, "--format", "pdf")
+    with pytest.raises(CommandError, match="--period must be a month like 2020-09"):
+        call_command("export_ipr", "--period", "September", "--format", "json")
+
+
+def test_the_report_page_does_not_query_more_as_packs_pile_up(client, secretary):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    client.force_login(secretary)
+    url = f"{reverse('reporting:ipr', args=[MONTH])}?revision=1"
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
+    with_one = queries_for_page()
+    for _ in range(5):
+        request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
+    assert queries_for_page() == with_one

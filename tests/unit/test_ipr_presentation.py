@@ -65,7 +65,7 @@ def test_each_exception_comes_with_its_okrs_commentary():
         ),
     )
     pairs = exceptions_with_commentary(report)
-    assert [(item.okr, commentary) for item, commentary in pairs] == [
+    assert [(item.okr, commentary) for item, commentary, _chart in pairs] == [
         ("Waits", words),
         ("Falls", None),
     ]

@@ -44,6 +44,7 @@ class Command(BaseCommand):
 
         warnings.filterwarnings("ignore", message="No directory at")
         from reporting.actions import PACK_FORMATS
+        from reporting.exports import render
         from reporting.ipr import monthly_periods_with_results
         from reporting.pack import draft_pack
 
@@ -64,14 +65,13 @@ class Command(BaseCommand):
         lines = [f"{shape}, data month {month:%Y-%m} (data built in {prepared:.1f} s)"]
         lines.append(f"    assemble the report: {assembled:.2f} s")
         total = assembled
-        for file_format, _stage, render in PACK_FORMATS:
+        for file_format, _stage in PACK_FORMATS:
             tick = time.perf_counter()
-            content, pages = render(pack, lambda words: None)
+            made = render(pack, file_format)
             took = time.perf_counter() - tick
             total += took
-            detail = f", {pages} pages" if pages else ""
-            lines.append(
-                f"    {file_format:<4}: {took:6.2f} s, {len(content) / 1024:,.0f} KiB{detail}"
-            )
+            detail = f", {made.page_count} pages" if made.page_count else ""
+            size = len(made.content) / 1024
+            lines.append(f"    {file_format:<4}: {took:6.2f} s, {size:,.0f} KiB{detail}")
         lines.append(f"    whole pack: {total:.2f} s")
         self.stdout.write("\n".join(lines))
