@@ -54,6 +54,13 @@ browser: ## Make sure Chromium is installed (browser tests, printing the PDF pac
 	  fi; \
 	fi
 
+pack-images: demo browser ## Render one page of each kind of the demo Board pack into docs/pack/
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "pdftoppm is needed: install poppler-utils."; exit 1; fi; }
+	$(PY) scripts/pack_page_images.py
+
 lint: venv ## Lint, format check and missing-migration check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -75,4 +82,7 @@ assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/ven
 bench-ipr: venv ## Time the IPR at 1× and 10× the seeded strategy (separate database)
 	$(PY) manage.py bench_ipr $(BENCH_ARGS)
 
-.PHONY: help venv node migrate seed demo run browser lint test format assets bench-import bench-ipr
+bench-pack: venv browser ## Time the Board pack (PDF, workbook, CSV) of the seeded trust and of 10× it
+	$(PY) manage.py bench_pack $(BENCH_ARGS)
+
+.PHONY: help venv node migrate seed demo run browser lint test format assets bench-import bench-ipr bench-pack pack-images

@@ -110,6 +110,14 @@ def test_a_published_month_exports_to_a_board_ready_pdf_workbook_and_csv(
         assert re.search(rf"\b{word}\b", text)
     assert "Key to ratings and icons" in text
     assert "Appendix: OKR definitions" in text
+    # Charts come with their text alternative; the PDF is tagged and titled.
+    assert "SPC chart of Trust's values" in text
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.metadata.title == (
+        "Integrated Performance Report — September 2020 data — Revision 1"
+    )
 
 
 def test_the_contents_gives_the_page_each_part_starts_on(
