@@ -228,12 +228,14 @@ def _section_pages(content: bytes, contents: list[ContentsEntry]) -> list[int | 
             if isinstance(item, list):
                 walk(item)
             else:
-                bookmarks.append((" ".join(item.title.split()), item))
+                bookmarks.append(("".join(item.title.split()), item))
 
     walk(reader.outline)
     pages, position = [], 0
     for entry in contents:
-        title = " ".join(entry.title.split())
+        # Compared without whitespace: a heading wrapped over two lines loses the
+        # space at the break in its bookmark ("protect the␤environment").
+        title = "".join(entry.title.split())
         for index in range(position, len(bookmarks)):
             if bookmarks[index][0] == title:
                 pages.append(reader.get_destination_page_number(bookmarks[index][1]) + 1)

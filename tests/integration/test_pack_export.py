@@ -128,6 +128,10 @@ def test_the_contents_gives_the_page_each_part_starts_on(
     pages = pdf_pages(export.files.get(format="pdf").file.read())
     contents = next(page for page in pages if "Contents" in page)
     listed = dict(re.findall(r"^(.+?) (\d+)$", contents, flags=re.MULTILINE))
+    # Every part is numbered, including objectives whose long titles wrap.
+    for title in OBJECTIVE_TITLES:
+        number = next(int(page) for entry, page in listed.items() if title in entry)
+        assert "".join(title.split()) in "".join(pages[number - 1].split())
     for title in ["Executive summary", "Key to ratings and icons", "Appendix: OKR definitions"]:
         starts_on = int(listed[title])
         assert title in pages[starts_on - 1]
