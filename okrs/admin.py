@@ -58,8 +58,22 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records made only by the product's own pages (uploads, exports): shown
+    to administrators, never added, changed or deleted here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(ResultUpload)
-class ResultUploadAdmin(admin.ModelAdmin):
+class ResultUploadAdmin(ReadOnlyAdmin):
     """Read-only: uploads are made and confirmed on the upload pages, as their owner."""
 
     list_display = ["filename", "uploaded_by", "uploaded_at", "row_count", "committed_at"]
@@ -77,12 +91,3 @@ class ResultUploadAdmin(admin.ModelAdmin):
         "committed_at",
         "committed_by",
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -296,8 +296,9 @@ def produce_pack(export_id: int) -> PackExport:
 
 
 def _progress(export: PackExport, stage: str, *, finished: bool = False, **fields) -> None:
-    """Record how far the export has got; written at once, outside any transaction
-    the export is in, so the page that watches it sees each step."""
+    """Record how far the export has got. Written at once (the export runs in
+    autocommit, not one long transaction), so the page that watches it sees each
+    step."""
     fields = {"stage": stage[:200]} | fields
     if finished:
         fields["finished_at"] = timezone.now()

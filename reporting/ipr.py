@@ -490,25 +490,9 @@ def _assemble_okr(
             current = history[-1]
         earlier = history[:-1] if current else history
         previous = earlier[-1] if earlier else None
-        rated = rate_value(
-            current.value if current else None,
-            target=target.value if target else None,
-            direction=key_result.direction,
-            measure=key_result.measure,
-            tolerance=key_result.tolerance,
-            tolerance_kind=key_result.tolerance_kind,
-            achieved=achieved,
-        )
-        previous_target = target_in_force(targets, previous.period.ends_on) if previous else None
+        rated = _rate(key_result, current.value if current else None, target, achieved=achieved)
         previous_rated = (
-            rate_value(
-                previous.value,
-                target=previous_target.value if previous_target else None,
-                direction=key_result.direction,
-                measure=key_result.measure,
-                tolerance=key_result.tolerance,
-                tolerance_kind=key_result.tolerance_kind,
-            )
+            _rate(key_result, previous.value, target_in_force(targets, previous.period.ends_on))
             if previous
             else None
         )
@@ -521,7 +505,9 @@ def _assemble_okr(
             )
         spc_points = spc.points if spc else [None] * len(history)
         cell_history = [
-            _history_point(key_result, targets, result, point, achieved)
+            _history_point(
+                key_result, targets, result, point, achieved=achieved and result is current
+            )
             for result, point in zip(history, spc_points, strict=True)
         ]
         cell = IprCell(
@@ -588,11 +574,9 @@ def _assemble_okr(
     )
 
 
-def _history_point(key_result, targets, result: _Value, point, achieved: bool) -> IprHistoryPoint:
-    """A period of a unit's series, rated against the target in force then."""
-    target = target_in_force(targets, result.period.ends_on)
-    rated = rate_value(
-        result.value,
+def _rate(key_result: KeyResult, value, target: Target | None, *, achieved: bool = False):
+    return rate_value(
+        value,
         target=target.value if target else None,
         direction=key_result.direction,
         measure=key_result.measure,
@@ -600,6 +584,16 @@ def _history_point(key_result, targets, result: _Value, point, achieved: bool) -
         tolerance_kind=key_result.tolerance_kind,
         achieved=achieved,
     )
+
+
+def _history_point(
+    key_result: KeyResult, targets: list[Target], result: _Value, point, *, achieved: bool
+) -> IprHistoryPoint:
+    """A period of a unit's series, rated against the target in force then (an
+    achieved OKR is Blue in its report period only: earlier periods keep their
+    rating, as `previous_rag` does)."""
+    target = target_in_force(targets, result.period.ends_on)
+    rated = _rate(key_result, result.value, target, achieved=achieved)
     return IprHistoryPoint(
         period=result.period.label,
         period_start=result.period.starts_on.isoformat(),

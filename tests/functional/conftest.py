@@ -7,7 +7,6 @@ these tests. Accessibility is checked with axe-core from node_modules.
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,43 +18,25 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from reporting.exports.pdf import CHROMIUM_FLAGS  # noqa: E402
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_PATH = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = PROJECT_DIR / "test-artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 def _chromium_executable() -> str:
-    """The Chromium to drive: $CHROMIUM, else chromium or chromium-browser on PATH.
-    Fails the test (never skips it) when there is none."""
-    configured = os.environ.get("CHROMIUM")
-    if configured:
-        if not Path(configured).is_file():
-            pytest.fail(f"CHROMIUM={configured!r} does not exist.", pytrace=False)
-        return configured
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.fail(
-            "Browser tests need Chromium and none was found (no 'chromium' or "
-            "'chromium-browser' on PATH, CHROMIUM not set). Install it ('make browser' or "
-            "'apt-get install chromium') or set CHROMIUM=/path/to/chrome. Do not run "
-            "'playwright install'.",
-            pytrace=False,
-        )
-    return found
+    """The Chromium the product prints with ($CHROMIUM, else chromium or
+    chromium-browser on PATH). Fails the test (never skips it) when there is none."""
+    from reporting.exports.pdf import PdfPrintingUnavailable, chromium_executable
+
+    try:
+        return chromium_executable()
+    except PdfPrintingUnavailable as error:
+        pytest.fail(f"{error} Do not run 'playwright install' here.", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +45,7 @@ def browser():
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_ARGS, headless=True
+                executable_path=executable, args=CHROMIUM_FLAGS, headless=True
             )
         except PlaywrightError as error:
             pytest.fail(f"Chromium at {executable} would not start: {error}", pytrace=False)

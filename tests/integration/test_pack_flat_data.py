@@ -23,13 +23,17 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 @pytest.fixture
 def retargeted_okr():
+    return _retargeted_okr(status="active")
+
+
+def _retargeted_okr(*, status):
     objective = StrategicObjective.objects.get(strategy__is_current=True, number=1)
     key_result = okr_actions.create_key_result(
         by=None,
         objective=objective,
         code="test-retargeted",
         statement="Compliance with the retargeted standard",
-        status="active",
+        status=status,
         measure="percentage",
         direction="increase",
         frequency="monthly",
@@ -85,3 +89,13 @@ def test_the_documentation_describes_every_column_as_the_code_does():
     documented = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text()
     for column, description in FLAT_COLUMNS:
         assert f"| `{column}` | {description} |" in documented
+
+
+def test_an_achieved_okr_is_blue_in_its_report_period_only(db):
+    _retargeted_okr(status="achieved")
+    rows = [
+        row
+        for row in flat_rows(draft_pack(datetime.date(2020, 7, 1)))
+        if row["okr_code"] == "test-retargeted" and row["unit"] == "Trust"
+    ]
+    assert [row["rag"] for row in rows] == ["Green", "Blue"]
