@@ -1,6 +1,8 @@
 """Key results (OKRs), their targets and results, reporting periods, and the
 programmes and projects that deliver a focus area."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -58,8 +60,9 @@ class ReportingPeriod(models.Model):
     def is_closed_on(self, day) -> bool:
         return day > self.closes_on
 
-    @property
+    @cached_property
     def label(self) -> str:
+        # Cached: a report of many months reads each period's label thousands of times.
         return periods.period_label(self.frequency, self.starts_on)
 
 

@@ -23,7 +23,14 @@ from okrs.formatting import format_value
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from okrs.selectors import target_in_force
 from reporting.models import Narrative
-from reporting.rag import CombinationMethod, CombinationRule, Rating, combine, rate_value
+from reporting.rag import (
+    CombinationMethod,
+    CombinationRule,
+    Rating,
+    combine,
+    rate_value,
+    rating_for,
+)
 from reporting.spc import compute_spc
 
 VARIATIONS = [
@@ -593,14 +600,21 @@ def _history_point(
     achieved OKR is Blue in its report period only: earlier periods keep their
     rating, as `previous_rag` does)."""
     target = target_in_force(targets, result.period.ends_on)
-    rated = _rate(key_result, result.value, target, achieved=achieved)
+    rating = rating_for(
+        result.value,
+        target=target.value if target else None,
+        direction=key_result.direction,
+        tolerance=key_result.tolerance,
+        tolerance_kind=key_result.tolerance_kind,
+        achieved=achieved,
+    )
     return IprHistoryPoint(
         period=result.period.label,
         period_start=result.period.starts_on.isoformat(),
         value=_float(result.value),
         value_text=format_value(result.value, key_result.measure),
         target=_float(target.value) if target else None,
-        rag=rated.rating.value,
+        rag=rating.value,
         mean=point.mean if point else None,
         lpl=point.lpl if point else None,
         upl=point.upl if point else None,

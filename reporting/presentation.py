@@ -3,8 +3,6 @@ unit tables, the chart figures and their text alternatives, the exceptions with
 their commentary and the variation × assurance matrix. Shared by the web page
 and the printed pack, so both lay out the same report the same way."""
 
-import json
-
 from okrs.formatting import measure_axis_label
 from reporting import charts
 from reporting.ipr import ASSURANCES, VARIATIONS, Ipr, IprOkr
@@ -44,12 +42,11 @@ def exceptions_with_commentary(report: Ipr, *, charts: bool = False) -> list[tup
 
 
 def _chart(okr: IprOkr, chart_id: str, *, unit: str | None = None) -> dict:
-    figure = charts.spc_chart(okr, value_label=measure_axis_label(okr.measure), unit=unit)
     return {
         "id": chart_id,
         "data_id": f"{chart_id}-data",
         "okr": okr,
-        "figure": json.loads(figure.to_json()),
+        "figure": charts.spc_chart(okr, value_label=measure_axis_label(okr.measure), unit=unit),
         "summary": charts.chart_summary(okr, unit=unit),
     }
 

@@ -46,6 +46,29 @@ def _amount(amount: Decimal, measure: str) -> str:
     return format_value(amount, measure)
 
 
+def rating_for(
+    value: Decimal | None,
+    *,
+    target: Decimal | None,
+    direction: str,
+    tolerance: Decimal = Decimal(0),
+    tolerance_kind: str = "absolute",
+    achieved: bool = False,
+) -> Rating:
+    """The rating alone, without its explanation: what a long history needs (the
+    flat data rates every period), where writing the words would be wasted."""
+    if achieved:
+        return Rating.BLUE
+    if value is None or target is None or direction not in ("increase", "decrease"):
+        return Rating.NO_DATA
+    short = shortfall(value, target, direction)
+    if short == 0:
+        return Rating.GREEN
+    if short <= tolerance_amount(target, tolerance, tolerance_kind):
+        return Rating.AMBER
+    return Rating.RED
+
+
 def rate_value(
     value: Decimal | None,
     *,
@@ -56,33 +79,37 @@ def rate_value(
     tolerance_kind: str = "absolute",
     achieved: bool = False,
 ) -> Rated:
-    """Rate one value against its target, e.g. '94% against ≥95%, 1 point short,
-    within the 2 points tolerance: Amber'."""
-    if achieved:
-        return Rated(Rating.BLUE, "The OKR is achieved: Blue")
+    """Rate one value against its target, with the reason in words, e.g. '94%
+    against ≥95%, 1 point short, within the 2 points tolerance: Amber'."""
+    rating = rating_for(
+        value,
+        target=target,
+        direction=direction,
+        tolerance=tolerance,
+        tolerance_kind=tolerance_kind,
+        achieved=achieved,
+    )
+    if rating is Rating.BLUE:
+        return Rated(rating, "The OKR is achieved: Blue")
     if value is None:
-        return Rated(Rating.NO_DATA, "No value for this period: no rating")
+        return Rated(rating, "No value for this period: no rating")
     shown = format_value(value, measure)
     if target is None:
-        return Rated(Rating.NO_DATA, f"{shown}, but no target is set: no rating")
-    if direction not in ("increase", "decrease"):
-        return Rated(Rating.NO_DATA, f"{shown}: the OKR has no direction of good, so no rating")
+        return Rated(rating, f"{shown}, but no target is set: no rating")
+    if rating is Rating.NO_DATA:
+        return Rated(rating, f"{shown}: the OKR has no direction of good, so no rating")
     against = f"{shown} against {_bound(target, direction, measure)}"
-    short = shortfall(value, target, direction)
-    if short == 0:
-        return Rated(Rating.GREEN, f"{against}, target met: Green")
+    if rating is Rating.GREEN:
+        return Rated(rating, f"{against}, target met: Green")
     allowed = tolerance_amount(target, tolerance, tolerance_kind)
-    gap = f"{_amount(short, measure)} short"
-    if short <= allowed:
+    gap = f"{_amount(shortfall(value, target, direction), measure)} short"
+    if rating is Rating.AMBER:
         return Rated(
-            Rating.AMBER,
-            f"{against}, {gap}, within the {_amount(allowed, measure)} tolerance: Amber",
+            rating, f"{against}, {gap}, within the {_amount(allowed, measure)} tolerance: Amber"
         )
     if allowed == 0:
-        return Rated(Rating.RED, f"{against}, {gap}, no tolerance: Red")
-    return Rated(
-        Rating.RED, f"{against}, {gap}, beyond the {_amount(allowed, measure)} tolerance: Red"
-    )
+        return Rated(rating, f"{against}, {gap}, no tolerance: Red")
+    return Rated(rating, f"{against}, {gap}, beyond the {_amount(allowed, measure)} tolerance: Red")
 
 
 class CombinationMethod(StrEnum):

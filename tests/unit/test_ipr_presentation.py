@@ -69,3 +69,34 @@ def test_each_exception_comes_with_its_okrs_commentary():
         ("Waits", words),
         ("Falls", None),
     ]
+
+
+def test_the_spc_chart_draws_values_limits_and_target_with_signals_coloured():
+    from reporting.charts import chart_summary, spc_chart
+    from reporting.ipr import IprSpcPoint
+
+    points = [
+        IprSpcPoint("June 2020", "2020-06-01", 90.0, 91.0, 85.0, 97.0, "common_cause", []),
+        IprSpcPoint("July 2020", "2020-07-01", 98.0, 91.0, 85.0, 97.0, "improvement", ["1 (high)"]),
+    ]
+    okr = _okr("Compliance")
+    okr.chart, okr.chart_unit, okr.chart_target = points, "Trust", 95.0
+    figure = spc_chart(okr, value_label="%")
+    assert [trace["name"] for trace in figure["data"]] == [
+        "Trust",
+        "Mean",
+        "Upper process limit",
+        "Lower process limit",
+        "Target",
+    ]
+    values = figure["data"][0]
+    assert values["x"] == ["2020-06-01", "2020-07-01"] and values["y"] == [90.0, 98.0]
+    # Making Data Count: common cause grey circle, improvement blue diamond.
+    assert values["marker"]["color"] == ["#a6a6a6", "#005eb8"]
+    assert values["marker"]["symbol"] == ["circle", "diamond"]
+    assert figure["data"][4]["y"] == [95.0, 95.0]
+    assert figure["layout"]["yaxis"]["title"]["text"] == "%"
+    assert chart_summary(okr) == (
+        "SPC chart of Trust's values, June 2020 to July 2020. Latest July 2020: 98.0. "
+        "Mean 91.00. Process limits 85.00 to 97.00."
+    )
