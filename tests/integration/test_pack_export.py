@@ -118,6 +118,10 @@ def test_a_published_month_exports_to_a_board_ready_pdf_workbook_and_csv(
     assert reader.metadata.title == (
         "Integrated Performance Report — September 2020 data — Revision 1"
     )
+    # The charts (and the logo) are vector drawings: no page carries a bitmap.
+    for page in reader.pages:
+        objects = page.get("/Resources", {}).get("/XObject", {})
+        assert not [name for name, item in objects.items() if item.get("/Subtype") == "/Image"]
 
 
 def test_the_contents_gives_the_page_each_part_starts_on(
