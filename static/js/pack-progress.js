@@ -14,8 +14,10 @@
         if (status.finished) { window.location.reload(); return; }
         if (status.stage !== lastStage) {
           lastStage = status.stage;
-          text.lastChild.textContent = " Step " + Math.min(status.steps_done + 1, status.steps_total) +
-            " of " + status.steps_total + ": " + status.stage + ".";
+          text.lastChild.textContent = status.status === "queued"
+            ? " " + status.stage + "."
+            : " Step " + Math.min(status.steps_done + 1, status.steps_total) + " of " +
+              status.steps_total + ": " + status.stage + ".";
         }
         window.setTimeout(poll, 2000);
       })

@@ -233,7 +233,8 @@ def test_exporting_from_the_page_shows_its_progress(
     export = PackExport.objects.get()
     assert response["Location"] == reverse("reporting:pack_export", args=[MONTH, export.pk])
     page = client.get(response["Location"])
-    assert b"Waiting to start" in page.content and b"Step 1 of 4" in page.content
+    assert b"Waiting to start" in page.content
+    assert b"Waiting for the worker to start." in page.content
     status = client.get(reverse("reporting:pack_export_status", args=[MONTH, export.pk])).json()
     assert status == {
         "status": "queued",
@@ -353,3 +354,16 @@ def test_the_report_page_does_not_query_more_as_packs_pile_up(client, secretary)
     for _ in range(5):
         request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
     assert queries_for_page() == with_one
+
+
+def test_a_running_export_shows_its_step(client, secretary):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
+    PackExport.objects.filter(pk=export.pk).update(
+        status=PackExport.Status.RUNNING, stage="Printing the PDF", steps_done=1
+    )
+    client.force_login(secretary)
+    page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk]))
+    assert b"In progress" in page.content
+    assert b"Step 2 of 4: Printing the PDF." in page.content
+    assert b"pack-progress.js" in page.content
