@@ -278,10 +278,7 @@ def produce_pack(export_id: int) -> PackExport:
             made = render(pack, file_format, progress=lambda words: _progress(export, words))
             rendered.append((file_format, made.content, made.page_count))
             _progress(export, f"{stage}: done", steps_done=number)
-        with transaction.atomic():
-            for file_format, content, page_count in rendered:
-                _store(export, pack, file_format, content, page_count)
-            _progress(export, "Ready to download", status=PackExport.Status.DONE, finished=True)
+        _store_all(export, pack, rendered)
     except Exception as error:
         logger.exception("Board pack export %s failed", export.pk)
         _progress(
@@ -307,7 +304,24 @@ def _progress(export: PackExport, stage: str, *, finished: bool = False, **field
     PackExport.objects.filter(pk=export.pk).update(**fields)
 
 
-def _store(export: PackExport, pack: Pack, file_format: str, content: bytes, page_count) -> None:
+def _store_all(export: PackExport, pack: Pack, rendered: list[tuple]) -> None:
+    """Store every file and mark the export done, all or nothing: if any file
+    cannot be stored, the rows roll back and the files already written go too."""
+    written: list[PackFile] = []
+    try:
+        with transaction.atomic():
+            for file_format, content, page_count in rendered:
+                written.append(_store(export, pack, file_format, content, page_count))
+            _progress(export, "Ready to download", status=PackExport.Status.DONE, finished=True)
+    except Exception:
+        for stored in written:
+            stored.file.delete(save=False)
+        raise
+
+
+def _store(
+    export: PackExport, pack: Pack, file_format: str, content: bytes, page_count
+) -> PackFile:
     filename = pack.filename(file_format)
     stored = PackFile(
         export=export,
@@ -318,4 +332,9 @@ def _store(export: PackExport, pack: Pack, file_format: str, content: bytes, pag
         page_count=page_count,
     )
     stored.file.save(filename, ContentFile(content), save=False)
-    stored.save()
+    try:
+        stored.save()
+    except Exception:
+        stored.file.delete(save=False)
+        raise
+    return stored

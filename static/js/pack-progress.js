@@ -4,9 +4,21 @@
 (function () {
   "use strict";
   var box = document.getElementById("pack-progress");
-  var text = document.getElementById("pack-progress-text");
-  if (!box || !text || box.dataset.finished === "true") { return; }
+  var words = document.getElementById("pack-progress-words");
+  var tag = document.getElementById("pack-status-tag");
+  if (!box || !words || box.dataset.finished === "true") { return; }
   var lastStage = null;
+  function show(status) {
+    if (tag) {
+      tag.textContent = status.status_label;
+      tag.classList.toggle("nhsuk-tag--grey", status.status === "queued");
+      tag.classList.toggle("nhsuk-tag--blue", status.status === "running");
+    }
+    words.textContent = status.status === "queued"
+      ? " " + status.stage + "."
+      : " Step " + Math.min(status.steps_done + 1, status.steps_total) + " of " +
+        status.steps_total + ": " + status.stage + ".";
+  }
   function poll() {
     fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
@@ -14,10 +26,7 @@
         if (status.finished) { window.location.reload(); return; }
         if (status.stage !== lastStage) {
           lastStage = status.stage;
-          text.lastChild.textContent = status.status === "queued"
-            ? " " + status.stage + "."
-            : " Step " + Math.min(status.steps_done + 1, status.steps_total) + " of " +
-              status.steps_total + ": " + status.stage + ".";
+          show(status);
         }
         window.setTimeout(poll, 2000);
       })

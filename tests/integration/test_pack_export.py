@@ -367,3 +367,27 @@ def test_a_running_export_shows_its_step(client, secretary):
     assert b"In progress" in page.content
     assert b"Step 2 of 4: Printing the PDF." in page.content
     assert b"pack-progress.js" in page.content
+
+
+def test_a_file_that_cannot_be_stored_takes_the_others_with_it(
+    secretary, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reporting import actions
+    from reporting.exports import Rendered
+
+    monkeypatch.setattr(actions, "render", lambda pack, fmt, progress=None: Rendered(b"x" * 10))
+    original_save = PackFile.save
+
+    def refuse_the_csv(self, *args, **kwargs):
+        if self.format == "csv":
+            raise OSError("disk full")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(PackFile, "save", refuse_the_csv)
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+    assert export.status == PackExport.Status.FAILED
+    assert export.error == "OSError: disk full"
+    assert not PackFile.objects.exists()
+    packs = settings.MEDIA_ROOT / "packs"
+    assert not [path for path in packs.rglob("*") if path.is_file()]
