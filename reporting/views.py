@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
@@ -180,12 +181,19 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             content=form.cleaned_data,
             sign_off="sign_off" in request.POST,
         )
+        # The confirmation shows at the top of the report (where the page opens, so
+        # it is seen), with a link back down to the section that was written.
         messages.success(
             request,
-            "Saved and signed off." if narrative.signed_by_id else "Saved. Not yet signed off.",
+            format_html(
+                '{} <a href="#objective-{}">Go to {}</a>.',
+                "Saved and signed off." if narrative.signed_by_id else "Saved. Not yet signed off.",
+                objective.number,
+                objective.short_name or objective.title,
+            ),
         )
         page = reverse("reporting:ipr", kwargs={"month": month})
-        return redirect(f"{page}?draft=1#objective-{objective.number}")
+        return redirect(f"{page}?draft=1")
     return render(
         request,
         "reporting/narrative_form.html",

@@ -144,8 +144,10 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     check_accessibility(page, "executive-summary-form")
     page.get_by_role("button", name="Save and sign off").click()
 
-    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1#objective-1$"))
+    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1$"))
     expect(page.get_by_role("status")).to_contain_text("Saved and signed off.")
+    page.get_by_role("status").get_by_role("link", name="Go to Quality").click()
+    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1#objective-1$"))
     quality = section(page, QUALITY)
     narrative = quality.locator(".portal-narrative")
     expect(narrative).to_contain_text(text)
