@@ -270,6 +270,25 @@ def test_the_units_lead_may_open_its_entry_page(client, lead, bucks, period):
     assert client.get(entry_url(bucks, period)).status_code == 200
 
 
+def test_drafts_are_offered_while_the_period_is_open_not_for_corrections(
+    client, lead, bucks, period, users_by_role
+):
+    draft_button = b'name="draft"'
+    # Q3 2020/21 closed on 28 February 2021: a secretary's correction is submitted.
+    client.force_login(users_by_role[Role.BOARD_SECRETARY])
+    closed = client.get(entry_url(bucks, period)).content
+    assert b"Submit" in closed and draft_button not in closed
+    # Open (the window moved around today instead of the clock): the lead may keep a draft.
+    period.opens_on, period.due_on, period.closes_on = (
+        datetime.date(2020, 1, 1),
+        datetime.date(2099, 1, 1),
+        datetime.date(2099, 12, 31),
+    )
+    period.save()
+    client.force_login(lead)
+    assert draft_button in client.get(entry_url(bucks, period)).content
+
+
 def test_a_crafted_post_for_another_unit_writes_nothing(client, lead, period):
     other = OrganisationalUnit.objects.get(slug="specialised")
     client.force_login(lead)
