@@ -147,3 +147,13 @@ def check_accessibility(page: Page, name: str) -> None:
                 if node["summary"]:
                     lines.append("      " + node["summary"].replace("\n", "\n      "))
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def open_from_menu(page: Page, name: str) -> None:
+    """Click a menu item as a person would: the NHS.UK header moves the items that
+    do not fit (an administrator's menu is long) under "More", so open it first."""
+    menu = page.get_by_role("navigation", name="Menu")
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        menu.get_by_role("button", name="More").click()
+    link.click()

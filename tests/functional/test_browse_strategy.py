@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.functional.conftest import check_accessibility, login
+from tests.functional.conftest import check_accessibility, login, open_from_menu
 
 pytestmark = [
     pytest.mark.browser,
@@ -350,12 +350,7 @@ def test_administrator_opens_the_django_admin_from_the_menu(page: Page, live_ser
     expect(page.get_by_role("banner")).to_contain_text("(Trust administrator)")
     # An administrator's menu is long: at this width the NHS.UK header moves the last
     # items under "More", as it does for any user on a narrower screen.
-    more = nav(page).get_by_role("button", name="More")
-    if more.is_visible():
-        more.click()
-    administration = nav(page).get_by_role("link", name="Administration")
-    expect(administration).to_be_visible()
-    administration.click()
+    open_from_menu(page, "Administration")
 
     expect(page).to_have_url(f"{live_server.url}/admin/")
     expect(page.locator("#site-name")).to_be_visible()

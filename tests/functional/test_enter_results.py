@@ -283,6 +283,9 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
     error_line = page.locator(f"#row-{bad_row}")
     expect(error_line.locator(".nhsuk-tag")).to_have_text("Error")
     expect(error_line.locator("td").nth(4)).to_have_text("lots")
+    # Rows name what they change as the portal knows it: the OKR's words, the unit's name.
+    expect(error_line.locator("td").nth(1)).to_contain_text(APPRAISALS)
+    expect(error_line.locator("td").nth(2)).to_have_text("Oxon & BSW MH")
     expect(error_line.locator("td").last).to_have_text("Enter a number, like 94 or 94.5")
     expect(lines.locator(".nhsuk-tag").filter(has_text="New")).to_have_count(5)
     expect(page.get_by_role("button", name=re.compile("Confirm"))).to_have_count(0)

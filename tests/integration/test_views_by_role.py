@@ -94,6 +94,8 @@ def test_navigation_fits_the_role(client, users_by_role, role):
     content = client.get(reverse("objectives:home")).content.decode()
     assert "Strategy history" in content
     assert ("Administration" in content) == (role == Role.TRUST_ADMINISTRATOR)
+    uploaders = {Role.DIRECTORATE_LEAD, Role.BOARD_SECRETARY, Role.TRUST_ADMINISTRATOR}
+    assert (">Upload<" in content) == (role in uploaders)
     assert role.label in content  # the header says who and in what role
 
 
