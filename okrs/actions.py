@@ -565,11 +565,19 @@ def add_key_result_to_focus_area(
 
 @transaction.atomic
 def change_target_from(
-    *, by, key_result: KeyResult, value: Decimal, from_period: ReportingPeriod, reason: str
+    *,
+    by,
+    key_result: KeyResult,
+    value: Decimal,
+    from_period: ReportingPeriod | periods.PeriodSpan,
+    reason: str,
 ) -> Target:
     """The target from `from_period` on becomes `value`; earlier periods keep the
-    target they had, and a later target already set still applies from its date."""
+    target they had, and a later target already set still applies from its date.
+    A coming period (a span with no row yet) is made, so targets can be set ahead."""
     reason = _checked_reason(reason)
+    if isinstance(from_period, periods.PeriodSpan):
+        from_period = ensure_period(from_period)
     key_result = _locked(key_result)
     if key_result.status not in _TARGETS_CAN_CHANGE:
         raise ValidationError(

@@ -6,14 +6,17 @@ a refusal comes back as a ValidationError keyed by argument name, which
 every message beside its field and keeps every value the person typed.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
 from objectives.models import ExecutiveRole, KeyFocusArea, OrganisationalUnit
+from okrs import periods
 from okrs.actions import REASON_MAX_LENGTH, key_result_code_problem
-from okrs.models import Direction, Frequency, KeyResult, Measure, ReportingPeriod
+from okrs.models import Direction, Frequency, KeyResult, Measure
 from okrs.validation import parse_number
 
 _WIDGET_CLASSES = {
@@ -268,12 +271,12 @@ class ReplaceKeyResultForm(KeyResultDefinitionForm):
 
 
 class ChangeTargetForm(NhsForm):
-    from_period = forms.ModelChoiceField(
+    from_period = forms.TypedChoiceField(
         label="Applies from",
-        queryset=ReportingPeriod.objects.none(),
-        empty_label="Choose a period…",
+        coerce=datetime.date.fromisoformat,
         help_text="The new target applies to this period and every later one. Earlier periods "
-        "keep the target they had.",
+        "keep the target they had. Coming periods, to the end of next financial year, can be "
+        "chosen to set a target in advance.",
         error_messages={"required": "Choose the period from which the new target applies"},
     )
     value = NumberField(
@@ -289,13 +292,20 @@ class ChangeTargetForm(NhsForm):
     )
     reason = _reason_field("Why the target changes, like ‘Raised for 2025/26 by the Board’.")
 
-    def __init__(self, *args, periods, **kwargs):
+    def __init__(self, *args, spans: list[periods.PeriodSpan], **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["from_period"]
-        field.queryset = periods
-        field.label_from_instance = lambda period: (
-            f"{period.label} (from {period.starts_on:%-d %B %Y})"
-        )
+        self.spans = {span.starts_on: span for span in spans}
+        self.fields["from_period"].choices = [("", "Choose a period…")] + [
+            (
+                span.starts_on.isoformat(),
+                f"{periods.period_label(span.frequency, span.starts_on)} "
+                f"(from {span.starts_on:%-d %B %Y})",
+            )
+            for span in spans
+        ]
+
+    def chosen_span(self) -> periods.PeriodSpan:
+        return self.spans[self.cleaned_data["from_period"]]
 
 
 class ReasonForm(NhsForm):

@@ -8,8 +8,10 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from objectives.models import KeyFocusArea, StrategicObjective, Strategy
+from okrs import periods
 from okrs.formatting import format_value
 from okrs.models import KeyResult, ReportingPeriod, Target
+from okrs.periods import PeriodSpan
 from okrs.selectors import target_in_force
 
 
@@ -74,9 +76,23 @@ def key_result_to_maintain(code: str) -> KeyResult:
     )
 
 
-def periods_for_target_change(key_result: KeyResult) -> QuerySet[ReportingPeriod]:
-    """The reporting periods at the OKR's frequency, newest first."""
-    return ReportingPeriod.objects.filter(frequency=key_result.frequency).order_by("-starts_on")
+def periods_for_target_change(key_result: KeyResult, today: datetime.date) -> list[PeriodSpan]:
+    """The periods a new target can start from, newest first: every reporting
+    period at the OKR's frequency so far, and the coming ones up to the end of
+    the next financial year (made when chosen): the Board usually agrees next
+    year's targets during this one."""
+    if key_result.frequency not in (periods.MONTHLY, periods.QUARTERLY):
+        return []
+    spans = {
+        period.starts_on: periods.span_containing(period.frequency, period.starts_on)
+        for period in ReportingPeriod.objects.filter(frequency=key_result.frequency)
+    }
+    last_day = datetime.date(periods.financial_year_start(today) + 2, 3, 31)
+    span = periods.span_containing(key_result.frequency, today)
+    while span.starts_on <= last_day:
+        spans.setdefault(span.starts_on, span)
+        span = periods.next_span(span)
+    return sorted(spans.values(), key=lambda span: span.starts_on, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from objectives import selectors as strategy_selectors
-from okrs import actions, maintenance_selectors
+from okrs import actions, maintenance_selectors, periods
 from okrs.maintenance_forms import (
     AddKeyResultForm,
     ChangeTargetForm,
@@ -84,29 +84,27 @@ def add_key_result(request: HttpRequest) -> HttpResponse:
 @can_maintain_okrs
 def change_target(request: HttpRequest, code: str) -> HttpResponse:
     key_result = maintenance_selectors.key_result_to_maintain(code)
-    periods = maintenance_selectors.periods_for_target_change(key_result)
-    if request.method == "POST":
-        form = ChangeTargetForm(request.POST, periods=periods)
-        if form.is_valid():
-            try:
-                actions.change_target_from(
-                    by=request.user,
-                    key_result=key_result,
-                    value=form.cleaned_data["value"],
-                    from_period=form.cleaned_data["from_period"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                add_action_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Target changed from {form.cleaned_data['from_period'].label} on. "
-                    "Earlier periods keep the target they had.",
-                )
-                return redirect(key_result.get_absolute_url())
-    else:
-        form = ChangeTargetForm(periods=periods)
+    spans = maintenance_selectors.periods_for_target_change(key_result, timezone.localdate())
+    form = ChangeTargetForm(request.POST or None, spans=spans)
+    if request.method == "POST" and form.is_valid():
+        span = form.chosen_span()
+        try:
+            actions.change_target_from(
+                by=request.user,
+                key_result=key_result,
+                value=form.cleaned_data["value"],
+                from_period=span,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Target changed from {periods.period_label(span.frequency, span.starts_on)} "
+                "on. Earlier periods keep the target they had.",
+            )
+            return redirect(key_result.get_absolute_url())
     return render(
         request,
         "okrs/maintenance/change_target.html",
@@ -114,7 +112,7 @@ def change_target(request: HttpRequest, code: str) -> HttpResponse:
             "key_result": key_result,
             "form": form,
             "can_change_target": actions.can_change_target(key_result),
-            "has_periods": periods.exists(),
+            "has_periods": bool(spans),
             "targets": maintenance_selectors.targets_over_time(key_result),
             "breadcrumbs": _breadcrumbs(key_result),
         },

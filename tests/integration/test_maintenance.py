@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from objectives.models import KeyFocusArea, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs.models import KeyResult, Result, Target
+from okrs import periods
+from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from okrs.periods import parse_period_label
 from okrs.selectors import target_in_force
 
@@ -499,7 +501,7 @@ def test_changing_a_target_through_the_form(admin_client):
     assert "April 2022 (from" not in page
     response = admin_client.post(
         reverse("okrs:change_target", args=[CCCS]),
-        {"from_period": period("Q1 2022/23").pk, "value": "97", "reason": "Raised for 2022/23"},
+        {"from_period": "2022-04-01", "value": "97", "reason": "Raised for 2022/23"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == key_result.get_absolute_url()
@@ -511,9 +513,10 @@ def test_changing_a_target_through_the_form(admin_client):
 
 
 def test_a_target_change_that_changes_nothing_is_refused_on_the_page(admin_client):
+    period("Q1 2020/21")
     response = admin_client.post(
         reverse("okrs:change_target", args=[CCCS]),
-        {"from_period": period("Q1 2020/21").pk, "value": "95", "reason": "Typed reason"},
+        {"from_period": "2020-04-01", "value": "95", "reason": "Typed reason"},
     )
     content = response.content.decode()
     assert response.status_code == 200
@@ -565,3 +568,32 @@ def test_retiring_through_the_form_needs_a_reason(admin_client):
 
 def test_the_maintenance_pages_of_a_missing_okr_say_so(admin_client):
     assert admin_client.get(reverse("okrs:retire", args=["no-such-okr"])).status_code == 404
+
+
+def test_a_target_can_be_set_ahead_for_a_period_not_yet_reported(admin_client):
+    """Next year's target, agreed by the Board this year: the coming quarters up to the
+    end of the next financial year are offered, and the chosen one is made."""
+    today = timezone.localdate()
+    next_year = periods.financial_year_start(today) + 1
+    first_quarter = periods.quarter_span(next_year, 1)
+    label = periods.period_label(periods.QUARTERLY, first_quarter.starts_on)
+    last_quarter = periods.quarter_span(next_year, 4)
+    after = periods.next_span(last_quarter)
+    page = admin_client.get(reverse("okrs:change_target", args=[CCCS])).content.decode()
+    assert f"{label} (from {first_quarter.starts_on:%-d %B %Y})" in page
+    assert periods.period_label(periods.QUARTERLY, last_quarter.starts_on) in page
+    assert periods.period_label(periods.QUARTERLY, after.starts_on) not in page
+    assert not ReportingPeriod.objects.filter(starts_on=first_quarter.starts_on).exists()
+    response = admin_client.post(
+        reverse("okrs:change_target", args=[CCCS]),
+        {
+            "from_period": first_quarter.starts_on.isoformat(),
+            "value": "97",
+            "reason": "Agreed by the Board",
+        },
+    )
+    assert response.status_code == 302
+    assert ReportingPeriod.objects.filter(
+        frequency=periods.QUARTERLY, starts_on=first_quarter.starts_on
+    ).exists()
+    assert okr(CCCS).targets.get(effective_from=first_quarter.starts_on).value == Decimal(97)
