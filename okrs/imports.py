@@ -753,6 +753,24 @@ def commit_upload(*, by, upload: ResultUpload, today: datetime.date, seen: str) 
     return preview
 
 
+# Unconfirmed uploads are kept this long, then removed: long enough to come back to
+# a preview after a weekend or a holiday, short enough that files nobody saved (which
+# may hold unpublished figures) do not pile up. Confirmed ones are kept: they are the
+# record of where the saved values came from.
+UNCONFIRMED_UPLOAD_DAYS = 30
+
+
+@transaction.atomic
+def prune_unconfirmed_uploads(*, older_than_days: int, now: datetime.datetime) -> int:
+    """Delete the uploads never confirmed and older than the given number of days;
+    the number deleted."""
+    cutoff = now - datetime.timedelta(days=older_than_days)
+    deleted, _ = ResultUpload.objects.filter(
+        committed_at__isnull=True, uploaded_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 # --- Templates -------------------------------------------------------------------
 
 

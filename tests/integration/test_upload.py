@@ -544,3 +544,29 @@ def test_a_stored_file_that_can_no_longer_be_read_is_explained(client, secretary
     assert page.status_code == 200
     assert "more than 2 rows of results" in page.content.decode()
     assert "Confirm and save" not in page.content.decode()
+
+
+def test_unconfirmed_uploads_are_pruned_after_thirty_days_and_confirmed_ones_kept(secretary):
+    from django.core.management import call_command
+
+    content = csv_file(
+        "okr_code,unit,period,value,comment", "quality-cccs-training,trust,Q2 2020/21,94,"
+    )
+
+    def stored(days_ago: int, *, confirmed: bool) -> ResultUpload:
+        upload = imports.store_upload(by=secretary, filename="f.csv", content=content, reason="")
+        ResultUpload.objects.filter(pk=upload.pk).update(
+            uploaded_at=timezone.now() - datetime.timedelta(days=days_ago),
+            committed_at=timezone.now() if confirmed else None,
+        )
+        return upload
+
+    old_unconfirmed = stored(31, confirmed=False)
+    recent_unconfirmed = stored(29, confirmed=False)
+    old_confirmed = stored(400, confirmed=True)
+    output = io.StringIO()
+    call_command("prune_uploads", stdout=output)
+    assert output.getvalue().strip() == "Deleted 1 unconfirmed upload older than 30 days."
+    remaining = set(ResultUpload.objects.values_list("pk", flat=True))
+    assert remaining == {recent_unconfirmed.pk, old_confirmed.pk}
+    assert old_unconfirmed.pk not in remaining
