@@ -7,7 +7,6 @@ flat data rows (one per OKR × unit × period) are defined here once, for the CS
 and the workbook's data sheet alike.
 """
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -244,7 +243,3 @@ def pack_metadata(pack: Pack) -> dict:
         "assembled_at": pack.report.assembled_at,
         "published_at": pack.published_at,
     }
-
-
-def as_dict(pack: Pack) -> dict:
-    return dataclasses.asdict(pack)
