@@ -406,40 +406,50 @@ def key_result_code_problem(code: str) -> str | None:
     return None
 
 
-def _definition_problems(
-    *,
-    code: str,
-    statement: str,
-    measure: str,
-    direction: str,
-    frequency: str,
-    target: Decimal | None,
-    target_from: datetime.date | None,
-    tolerance: Decimal,
-    tolerance_kind: str,
-    decimal_places: int,
-) -> dict[str, str]:
+@dataclass(frozen=True)
+class KeyResultDefinition:
+    """What a new OKR is, as an administrator defines it: the same whether it is
+    added to a focus area or replaces an achieved OKR. `owner_role` is an
+    ExecutiveRole or None."""
+
+    code: str
+    statement: str
+    measure: str
+    direction: str
+    frequency: str
+    target: Decimal | None
+    target_from: datetime.date | None
+    tolerance: Decimal = Decimal(0)
+    tolerance_kind: str = "absolute"
+    decimal_places: int = 1
+    owner_role: object = None
+    calculation: str = ""
+    data_source: str = ""
+    target_rationale: str = ""
+
+
+def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
     """What is wrong with a new OKR's definition, per argument, in words a person can act on."""
     problems = {}
-    if problem := key_result_code_problem(code):
+    if problem := key_result_code_problem(definition.code):
         problems["code"] = problem
-    if not (statement or "").strip():
+    if not (definition.statement or "").strip():
         problems["statement"] = "Enter the OKR as the Trust wrote it"
-    if measure not in Measure.values:
+    if definition.measure not in Measure.values:
         problems["measure"] = "Choose the unit of measure"
-    if direction not in Direction.values:
+    if definition.direction not in Direction.values:
         problems["direction"] = "Choose whether higher or lower is better"
-    if frequency not in Frequency.values:
+    if definition.frequency not in Frequency.values:
         problems["frequency"] = "Choose how often it is reported"
-    if target is None:
+    if definition.target is None:
         problems["target"] = "Enter the target"
-    if target_from is None:
+    if definition.target_from is None:
         problems["target_from"] = "Enter the date the target applies from"
-    if tolerance is None or tolerance < 0:
+    if definition.tolerance is None or definition.tolerance < 0:
         problems["tolerance"] = "Enter a tolerance of 0 or more"
-    if tolerance_kind not in ("absolute", "relative"):
+    if definition.tolerance_kind not in ("absolute", "relative"):
         problems["tolerance_kind"] = "Choose how the tolerance is measured"
-    if decimal_places is None or not 0 <= decimal_places <= 4:
+    if definition.decimal_places is None or not 0 <= definition.decimal_places <= 4:
         problems["decimal_places"] = "Enter a number of decimal places from 0 to 4"
     return problems
 
@@ -450,85 +460,48 @@ def _create_active_key_result(
     objective: StrategicObjective,
     focus_area: KeyFocusArea | None,
     order: int,
-    code: str,
-    statement: str,
-    measure: str,
-    direction: str,
-    frequency: str,
-    target: Decimal,
-    target_from: datetime.date,
-    tolerance: Decimal,
-    tolerance_kind: str,
-    decimal_places: int,
-    owner_role,
-    calculation: str,
-    data_source: str,
-    target_rationale: str,
+    definition: KeyResultDefinition,
     reason: str,
 ) -> KeyResult:
-    problems = _definition_problems(
-        code=code,
-        statement=statement,
-        measure=measure,
-        direction=direction,
-        frequency=frequency,
-        target=target,
-        target_from=target_from,
-        tolerance=tolerance,
-        tolerance_kind=tolerance_kind,
-        decimal_places=decimal_places,
-    )
+    problems = _definition_problems(definition)
     if problems:
         raise ValidationError(problems)
     key_result = create_key_result(
         by=by,
         objective=objective,
-        code=code,
-        statement=statement.strip(),
+        code=definition.code,
+        statement=definition.statement.strip(),
         reason=reason,
         focus_area=focus_area,
         status=KeyResult.Status.ACTIVE,
-        measure=measure,
-        direction=direction,
-        frequency=frequency,
-        tolerance=tolerance,
-        tolerance_kind=tolerance_kind,
-        decimal_places=decimal_places,
-        owner_role=owner_role,
-        calculation=(calculation or "").strip(),
-        data_source=(data_source or "").strip(),
-        target_rationale=(target_rationale or "").strip(),
+        measure=definition.measure,
+        direction=definition.direction,
+        frequency=definition.frequency,
+        tolerance=definition.tolerance,
+        tolerance_kind=definition.tolerance_kind,
+        decimal_places=definition.decimal_places,
+        owner_role=definition.owner_role,
+        calculation=(definition.calculation or "").strip(),
+        data_source=(definition.data_source or "").strip(),
+        target_rationale=(definition.target_rationale or "").strip(),
         order=order,
     )
     set_target(
-        by=by, key_result=key_result, value=target, effective_from=target_from, reason=reason
+        by=by,
+        key_result=key_result,
+        value=definition.target,
+        effective_from=definition.target_from,
+        reason=reason,
     )
     return key_result
 
 
 @transaction.atomic
 def add_key_result_to_focus_area(
-    *,
-    by,
-    focus_area: KeyFocusArea,
-    code: str,
-    statement: str,
-    measure: str,
-    direction: str,
-    frequency: str,
-    target: Decimal,
-    target_from: datetime.date,
-    tolerance: Decimal = Decimal(0),
-    tolerance_kind: str = "absolute",
-    decimal_places: int = 1,
-    owner_role=None,
-    calculation: str = "",
-    data_source: str = "",
-    target_rationale: str = "",
-    reason: str,
+    *, by, focus_area: KeyFocusArea, definition: KeyResultDefinition, reason: str
 ) -> KeyResult:
-    """Add an active OKR (owned by `owner_role`, an ExecutiveRole or None) to a focus
-    area of a strategy still in use, with its first target. Listed after the
+    """Add an active OKR to a focus area of a strategy still in use, with its first
+    target. Listed after the
     objective's other OKRs."""
     reason = _checked_reason(reason)
     strategy = focus_area.objective.strategy
@@ -545,20 +518,7 @@ def add_key_result_to_focus_area(
         objective=focus_area.objective,
         focus_area=focus_area,
         order=(last or 0) + 1,
-        code=code,
-        statement=statement,
-        measure=measure,
-        direction=direction,
-        frequency=frequency,
-        target=target,
-        target_from=target_from,
-        tolerance=tolerance,
-        tolerance_kind=tolerance_kind,
-        decimal_places=decimal_places,
-        owner_role=owner_role,
-        calculation=calculation,
-        data_source=data_source,
-        target_rationale=target_rationale,
+        definition=definition,
         reason=reason,
     )
 
@@ -616,24 +576,7 @@ def change_target_from(
 
 @transaction.atomic
 def mark_achieved_and_replace(
-    *,
-    by,
-    key_result: KeyResult,
-    code: str,
-    statement: str,
-    measure: str,
-    direction: str,
-    frequency: str,
-    target: Decimal,
-    target_from: datetime.date,
-    tolerance: Decimal = Decimal(0),
-    tolerance_kind: str = "absolute",
-    decimal_places: int = 1,
-    owner_role=None,
-    calculation: str = "",
-    data_source: str = "",
-    target_rationale: str = "",
-    reason: str,
+    *, by, key_result: KeyResult, definition: KeyResultDefinition, reason: str
 ) -> KeyResult:
     """Mark an active OKR achieved and replace it with a new active OKR in the same
     objective and focus area, in its place in the list. Returns the replacement."""
@@ -645,20 +588,7 @@ def mark_achieved_and_replace(
         objective=key_result.objective,
         focus_area=key_result.focus_area,
         order=key_result.order,
-        code=code,
-        statement=statement,
-        measure=measure,
-        direction=direction,
-        frequency=frequency,
-        target=target,
-        target_from=target_from,
-        tolerance=tolerance,
-        tolerance_kind=tolerance_kind,
-        decimal_places=decimal_places,
-        owner_role=owner_role,
-        calculation=calculation,
-        data_source=data_source,
-        target_rationale=target_rationale,
+        definition=definition,
         reason=reason,
     )
     update_fields(

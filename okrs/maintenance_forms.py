@@ -15,7 +15,7 @@ from django.forms.boundfield import BoundField
 
 from objectives.models import ExecutiveRole, KeyFocusArea, OrganisationalUnit
 from okrs import periods
-from okrs.actions import REASON_MAX_LENGTH, key_result_code_problem
+from okrs.actions import REASON_MAX_LENGTH, KeyResultDefinition, key_result_code_problem
 from okrs.models import Direction, Frequency, KeyResult, Measure
 from okrs.validation import parse_number
 
@@ -223,9 +223,11 @@ class KeyResultDefinitionForm(NhsForm):
         "target_rationale",
     ]
 
-    def definition(self) -> dict:
-        """The action's keyword arguments for the new OKR."""
-        return {name: self.cleaned_data[name] for name in self.DEFINITION_FIELDS}
+    def definition(self) -> KeyResultDefinition:
+        """The new OKR's definition, for the action."""
+        return KeyResultDefinition(
+            **{name: self.cleaned_data[name] for name in self.DEFINITION_FIELDS}
+        )
 
 
 class AddKeyResultForm(KeyResultDefinitionForm):

@@ -60,8 +60,8 @@ def add_key_result(request: HttpRequest) -> HttpResponse:
                 key_result = actions.add_key_result_to_focus_area(
                     by=request.user,
                     focus_area=form.cleaned_data["focus_area"],
+                    definition=form.definition(),
                     reason=form.cleaned_data["reason"],
-                    **form.definition(),
                 )
             except ValidationError as error:
                 add_action_errors(form, error)
@@ -129,8 +129,8 @@ def achieve_and_replace(request: HttpRequest, code: str) -> HttpResponse:
                 replacement = actions.mark_achieved_and_replace(
                     by=request.user,
                     key_result=key_result,
+                    definition=form.definition(),
                     reason=form.cleaned_data["reason"],
-                    **form.definition(),
                 )
             except ValidationError as error:
                 add_action_errors(form, error)

@@ -253,13 +253,15 @@ def _make_history(user, count: int, code: str) -> None:
     key_result = okr_actions.add_key_result_to_focus_area(
         by=user,
         focus_area=objective.focus_areas.first(),
-        code=code,
-        statement=f"{code} statement",
-        measure="count",
-        direction="decrease",
-        frequency="monthly",
-        target=Decimal(10),
-        target_from=datetime.date(2020, 4, 1),
+        definition=okr_actions.KeyResultDefinition(
+            code=code,
+            statement=f"{code} statement",
+            measure="count",
+            direction="decrease",
+            frequency="monthly",
+            target=Decimal(10),
+            target_from=datetime.date(2020, 4, 1),
+        ),
         reason="test",
     )
     units = [unit for unit in OrganisationalUnit.objects.all() if unit.active_to is None]

@@ -73,13 +73,17 @@ def definition(**overrides) -> dict:
     return {**fields, **overrides}
 
 
+def as_definition(**overrides) -> okr_actions.KeyResultDefinition:
+    return okr_actions.KeyResultDefinition(**definition(**overrides))
+
+
 # --- Actions ----------------------------------------------------------------------
 
 
 def test_adding_an_okr_makes_it_active_with_its_first_target_and_audits_both(admin):
     focus_area = quality_focus_area()
     key_result = okr_actions.add_key_result_to_focus_area(
-        by=admin, focus_area=focus_area, reason="Agreed at the Board", **definition()
+        by=admin, focus_area=focus_area, reason="Agreed at the Board", definition=as_definition()
     )
     key_result.refresh_from_db()
     assert key_result.status == KeyResult.Status.ACTIVE
@@ -115,7 +119,9 @@ def test_adding_an_okr_makes_it_active_with_its_first_target_and_audits_both(adm
 def test_adding_an_okr_refuses_a_bad_definition_and_writes_nothing(
     admin, overrides, field, message
 ):
-    arguments = {"reason": "Agreed at the Board", **definition(**overrides)}
+    overrides = dict(overrides)
+    reason = overrides.pop("reason", "Agreed at the Board")
+    arguments = {"reason": reason, "definition": as_definition(**overrides)}
     before = (KeyResult.objects.count(), Target.objects.count(), KeyResult.history.count())
     with pytest.raises(ValidationError) as refused:
         okr_actions.add_key_result_to_focus_area(
@@ -129,7 +135,7 @@ def test_an_okr_cannot_be_added_to_a_superseded_strategy(admin):
     old_area = KeyFocusArea.objects.filter(objective__strategy__status="superseded").first()
     with pytest.raises(ValidationError, match="superseded"):
         okr_actions.add_key_result_to_focus_area(
-            by=admin, focus_area=old_area, reason="test", **definition()
+            by=admin, focus_area=old_area, reason="test", definition=as_definition()
         )
 
 
@@ -222,7 +228,7 @@ def test_marking_achieved_replaces_the_okr_in_one_step(admin):
         by=admin,
         key_result=old,
         reason="95% reached two quarters running",
-        **definition(
+        definition=as_definition(
             code="quality-cccs-training-98",
             statement="We will achieve 98% compliance in CCCS training",
             measure="percentage",
@@ -249,7 +255,10 @@ def test_a_refused_replacement_leaves_the_okr_active(admin):
     old = okr(CCCS)
     with pytest.raises(ValidationError):
         okr_actions.mark_achieved_and_replace(
-            by=admin, key_result=old, reason="test", **definition(code="quality-reduce-harm")
+            by=admin,
+            key_result=old,
+            reason="test",
+            definition=as_definition(code="quality-reduce-harm"),
         )
     old.refresh_from_db()
     assert old.status == KeyResult.Status.ACTIVE and old.replaced_by is None
@@ -303,7 +312,7 @@ def test_status_changes_other_than_the_allowed_ones_are_refused(admin, setup, at
         key_result = okr(CCCS)
         if setup == "achieved":
             okr_actions.mark_achieved_and_replace(
-                by=admin, key_result=key_result, reason="test", **definition()
+                by=admin, key_result=key_result, reason="test", definition=as_definition()
             )
         else:
             okr_actions.retire_key_result(by=admin, key_result=key_result, reason="test")
@@ -311,7 +320,10 @@ def test_status_changes_other_than_the_allowed_ones_are_refused(admin, setup, at
     with pytest.raises(ValidationError, match=message):
         if attempt == "achieve":
             okr_actions.mark_achieved_and_replace(
-                by=admin, key_result=key_result, reason="test", **definition(code="another")
+                by=admin,
+                key_result=key_result,
+                reason="test",
+                definition=as_definition(code="another"),
             )
         else:
             okr_actions.retire_key_result(by=admin, key_result=key_result, reason="test")
@@ -406,7 +418,7 @@ def test_the_manage_page_costs_the_same_queries_however_many_okrs(admin_client, 
             by=admin,
             focus_area=quality_focus_area(),
             reason="test",
-            **definition(code=f"extra-{number}"),
+            definition=as_definition(code=f"extra-{number}"),
         )
         okr_actions.change_target_from(
             by=admin,
