@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -54,3 +57,39 @@ def fast_password_hashing(settings):
 def media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded spreadsheets and exported packs are written under MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def add_active_okr(
+    objective,
+    code: str,
+    *,
+    frequency: str,
+    target: int,
+    target_from: datetime.date,
+    statement: str = "",
+    focus_area=None,
+):
+    """An active 'higher is better' percentage OKR with one target, made through the
+    actions as an administrator would (for tests that need many OKRs)."""
+    from okrs import actions as okr_actions
+
+    key_result = okr_actions.create_key_result(
+        by=None,
+        objective=objective,
+        code=code,
+        statement=statement or f"{code} statement",
+        status="active",
+        measure="percentage",
+        direction="increase",
+        frequency=frequency,
+        focus_area=focus_area,
+        reason="test",
+    )
+    okr_actions.set_target(
+        by=None,
+        key_result=key_result,
+        value=Decimal(target),
+        effective_from=target_from,
+        reason="test",
+    )
+    return key_result

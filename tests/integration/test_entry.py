@@ -16,6 +16,7 @@ from okrs import actions as okr_actions
 from okrs.entry import ResultChange
 from okrs.models import KeyResult, Result
 from okrs.periods import parse_period_label
+from tests.conftest import add_active_okr
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -356,23 +357,13 @@ def test_entry_and_submissions_pages_do_a_fixed_number_of_queries(client, lead, 
     before = [count(url) for url in urls]
     objective = KeyResult.objects.get(code="quality-cccs-training").objective
     for number in range(15):
-        key_result = okr_actions.create_key_result(
-            by=None,
-            objective=objective,
-            code=f"more-{number}",
+        add_active_okr(
+            objective,
+            f"more-{number}",
             statement=f"More {number}",
-            status="active",
-            measure="percentage",
-            direction="increase",
             frequency="quarterly",
-            reason="test",
-        )
-        okr_actions.set_target(
-            by=None,
-            key_result=key_result,
-            value=Decimal(90),
-            effective_from=datetime.date(2020, 4, 1),
-            reason="test",
+            target=90,
+            target_from=datetime.date(2020, 4, 1),
         )
     after = [count(url) for url in urls]
     assert after == before

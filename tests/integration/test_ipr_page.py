@@ -10,6 +10,7 @@ from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
+from tests.conftest import add_active_okr
 
 pytestmark = pytest.mark.usefixtures("seeded")
 URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
@@ -73,23 +74,13 @@ def test_the_ipr_does_a_fixed_number_of_queries_whatever_the_data(client, users_
         span = periods.next_span(span)
     entries = []
     for number in range(6):
-        key_result = okr_actions.create_key_result(
-            by=None,
-            objective=objective,
-            code=f"people-{number}",
+        key_result = add_active_okr(
+            objective,
+            f"people-{number}",
             statement=f"People measure {number}",
-            status="active",
-            measure="percentage",
-            direction="increase",
             frequency="monthly",
-            reason="test",
-        )
-        okr_actions.set_target(
-            by=None,
-            key_result=key_result,
-            value=Decimal(80),
-            effective_from=datetime.date(2019, 4, 1),
-            reason="test",
+            target=80,
+            target_from=datetime.date(2019, 4, 1),
         )
         entries += [
             okr_actions.ResultEntry(key_result, month, unit, Decimal(70 + index % 7))

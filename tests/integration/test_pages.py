@@ -13,6 +13,7 @@ from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs.models import KeyResult
+from tests.conftest import add_active_okr
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -107,24 +108,14 @@ def _add_okrs_with_history(prefix: str, count: int, months: int) -> None:
         span = periods.next_span(span)
     entries = []
     for number in range(count):
-        key_result = okr_actions.create_key_result(
-            by=None,
-            objective=objective,
-            code=f"{prefix}-{number}",
+        key_result = add_active_okr(
+            objective,
+            f"{prefix}-{number}",
             statement=f"{prefix} {number}",
-            status="active",
-            measure="percentage",
-            direction="increase",
             frequency="monthly",
+            target=90,
+            target_from=datetime.date(2020, 4, 1),
             focus_area=objective.focus_areas.first(),
-            reason="test",
-        )
-        okr_actions.set_target(
-            by=None,
-            key_result=key_result,
-            value=Decimal(90),
-            effective_from=datetime.date(2020, 4, 1),
-            reason="test",
         )
         entries += [
             okr_actions.ResultEntry(key_result, period, unit, Decimal(number))

@@ -15,6 +15,7 @@ from okrs import actions as okr_actions
 from okrs.entry import ResultChange
 from okrs.models import KeyResult
 from okrs.periods import parse_period_label
+from tests.conftest import add_active_okr
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -236,23 +237,13 @@ def _add_monthly_okrs(count: int, start: int, period, units) -> None:
     objective = StrategicObjective.objects.get(strategy__is_current=True, number=1)
     entries = []
     for number in range(start, start + count):
-        key_result = okr_actions.create_key_result(
-            by=None,
-            objective=objective,
-            code=f"tracked-{number}",
+        key_result = add_active_okr(
+            objective,
+            f"tracked-{number}",
             statement=f"Tracked OKR {number}",
-            status="active",
-            measure="percentage",
-            direction="increase",
             frequency="monthly",
-            reason="test",
-        )
-        okr_actions.set_target(
-            by=None,
-            key_result=key_result,
-            value=Decimal(90),
-            effective_from=datetime.date(2026, 4, 1),
-            reason="test",
+            target=90,
+            target_from=datetime.date(2026, 4, 1),
         )
         # Half the units have entered something, so every kind of cell is drawn.
         entries += [
