@@ -232,14 +232,3 @@ def flat_rows(pack: Pack) -> list[dict]:
                         }
                     )
     return rows
-
-
-def pack_metadata(pack: Pack) -> dict:
-    """Title, edition and provenance, for the files' own properties."""
-    return {
-        "title": f"{REPORT_TITLE} — {pack.report.data_month} data — {pack.edition_label}",
-        "author": pack.report.trust,
-        "subject": pack.report.strategy,
-        "assembled_at": pack.report.assembled_at,
-        "published_at": pack.published_at,
-    }

@@ -28,7 +28,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
-from reporting.pack import Pack, pack_metadata
+from reporting.pack import Pack
 from reporting.presentation import report_context
 
 # Requests to this origin are answered by the printer itself: '.invalid' can never
@@ -108,7 +108,7 @@ def pack_html(pack: Pack, contents: list[ContentsEntry], context: dict) -> str:
             "pack": pack,
             "cover": pack.cover,
             "contents": contents,
-            "pack_title": pack_metadata(pack)["title"],
+            "pack_title": pack.running_header,
             "print_mode": True,
             "writable": set(),
         },

@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from okrs.formatting import words
 from reporting.ipr import IprChange, IprCommentary, IprNarrative, IprObjective, IprOkr
-from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows, pack_metadata
+from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
 from reporting.rag import Rating
 from reporting.templatetags.ipr import assurance_words, long_date, variation_words
 
@@ -102,14 +102,13 @@ def render_workbook(pack: Pack) -> bytes:
 
 
 def _set_properties(book: Workbook, pack: Pack) -> None:
-    metadata = pack_metadata(pack)
     properties = book.properties
-    properties.title = metadata["title"]
-    properties.creator = properties.lastModifiedBy = metadata["author"]
-    properties.subject = metadata["subject"]
+    properties.title = pack.running_header
+    properties.creator = properties.lastModifiedBy = pack.report.trust
+    properties.subject = pack.report.strategy
     properties.contentStatus = "Draft" if pack.is_draft else "Published"
     # The workbook is as old as the report it shows, not the moment it was written.
-    assembled = datetime.datetime.fromisoformat(metadata["assembled_at"])
+    assembled = datetime.datetime.fromisoformat(pack.report.assembled_at)
     if timezone.is_aware(assembled):
         assembled = assembled.astimezone(datetime.UTC).replace(tzinfo=None)
     properties.created = assembled
