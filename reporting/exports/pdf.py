@@ -66,7 +66,6 @@ class ContentsEntry:
 class PrintedPdf:
     content: bytes
     page_count: int
-    printings: int
 
 
 def chromium_executable() -> str:
@@ -152,7 +151,6 @@ def render_pdf(pack: Pack, *, progress: Callable[[str], None] | None = None) -> 
     return PrintedPdf(
         content=content,
         page_count=len(pypdf.PdfReader(io.BytesIO(content)).pages),
-        printings=printings,
     )
 
 
