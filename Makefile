@@ -8,6 +8,10 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 .DEFAULT_GOAL := help
 
+# Production is the settings' default; these targets are for a developer's machine
+# (SQLite, debug, demo users), and so are the tests (tests/settings.py).
+migrate seed demo run pack-images lint test bench-import bench-ipr bench-pack: export DJANGO_ENV := development
+
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 

@@ -1,9 +1,11 @@
 """Settings for the Strategy Portal, all taken from environment variables.
 
-Defaults are safe for a developer's machine (`make run`): SQLite in the project,
-debug on, e-mail to the console. Production sets DJANGO_ENV=production, which
-turns every default that would be unsafe into a required variable, so a missing
-one fails loudly at start-up rather than quietly. See `.env.example` and
+Production is the default: every value that would be unsafe to guess is a
+required variable, so a missing one fails loudly at start-up rather than
+quietly, and the secret key must be long and random. Only `make run` (with the
+Makefile's other development targets) and the tests set DJANGO_ENV=development,
+which gives a developer's machine its defaults: SQLite in the project, debug on,
+e-mail to the console, demo users allowed. See `.env.example` and
 `docs/operations.md`.
 """
 
@@ -16,7 +18,13 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-ENVIRONMENT = os.environ.get("DJANGO_ENV", "development")
+# Fail closed: without DJANGO_ENV the portal runs as production. A value that is
+# neither (a typo such as "prod") stops the start-up rather than being guessed.
+ENVIRONMENT = os.environ.get("DJANGO_ENV", "production")
+if ENVIRONMENT not in ("production", "development"):
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV is {ENVIRONMENT!r}: set it to production (the default) or development."
+    )
 IS_PRODUCTION = ENVIRONMENT == "production"
 
 
@@ -26,8 +34,13 @@ def env(name: str, default: str | None = None, *, required_in_production: bool =
     value = os.environ.get(name)
     if value is not None:
         return value
-    if default is None or (IS_PRODUCTION and required_in_production):
+    if default is None:
         raise ImproperlyConfigured(f"Set the environment variable {name}.")
+    if IS_PRODUCTION and required_in_production:
+        raise ImproperlyConfigured(
+            f"Set the environment variable {name}. (Production is the default; "
+            "on a developer's machine set DJANGO_ENV=development, as `make run` does.)"
+        )
     return default
 
 
@@ -40,12 +53,36 @@ def env_list(name: str, default: str, *, required_in_production: bool = False) -
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    "development-only-secret-key-not-for-production",
-    required_in_production=True,
-)
-DEBUG = env_bool("DJANGO_DEBUG", default=not IS_PRODUCTION)
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"
+SECRET_KEY = env("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY, required_in_production=True)
+
+
+def _refuse_a_weak_secret_key(key: str) -> None:
+    """Sessions, password resets and CSRF tokens are signed with the key: a known or
+    guessable one lets anyone forge them. Django's own rule for a strong key (the
+    one `check --deploy` applies): 50 characters or more, 5 or more different ones,
+    not one of Django's generated 'insecure' development keys."""
+    known = {DEVELOPMENT_SECRET_KEY, "change-me", "changeme", "secret"}
+    problem = None
+    if key.strip() in known or key.startswith("django-insecure-"):
+        problem = "is a published default"
+    elif len(key) < 50:
+        problem = f"is too short ({len(key)} characters; it needs 50 or more)"
+    elif len(set(key)) < 5:
+        problem = "has too few different characters"
+    if problem:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY {problem}. Generate a random one with\n"
+            "  python -c 'from django.core.management.utils import get_random_secret_key; "
+            "print(get_random_secret_key())'\n"
+            "and keep it secret (not in the repository)."
+        )
+
+
+if IS_PRODUCTION:
+    _refuse_a_weak_secret_key(SECRET_KEY)
+# Debug pages show settings and code: never in production, whatever DJANGO_DEBUG says.
+DEBUG = not IS_PRODUCTION and env_bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]", required_in_production=True
 )
