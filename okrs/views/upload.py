@@ -1,6 +1,6 @@
 """Uploading a file of results: the pre-filled template, the upload, its preview
 (every row and what it would do) and its confirmation. Thin: the file is read and
-planned in okrs/imports.py, and the rules are the planner's (okrs/entry.py)."""
+planned in okrs/imports/, and the rules are the planner's (okrs/entry.py)."""
 
 from functools import wraps
 
@@ -55,11 +55,11 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_BYTES:
+        if upload.size > imports.reading.MAX_FILE_BYTES:
             # Refused before it is read into memory.
             raise forms.ValidationError(
                 f"The file is {upload.size / 1024 / 1024:.1f} MB. The largest file you can "
-                f"upload is {imports.MAX_FILE_BYTES // 1024 // 1024} MB: split it into "
+                f"upload is {imports.reading.MAX_FILE_BYTES // 1024 // 1024} MB: split it into "
                 "smaller files."
             )
         return upload
@@ -110,8 +110,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "templates": _templates_offered(request.user),
-            "max_megabytes": imports.MAX_FILE_BYTES // 1024 // 1024,
-            "max_rows": imports.MAX_DATA_ROWS,
+            "max_megabytes": imports.reading.MAX_FILE_BYTES // 1024 // 1024,
+            "max_rows": imports.reading.MAX_DATA_ROWS,
             "can_correct": request.user.has_perm("portal.correct_results"),
             "reason_max_length": REASON_MAX_LENGTH,
         },

@@ -251,7 +251,7 @@ def test_no_file_chosen(client, secretary):
 
 
 def test_a_huge_file_is_refused_up_front(client, secretary, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(imports.reading, "MAX_FILE_BYTES", 1024 * 1024)
     client.force_login(secretary)
     content = csv_file(*["quality-cccs-training,trust,Q3 2020/21,94," + "x" * 100] * 11_000)
     response = post_file(client, content, reason=REASON)
@@ -260,7 +260,7 @@ def test_a_huge_file_is_refused_up_front(client, secretary, monkeypatch):
 
 
 def test_too_many_rows_are_refused_up_front(client, secretary, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_DATA_ROWS", 5)
+    monkeypatch.setattr(imports.reading, "MAX_DATA_ROWS", 5)
     client.force_login(secretary)
     content = csv_file(*["quality-cccs-training,trust,Q3 2020/21,94,"] * 6)
     response = post_file(client, content, reason=REASON)
@@ -539,7 +539,7 @@ def test_a_stored_file_that_can_no_longer_be_read_is_explained(client, secretary
     response = post_file(
         client, csv_file(*["quality-cccs-training,trust,Q2 2020/21,95,"] * 3), reason=REASON
     )
-    monkeypatch.setattr(imports, "MAX_DATA_ROWS", 2)  # the limit was lowered since
+    monkeypatch.setattr(imports.reading, "MAX_DATA_ROWS", 2)  # the limit was lowered since
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "more than 2 rows of results" in page.content.decode()

@@ -141,7 +141,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(imports.reading, "MAX_FILE_BYTES", 100)
     content = csv_bytes(HEADER, *["a,b,trust,Q2 2020/21,1,2,3,"] * 10)
     message = problem("r.csv", content)
     assert "The largest file you can upload is" in message and "MB" in message
@@ -153,7 +153,7 @@ def test_the_size_limit_is_five_megabytes_and_twenty_thousand_rows():
 
 
 def test_too_many_rows_are_refused_up_front(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_DATA_ROWS", 3)
+    monkeypatch.setattr(imports.reading, "MAX_DATA_ROWS", 3)
     content = csv_bytes(HEADER, *["a,b,trust,Q2 2020/21,,,3,"] * 4)
     assert problem("r.csv", content) == (
         "The file has more than 3 rows of results. Upload at most 3 rows at a time: "
@@ -217,7 +217,7 @@ def test_an_empty_workbook_is_refused():
 
 
 def test_a_workbook_too_big_once_unpacked_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(imports.reading, "MAX_UNPACKED_BYTES", 1000)
     content = xlsx_bytes([["okr_code", "unit", "period", "value", "comment"], ["a"] * 5])
     assert "too large once unpacked" in problem("r.xlsx", content)
 

@@ -1,5 +1,5 @@
 """Import a file of results from the command line: the same reading, checks and
-all-or-nothing save as the upload page (okrs/imports.py)."""
+all-or-nothing save as the upload page (okrs/imports/)."""
 
 from pathlib import Path
 

@@ -1,0 +1,82 @@
+"""Uploading results in a file: reading a CSV or XLSX (`reading`), turning its rows
+into changes for the one planner and previewing them (`planning`), keeping an
+upload between its preview and confirmation (`storing`), and the pre-filled
+template (`templates`).
+
+An upload is all or nothing: one row in error and nothing is saved. An empty value
+leaves the result as it is (an upload never deletes), and rows with neither a value
+nor a comment are skipped, so a template can go back with only some values filled.
+
+The names below are the ones the views and commands use. Limits live in `reading`
+(and `storing` for the uploads kept): change them there, e.g. in a test.
+"""
+
+from okrs.imports.planning import (
+    Lookups,
+    RowOutcome,
+    UploadPreview,
+    UploadRow,
+    build_changes,
+    commit_preview,
+    import_file,
+    load_lookups,
+    preview_rows,
+)
+from okrs.imports.reading import (
+    COLUMNS,
+    MAX_DATA_ROWS,
+    MAX_FILE_BYTES,
+    FileProblem,
+    FileRow,
+    escape_text,
+    normalise_header,
+    plain_number,
+    read_result_file,
+)
+from okrs.imports.storing import (
+    UNCONFIRMED_UPLOAD_DAYS,
+    commit_upload,
+    preview_upload,
+    prune_unconfirmed_uploads,
+    set_upload_reason,
+    store_upload,
+)
+from okrs.imports.templates import (
+    TemplateRow,
+    template_csv,
+    template_filename,
+    template_rows,
+    template_xlsx,
+)
+
+__all__ = [
+    "COLUMNS",
+    "MAX_DATA_ROWS",
+    "MAX_FILE_BYTES",
+    "UNCONFIRMED_UPLOAD_DAYS",
+    "FileProblem",
+    "FileRow",
+    "Lookups",
+    "RowOutcome",
+    "TemplateRow",
+    "UploadPreview",
+    "UploadRow",
+    "build_changes",
+    "commit_preview",
+    "commit_upload",
+    "escape_text",
+    "import_file",
+    "load_lookups",
+    "normalise_header",
+    "plain_number",
+    "preview_rows",
+    "preview_upload",
+    "prune_unconfirmed_uploads",
+    "read_result_file",
+    "set_upload_reason",
+    "store_upload",
+    "template_csv",
+    "template_filename",
+    "template_rows",
+    "template_xlsx",
+]
