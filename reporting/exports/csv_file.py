@@ -11,13 +11,16 @@ Layout follows RFC 4180: comma-separated, fields with a comma, quote or line bre
 quoted (quotes doubled), CRLF line endings. Numbers are written plainly — "." as
 the decimal point, no thousands separators, no exponent, no trailing ".0" on a
 whole number (92, not 92.0) — so any program parses them as numbers; a missing
-value is an empty field.
+value is an empty field. Text a spreadsheet would run as a formula (starting with
+"=", "+", "-", "@", a tab or a carriage return) is prefixed with a single quote:
+see `reporting.exports.formulas`.
 """
 
 import csv
 import io
 from decimal import Decimal
 
+from reporting.exports.formulas import as_csv_text
 from reporting.pack import FLAT_COLUMNS, Pack, flat_rows
 
 
@@ -36,7 +39,7 @@ def _field(value) -> str:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _plain_number(value)
-    return str(value)
+    return as_csv_text(str(value))
 
 
 def _plain_number(number: int | float) -> str:

@@ -29,6 +29,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from okrs.formatting import words
+from reporting.exports.formulas import looks_like_formula
 from reporting.ipr import IprChange, IprCommentary, IprNarrative, IprObjective, IprOkr
 from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
 from reporting.rag import Rating
@@ -225,8 +226,9 @@ def _put(
         # Control characters pasted into a narrative would make the file invalid.
         value = ILLEGAL_CHARACTERS_RE.sub("", value) or None  # an empty text: a blank cell
     cell = worksheet.cell(row=row, column=column, value=value)
-    if cell.data_type == "f":
-        # openpyxl takes a text starting with "=" for a formula; the report has none.
+    if isinstance(value, str) and looks_like_formula(value):
+        # openpyxl takes a text starting with "=" for a formula; the report has none:
+        # a text cell shows it as written and never runs it.
         cell.data_type = "s"
     if font:
         cell.font = font

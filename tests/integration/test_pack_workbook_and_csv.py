@@ -471,3 +471,32 @@ def test_commas_quotes_line_breaks_and_symbols_survive_the_round_trip(pack):
     assert {TRICKY_STATEMENT, "Harm ≥10% lower — A&E −5%"} <= data_statements
     definitions = {row[3] for row in book["Definitions"].iter_rows(values_only=True)}
     assert TRICKY_STATEMENT in definitions
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ['=HYPERLINK("http://x","y")', "+1 staff", "-1 staff", "@SUM(A1)", "\tTabbed", "\rReturn"],
+    ids=["equals", "plus", "minus", "at", "tab", "carriage-return"],
+)
+def test_csv_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(pack, statement):
+    """A text cell starting with = + - @, tab or CR is prefixed with a single quote
+    (OWASP's advice for CSV), so a spreadsheet shows it instead of running it;
+    numbers, negative ones included, stay numbers."""
+    pack = with_okr(pack, "quality-cccs-training", statement=statement)
+    header, *rows = read_csv(pack)
+    okr_column, code_column = COLUMNS.index("okr"), COLUMNS.index("okr_code")
+    statements = {
+        fields[okr_column] for fields in rows if fields[code_column] == "quality-cccs-training"
+    }
+    assert statements == {"'" + statement}
+    harm = next(fields for fields in rows if "quality-reduce-harm" in fields)
+    assert harm[COLUMNS.index("value")] == "-5"
+    # The workbook keeps the text (XML reads a carriage return back as a line feed) in
+    # a text cell, which a spreadsheet never runs.
+    book = read_workbook(pack)
+    cells = [
+        cells[okr_column]
+        for cells in book["Data"].iter_rows(min_row=2)
+        if cells[code_column].value == "quality-cccs-training"
+    ]
+    assert all(cell.value.strip() == statement.strip() and cell.data_type == "s" for cell in cells)
