@@ -1,0 +1,446 @@
+"""Every URL × every role, in one table.
+
+The table below gives, for each route of the root URLconf, how to build its URL
+and what each role gets: the page (200), a redirect (302), refused (403), not
+there for them (404) or the wrong method (405). Nobody logged in is sent to log in;
+an account with no role is refused. Every GET is also checked not to write:
+the number of rows in every table is the same after it.
+
+`test_every_route_has_a_row` compares the table with the URLconf, so a new URL
+without its row fails. Routes that only take a POST also get an empty POST by each
+role: refused roles get 403, the others a form error or a redirect, never a 500.
+
+Draft reports are for the people who prepare them: a viewer (a governor) sees
+published editions only, so a draft IPR page or a draft pack's file is refused.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from objectives.roles import Role
+from tests.portal_world import (
+    ANONYMOUS,
+    DRAFT_MONTH,
+    NO_ROLE,
+    PUBLISHED_MONTH,
+    WHO,
+    World,
+    build_world,
+    changed_tables,
+    row_counts,
+)
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+ADMINISTRATOR = Role.TRUST_ADMINISTRATOR.value
+EXECUTIVE = Role.EXECUTIVE.value
+LEAD = Role.DIRECTORATE_LEAD.value
+SECRETARY = Role.BOARD_SECRETARY.value
+VIEWER = Role.VIEWER.value
+ROLES = [role.value for role in Role]
+
+LOGIN = "sent to log in"  # a 302 to the login page
+FORM_OR_REDIRECT = frozenset({200, 302})  # a form error, or done and sent on
+
+
+def statuses(allowed=ROLES, *, ok=200, refused=403, no_role=403, anonymous=LOGIN, **special):
+    """What each visitor gets: `ok` for the allowed roles, `refused` for the others."""
+    table = {ANONYMOUS: anonymous, NO_ROLE: no_role}
+    for role in ROLES:
+        table[role] = ok if role in allowed else refused
+    table.update(special)
+    return table
+
+
+EVERYONE = statuses()
+PREPARERS = [ADMINISTRATOR, EXECUTIVE, LEAD, SECRETARY]  # may read drafts
+PUBLISHERS = [ADMINISTRATOR, SECRETARY]  # publish, export packs, edit the cover
+UPLOADERS = [ADMINISTRATOR, LEAD, SECRETARY]
+TRACKERS = [ADMINISTRATOR, EXECUTIVE, SECRETARY]
+POST_ONLY = statuses(ok=405, refused=405, no_role=405)
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # the route's name, as reverse() takes it
+    pattern: str  # its full pattern, to tell apart routes sharing a name
+    case: str
+    url: Callable[[World], str]
+    get: dict
+    post: dict | None = field(default=None)  # an empty POST, where the route takes one
+
+
+def url(name: str, **kwargs) -> Callable[[World], str]:
+    """A URL whose arguments are read from the world: a callable value is called with it."""
+
+    def build(world: World) -> str:
+        resolved = {
+            key: (value(world) if callable(value) else value) for key, value in kwargs.items()
+        }
+        query = resolved.pop("query", "")
+        return reverse(name, kwargs=resolved) + query
+
+    return build
+
+
+ROWS = [
+    # --- The strategy: everyone with a role reads it --------------------------------
+    Row("objectives:home", "", "home", url("objectives:home"), EVERYONE),
+    Row(
+        "objectives:strategy_history",
+        "strategies/",
+        "history",
+        url("objectives:strategy_history"),
+        EVERYONE,
+    ),
+    Row(
+        "objectives:strategy",
+        "strategies/<slug:slug>/",
+        "a past strategy",
+        url("objectives:strategy", slug="business-plan-fy18"),
+        EVERYONE,
+    ),
+    Row("objectives:units", "units/", "units", url("objectives:units"), EVERYONE),
+    Row("objectives:people", "people/", "people", url("objectives:people"), EVERYONE),
+    Row(
+        "reporting:objective",
+        "objectives/<int:pk>/",
+        "an objective",
+        url("reporting:objective", pk=lambda w: w.quality.pk),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:focus_area",
+        "focus-areas/<int:pk>/",
+        "a focus area",
+        url("reporting:focus_area", pk=lambda w: w.quality.focus_areas.first().pk),
+        EVERYONE,
+    ),
+    Row(
+        "okrs:key_result",
+        "okrs/<slug:code>/",
+        "an OKR",
+        url("okrs:key_result", code="quality-cccs-training"),
+        EVERYONE,
+    ),
+    # --- The IPR: published editions for everyone, drafts for those preparing it ----
+    Row(
+        "reporting:ipr_latest",
+        "ipr/",
+        "latest month",
+        url("reporting:ipr_latest"),
+        statuses(ok=302),
+    ),
+    Row(
+        "reporting:ipr",
+        "ipr/<str:month>/",
+        "published month",
+        url("reporting:ipr", month=PUBLISHED_MONTH),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:ipr",
+        "ipr/<str:month>/",
+        "published revision",
+        url("reporting:ipr", month=PUBLISHED_MONTH, query="?revision=1"),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:ipr",
+        "ipr/<str:month>/",
+        "draft of a published month",
+        url("reporting:ipr", month=PUBLISHED_MONTH, query="?draft=1"),
+        statuses(PREPARERS),
+    ),
+    Row(
+        "reporting:ipr",
+        "ipr/<str:month>/",
+        "month never published",
+        url("reporting:ipr", month=DRAFT_MONTH),
+        statuses(PREPARERS),
+    ),
+    Row(
+        "reporting:publish",
+        "ipr/<str:month>/publish/",
+        "publish",
+        url("reporting:publish", month=PUBLISHED_MONTH),
+        POST_ONLY,
+        post=statuses(PUBLISHERS, ok=302),
+    ),
+    Row(
+        "reporting:export_pack",
+        "ipr/<str:month>/packs/",
+        "export the draft's pack",
+        url("reporting:export_pack", month=PUBLISHED_MONTH),
+        POST_ONLY,
+        post=statuses(PUBLISHERS, ok=302),
+    ),
+    Row(
+        "reporting:pack_export",
+        "ipr/<str:month>/packs/<int:pk>/",
+        "published pack's progress",
+        url("reporting:pack_export", month=PUBLISHED_MONTH, pk=lambda w: w.published_export.pk),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:pack_export_status",
+        "ipr/<str:month>/packs/<int:pk>/status/",
+        "published pack's status",
+        url(
+            "reporting:pack_export_status",
+            month=PUBLISHED_MONTH,
+            pk=lambda w: w.published_export.pk,
+        ),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:download_pack_file",
+        "ipr/files/<int:pk>/",
+        "published pack's file",
+        url("reporting:download_pack_file", pk=lambda w: w.published_file.pk),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:download_pack_file",
+        "ipr/files/<int:pk>/",
+        "draft pack's file",
+        url("reporting:download_pack_file", pk=lambda w: w.draft_file.pk),
+        statuses(PREPARERS),
+    ),
+    Row(
+        "reporting:edit_cover",
+        "ipr/<str:month>/revisions/<int:revision>/cover/",
+        "cover sheet",
+        url("reporting:edit_cover", month=PUBLISHED_MONTH, revision=1),
+        statuses(PUBLISHERS),
+        post=statuses(PUBLISHERS, ok=200),
+    ),
+    # Narratives: the objective's executive director (the executive here) or a delegate.
+    Row(
+        "reporting:edit_summary",
+        "ipr/<str:month>/objectives/<int:objective>/summary/",
+        "executive summary",
+        url("reporting:edit_summary", month=PUBLISHED_MONTH, objective=lambda w: w.quality.pk),
+        statuses([EXECUTIVE]),
+        post=statuses([EXECUTIVE], ok=200),
+    ),
+    Row(
+        "reporting:edit_commentary",
+        "ipr/<str:month>/objectives/<int:objective>/okrs/<slug:code>/commentary/",
+        "OKR commentary",
+        url(
+            "reporting:edit_commentary",
+            month=PUBLISHED_MONTH,
+            objective=lambda w: w.quality.pk,
+            code="quality-cccs-training",
+        ),
+        statuses([EXECUTIVE]),
+        post=statuses([EXECUTIVE], ok=200),
+    ),
+    # --- Results: entered by the unit's lead, corrected by secretaries and admins ----
+    Row(
+        "okrs:my_submissions",
+        "submissions/",
+        "my submissions",
+        url("okrs:my_submissions"),
+        EVERYONE,
+    ),
+    Row(
+        "okrs:enter_results",
+        "submissions/<slug:unit>/<int:period>/",
+        "enter a unit's results",
+        url("okrs:enter_results", unit="bucks-mh", period=lambda w: w.quarter.pk),
+        statuses(UPLOADERS),
+        post=statuses(UPLOADERS, ok=FORM_OR_REDIRECT),
+    ),
+    Row(
+        "okrs:result_history",
+        "results/<int:pk>/history/",
+        "a value's history",
+        url("okrs:result_history", pk=lambda w: w.result.pk),
+        EVERYONE,
+    ),
+    Row("okrs:tracking", "tracking/", "tracking", url("okrs:tracking"), statuses(TRACKERS)),
+    Row(
+        "okrs:tracking",
+        "tracking/<int:period>/",
+        "tracking a period",
+        url("okrs:tracking", period=lambda w: w.quarter.pk),
+        statuses(TRACKERS),
+    ),
+    Row(
+        "okrs:upload_template",
+        "submissions/<slug:unit>/<int:period>/template.<str:fmt>",
+        "a unit's template",
+        url("okrs:upload_template", unit="bucks-mh", period=lambda w: w.quarter.pk, fmt="csv"),
+        statuses(UPLOADERS),
+    ),
+    Row(
+        "okrs:upload",
+        "upload/",
+        "upload",
+        url("okrs:upload"),
+        statuses(UPLOADERS),
+        post=statuses(UPLOADERS, ok=200),
+    ),
+    # Only the person who uploaded a file sees its preview (the secretary here).
+    Row(
+        "okrs:upload_preview",
+        "upload/<int:pk>/",
+        "an upload's preview",
+        url("okrs:upload_preview", pk=lambda w: w.upload.pk),
+        statuses(UPLOADERS, **{ADMINISTRATOR: 404, LEAD: 404}),
+        post=statuses(UPLOADERS, ok=FORM_OR_REDIRECT, **{ADMINISTRATOR: 404, LEAD: 404}),
+    ),
+    # --- Administration ------------------------------------------------------------
+    Row(
+        "okrs:manage_okrs",
+        "manage/okrs/",
+        "manage OKRs",
+        url("okrs:manage_okrs"),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:add_key_result",
+        "manage/okrs/add/",
+        "add an OKR",
+        url("okrs:add_key_result"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:change_target",
+        "manage/okrs/<slug:code>/target/",
+        "change a target",
+        url("okrs:change_target", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:achieve_and_replace",
+        "manage/okrs/<slug:code>/achieve/",
+        "achieve and replace",
+        url("okrs:achieve_and_replace", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:retire",
+        "manage/okrs/<slug:code>/retire/",
+        "retire",
+        url("okrs:retire", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row("okrs:audit_log", "audit/", "audit log", url("okrs:audit_log"), statuses([ADMINISTRATOR])),
+    # The Django admin reads; only staff administrators get past its own login.
+    Row(
+        "admin:index",
+        "admin/",
+        "the admin",
+        url("admin:index"),
+        statuses([ADMINISTRATOR], refused=302, no_role=302, anonymous=302),
+    ),
+    # --- Logging in and out ----------------------------------------------------------
+    Row(
+        "login",
+        "accounts/login/",
+        "log in",
+        url("login"),
+        statuses(no_role=200, anonymous=200),
+        post=statuses(no_role=200, anonymous=200),
+    ),
+    Row(
+        "logout",
+        "accounts/logout/",
+        "log out",
+        url("logout"),
+        POST_ONLY,
+        post=statuses(ok=302, no_role=302),
+    ),
+]
+
+
+def urlconf_routes() -> set[tuple[str, str]]:
+    """(name, full pattern) of every named route, the admin's own pages aside."""
+
+    def walk(patterns, namespace, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if namespace and pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                yield from walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, prefix + str(pattern.pattern)
+
+    return {
+        (name, pattern)
+        for name, pattern in walk(get_resolver().url_patterns, None, "")
+        if not name.startswith("admin:") or name == "admin:index"
+    }
+
+
+def test_every_route_has_a_row():
+    in_table = {(row.route, row.pattern) for row in ROWS}
+    routes = urlconf_routes()
+    assert routes - in_table == set(), "Routes without a row in the matrix"
+    assert in_table - routes == set(), "Rows for routes that no longer exist"
+
+
+def test_every_role_is_in_every_row():
+    for row in ROWS:
+        assert set(row.get) == set(WHO), row.case
+        assert row.post is None or set(row.post) == set(WHO), row.case
+
+
+@pytest.fixture
+def world(make_user):
+    return build_world(make_user)
+
+
+def visit(client, world: World, who: str, method: str, address: str):
+    client.logout()
+    if who != ANONYMOUS:
+        client.force_login(world.users[who])
+    client.raise_request_exception = False
+    return client.get(address) if method == "GET" else client.post(address, {})
+
+
+def check(response, expected) -> str | None:
+    """A mismatch, said plainly, or None."""
+    status = response.status_code
+    if expected == LOGIN:
+        location = response.get("Location", "")
+        if status == 302 and location.startswith(reverse("login")):
+            return None
+        return f"expected a redirect to log in, got {status} {location}"
+    wanted = expected if isinstance(expected, frozenset) else {expected}
+    if status in wanted:
+        return None
+    return f"expected {' or '.join(map(str, sorted(wanted)))}, got {status}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.route} {row.case}")
+def test_each_role_gets_what_the_matrix_says(client, world, row, subtests):
+    address = row.url(world)
+    for who in WHO:
+        with subtests.test(who=who, method="GET"):
+            before = row_counts()
+            response = visit(client, world, who, "GET", address)
+            assert check(response, row.get[who]) is None, (
+                f"GET {address} as {who}: {check(response, row.get[who])}"
+            )
+            written = changed_tables(before, row_counts())
+            assert written == {}, f"GET {address} as {who} wrote rows (before, after): {written}"
+    for who in WHO if row.post else []:
+        with subtests.test(who=who, method="POST"):
+            response = visit(client, world, who, "POST", address)
+            assert response.status_code != 500
+            assert check(response, row.post[who]) is None, (
+                f"POST {address} as {who}: {check(response, row.post[who])}"
+            )
