@@ -42,6 +42,7 @@ from okrs.models import (
     Target,
 )
 from okrs.ratings import normalise_rag_word
+from okrs.validation import COLUMN_LIMIT, range_problem
 
 
 def ensure_period(span: periods.PeriodSpan) -> ReportingPeriod:
@@ -93,6 +94,8 @@ def set_target(
 
 
 @dataclass(frozen=True)
+    if problem := value_problem(key_result, value):
+        raise ValidationError({"value": problem})
 class ResultEntry:
     key_result: KeyResult
     period: ReportingPeriod
@@ -103,7 +106,9 @@ class ResultEntry:
 
 def check_result_entry(entry: ResultEntry) -> None:
     """The rules any result must meet, however it arrives (form, upload, seeds, demo)."""
-    problem = result_problem(entry.key_result, entry.unit, entry.period)
+    problem = result_problem(entry.key_result, entry.unit, entry.period) or value_problem(
+        entry.key_result, entry.value
+    )
     if problem:
         raise ValidationError(f"{problem}.")
 
@@ -118,6 +123,16 @@ def record_result(
         key_result=entry.key_result, period=entry.period, unit=entry.unit
     ).first()
     if result is None:
+def value_problem(key_result: KeyResult, value: Decimal) -> str | None:
+    """Why `value` cannot be a value (or target) of this OKR, if it cannot."""
+    return range_problem(
+        value,
+        key_result.measure,
+        lowest=key_result.lowest_value,
+        highest=key_result.highest_value,
+    )
+
+
         result = Result(
             key_result=entry.key_result,
             period=entry.period,
@@ -432,6 +447,8 @@ def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
     """What is wrong with a new OKR's definition, per argument, in words a person can act on."""
     problems = {}
     if problem := key_result_code_problem(definition.code):
+    lowest_value: Decimal | None = None
+    highest_value: Decimal | None = None
         problems["code"] = problem
     if not (definition.statement or "").strip():
         problems["statement"] = "Enter the OKR as the Trust wrote it"
@@ -461,6 +478,19 @@ def _create_active_key_result(
     focus_area: KeyFocusArea | None,
     order: int,
     definition: KeyResultDefinition,
+    low, high = definition.lowest_value, definition.highest_value
+    for name, bound in (("lowest_value", low), ("highest_value", high)):
+        if bound is not None and abs(bound) > COLUMN_LIMIT:
+            problems[name] = "Enter a number of no more than 10 digits before the point"
+    if low is not None and high is not None and low >= high and "highest_value" not in problems:
+        problems["highest_value"] = "Enter a highest value above the lowest"
+    if definition.target is not None and not {"measure", "lowest_value", "highest_value"} & set(
+        problems
+    ):
+        if problem := range_problem(
+            definition.target, definition.measure, lowest=low, highest=high
+        ):
+            problems["target"] = problem
     reason: str,
 ) -> KeyResult:
     problems = _definition_problems(definition)
@@ -490,6 +520,8 @@ def _create_active_key_result(
         by=by,
         key_result=key_result,
         value=definition.target,
+        lowest_value=definition.lowest_value,
+        highest_value=definition.highest_value,
         effective_from=definition.target_from,
         reason=reason,
     )

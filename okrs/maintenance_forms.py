@@ -180,6 +180,26 @@ class KeyResultDefinitionForm(NhsForm):
         },
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
     )
+    lowest_value = NumberField(
+        label="Lowest plausible value (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        help_text="Only if values can go below the measure's usual lowest "
+        "(0, or −100% for a percentage change), like −100 for a net promoter score.",
+        error_messages={"invalid": "Enter the lowest value as a number"},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+    )
+    highest_value = NumberField(
+        label="Highest plausible value (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        help_text="Only if values can go above the measure's usual highest "
+        "(100 for a percentage), like 150 for a ratio that can pass 100%.",
+        error_messages={"invalid": "Enter the highest value as a number"},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+    )
     owner_role = forms.ModelChoiceField(
         label="Executive owner",
         queryset=ExecutiveRole.objects.order_by("title"),
@@ -217,6 +237,8 @@ class KeyResultDefinitionForm(NhsForm):
         "tolerance",
         "tolerance_kind",
         "decimal_places",
+        "lowest_value",
+        "highest_value",
         "owner_role",
         "calculation",
         "data_source",
@@ -266,6 +288,8 @@ class ReplaceKeyResultForm(KeyResultDefinitionForm):
             "tolerance": key_result.tolerance.normalize(),
             "tolerance_kind": key_result.tolerance_kind,
             "decimal_places": key_result.decimal_places,
+            "lowest_value": key_result.lowest_value,
+            "highest_value": key_result.highest_value,
             "owner_role": key_result.owner_role_id,
             "calculation": key_result.calculation,
             "data_source": key_result.data_source,

@@ -17,6 +17,7 @@ from objectives.models import (
 )
 from okrs import periods
 from okrs.ratings import Rag
+from okrs.validation import COLUMN_LIMIT
 
 
 class Frequency(models.TextChoices):
@@ -118,8 +119,21 @@ class KeyResult(models.Model):
     decimal_places = models.PositiveSmallIntegerField(
         default=1, help_text="How many decimal places a value may have."
     )
-    allow_out_of_range = models.BooleanField(
-        default=False, help_text="Allow a percentage outside 0–100 (e.g. a ratio over 100%)."
+    # Where an OKR's values can plausibly lie, when not its measure's usual range
+    # (okrs.validation.PLAUSIBLE_RANGE): e.g. a ratio that may pass 100%.
+    lowest_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The lowest plausible value, if not the measure's usual lowest.",
+    )
+    highest_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The highest plausible value, if not the measure's usual highest.",
     )
     tolerance = models.DecimalField(
         max_digits=10,
@@ -161,6 +175,12 @@ class KeyResult(models.Model):
             models.CheckConstraint(
                 condition=~Q(replaced_by=F("pk")), name="okr_not_replaced_by_itself"
             ),
+            models.CheckConstraint(
+                condition=Q(lowest_value__isnull=True)
+                | Q(highest_value__isnull=True)
+                | Q(lowest_value__lt=F("highest_value")),
+                name="okr_plausible_range_in_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +188,15 @@ class KeyResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("okrs:key_result", args=[self.code])
+
+
+def within_column_capacity(name: str) -> models.CheckConstraint:
+    """A value must fit its column (14 digits, 4 after the point). PostgreSQL refuses
+    a bigger one anyway; SQLite would store it and then fail to read it back."""
+    return models.CheckConstraint(
+        condition=Q(value__gte=-COLUMN_LIMIT) & Q(value__lte=COLUMN_LIMIT),
+        name=f"{name}_value_fits_its_column",
+    )
 
 
 class Target(models.Model):
@@ -184,7 +213,8 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["key_result", "effective_from"], name="one_target_per_okr_per_start"
-            )
+            ),
+            within_column_capacity("target"),
         ]
 
     def __str__(self) -> str:
@@ -221,7 +251,8 @@ class Result(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["key_result", "period", "unit"], name="one_result_per_okr_period_unit"
-            )
+            ),
+            within_column_capacity("result"),
         ]
         indexes = [models.Index(fields=["key_result", "unit", "period"])]
 

@@ -6,15 +6,45 @@ a value refused on one is refused on all, with the same words.
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from okrs.formatting import format_value
 from okrs.targets import RELATIVE, misses_beyond_tolerance, tolerance_amount
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-# Typing '£1,200' or '94%' is natural; the symbols and thousands commas are dropped.
-_DECORATION = re.compile(r"[£%,\s]")
+# A number as a UK user types it: an optional sign (a hyphen, minus or en dash), an
+# optional pound sign on either side of it, digits (ASCII only) with commas only as
+# thousands separators, an optional decimal part, an optional percent sign. Anything
+# else ('9,4', '1e15', '１２', 'NaN') is refused rather than guessed at.
+_NUMBER = re.compile(
+    r"""
+    (?P<sign1>[+-])? £? (?P<sign2>[+-])?
+    (?P<digits>\d{1,3}(?:,\d{3})+|\d+)? (?P<fraction>\.\d+)? \.?
+    \s*%?
+    """,
+    re.ASCII | re.VERBOSE,
+)
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-"})
+
+# The Result and Target columns hold 14 digits, 4 of them after the point.
+COLUMN_LIMIT = Decimal("9999999999.9999")
+
+# What a value of each measure can plausibly be, unless its OKR says otherwise.
+PLAUSIBLE_RANGE: dict[str, tuple[Decimal, Decimal]] = {
+    "percentage": (Decimal(0), Decimal(100)),
+    "percentage_change": (Decimal(-100), Decimal(1000)),
+    "count": (Decimal(0), Decimal(1_000_000_000)),
+    "rate": (Decimal(0), Decimal(1_000_000)),
+    "currency": (Decimal(-1_000_000_000), Decimal(1_000_000_000)),
+    "score": (Decimal(0), Decimal(1000)),
+}
+_WHAT_TO_ENTER = {
+    "percentage": "a percentage",
+    "percentage_change": "a percentage change",
+    "count": "a number",
+    "rate": "a rate",
+    "currency": "an amount",
+    "score": "a score",
+}
 
 
 @dataclass(frozen=True)
@@ -22,7 +52,9 @@ class ValueRules:
     measure: str
     direction: str
     decimal_places: int = 1
-    allow_out_of_range: bool = False
+    # The OKR's own plausible range, where it differs from its measure's.
+    lowest: Decimal | None = None
+    highest: Decimal | None = None
     target: Decimal | None = None
     tolerance: Decimal = Decimal(0)
     tolerance_kind: str = "absolute"
@@ -40,27 +72,55 @@ class CheckedValue:
 
 def parse_number(raw: str) -> Decimal | None:
     """'1,234.5', '£1,200', '94%', '−5' → a Decimal; '' → None; not a number → ValueError."""
-    text = _DECORATION.sub("", (raw or "").translate(_DASHES))
-    if text == "":
+    text = (raw or "").translate(_DASHES).strip()
+    if text.strip("£% ") == "":
+        # Nothing typed, or only the symbol a formatted cell shows when empty.
         return None
-    if not _NUMBER.match(text):
+    match = _NUMBER.fullmatch(text)
+    if (
+        not match
+        or not (match["digits"] or match["fraction"])
+        or (match["sign1"] and match["sign2"])
+    ):
         raise ValueError(raw)
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:  # pragma: no cover - the pattern admits only numbers
-        raise ValueError(raw) from error
+    sign = "-" if "-" in (match["sign1"] or "", match["sign2"] or "") else ""
+    digits = (match["digits"] or "0").replace(",", "")
+    return Decimal(f"{sign}{digits}{match['fraction'] or ''}")
 
 
-def _range_problem(value: Decimal, rules: ValueRules) -> str | None:
-    if rules.allow_out_of_range:
+def plausible_range(
+    measure: str, *, lowest: Decimal | None = None, highest: Decimal | None = None
+) -> tuple[Decimal, Decimal]:
+    """The lowest and highest value an OKR of this measure may take: its own range
+    where it sets one, else its measure's, and never beyond what the column holds."""
+    default_low, default_high = PLAUSIBLE_RANGE.get(measure, (-COLUMN_LIMIT, COLUMN_LIMIT))
+    low = default_low if lowest is None else lowest
+    high = default_high if highest is None else highest
+    return max(low, -COLUMN_LIMIT), min(high, COLUMN_LIMIT)
+
+
+def range_problem(
+    value: Decimal, measure: str, *, lowest: Decimal | None = None, highest: Decimal | None = None
+) -> str | None:
+    """Why `value` cannot be a value of this measure, if it cannot (shared by entry,
+    upload, command line, seeds and targets)."""
+    low, high = plausible_range(measure, lowest=lowest, highest=highest)
+    if low <= value <= high:
         return None
-    if rules.measure == "percentage" and not (0 <= value <= 100):
+    if measure == "percentage" and lowest is None and highest is None:
         return "Enter a percentage between 0 and 100"
-    if rules.measure == "percentage_change" and value < -100:
-        return "A percentage change cannot be less than −100%"
-    if rules.measure in ("count", "rate", "score") and value < 0:
-        return "Enter a number of 0 or more"
-    return None
+    what = _WHAT_TO_ENTER.get(measure, "a number")
+    return f"Enter {what} from {_bound_text(low, measure)} to {_bound_text(high, measure)}"
+
+
+def _bound_text(value: Decimal, measure: str) -> str:
+    sign = "\u2212" if value < 0 else ""
+    magnitude = f"{abs(value).to_integral_value(rounding='ROUND_DOWN'):,}"
+    if measure == "currency":
+        return f"{sign}£{magnitude}"
+    if measure in ("percentage", "percentage_change"):
+        return f"{sign}{magnitude}%"
+    return f"{sign}{magnitude}"
 
 
 def check_value(raw_value: str, raw_comment: str, rules: ValueRules) -> CheckedValue:
@@ -84,7 +144,7 @@ def check_value(raw_value: str, raw_comment: str, rules: ValueRules) -> CheckedV
             f"place{'s' if allowed_places > 1 else ''}"
         )
         return checked
-    problem = _range_problem(value, rules)
+    problem = range_problem(value, rules.measure, lowest=rules.lowest, highest=rules.highest)
     if problem:
         checked.errors["value"] = problem
         return checked

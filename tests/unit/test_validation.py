@@ -52,7 +52,7 @@ def test_text_that_is_not_a_number_is_refused(raw):
 def test_a_percentage_must_be_between_0_and_100():
     assert check_value("101", "", CCCS).errors == {"value": "Enter a percentage between 0 and 100"}
     assert check_value("-1", "", CCCS).errors["value"].startswith("Enter a percentage")
-    allowed = ValueRules(**{**CCCS.__dict__, "allow_out_of_range": True})
+    allowed = ValueRules(**{**CCCS.__dict__, "highest": Decimal(150)})
     assert check_value("101", "", allowed).value == Decimal(101)
 
 
@@ -62,7 +62,9 @@ def test_too_many_decimal_places():
     }
     counts = ValueRules(measure="count", direction="decrease")
     assert check_value("3.5", "", counts).errors == {"value": "Enter a whole number"}
-    assert check_value("-3", "", counts).errors == {"value": "Enter a number of 0 or more"}
+    assert check_value("-3", "", counts).errors == {
+        "value": "Enter a number from 0 to 1,000,000,000"
+    }
 
 
 def test_shortfall_by_direction():
@@ -122,3 +124,112 @@ def test_with_no_tolerance_any_miss_needs_a_comment_and_the_message_says_only_th
         "comment": "Explain in a comment why the value misses its target of 95%"
     }
     assert check_value("95", "", strict).is_valid
+
+
+# Issue 9: every value is bounded by its measure's plausible range (an OKR may set
+# its own) and by the column's capacity, so one oversized value cannot be stored.
+@pytest.mark.parametrize(
+    ("measure", "raw", "message"),
+    [
+        ("count", "99999999999", "Enter a number from 0 to 1,000,000,000"),
+        ("percentage_change", "9999999999", "Enter a percentage change from −100% to 1,000%"),
+        ("percentage_change", "-101", "Enter a percentage change from −100% to 1,000%"),
+        ("score", "9999999999", "Enter a score from 0 to 1,000"),
+        ("rate", "-1", "Enter a rate from 0 to 1,000,000"),
+        ("currency", "2000000000", "Enter an amount from −£1,000,000,000 to £1,000,000,000"),
+    ],
+)
+def test_a_value_outside_its_measures_plausible_range_is_refused(measure, raw, message):
+    checked = check_value(raw, "", ValueRules(measure=measure, direction="increase"))
+    assert checked.errors == {"value": message}
+    assert checked.value is None
+
+
+@pytest.mark.parametrize(
+    ("measure", "raw"),
+    [
+        ("count", "1000000000"),
+        ("percentage_change", "-100"),
+        ("percentage_change", "1000"),
+        ("score", "0"),
+        ("currency", "-1000000000"),
+    ],
+)
+def test_the_ends_of_a_plausible_range_are_allowed(measure, raw):
+    assert check_value(raw, "", ValueRules(measure=measure, direction="increase")).is_valid
+
+
+def test_an_okr_may_set_its_own_range_within_the_columns_capacity():
+    # A ratio of staff in post to establishment, allowed to run over 100%.
+    ratio = ValueRules(measure="percentage", direction="increase", highest=Decimal(200))
+    assert check_value("150", "", ratio).value == Decimal(150)
+    assert check_value("201", "", ratio).errors == {"value": "Enter a percentage from 0% to 200%"}
+    # A net promoter score runs from −100 to 100.
+    nps = ValueRules(
+        measure="score", direction="increase", lowest=Decimal(-100), highest=Decimal(100)
+    )
+    assert check_value("-40", "", nps).value == Decimal(-40)
+    # Whatever an OKR says, a value must fit the column (14 digits, 4 after the point).
+    huge = ValueRules(measure="count", direction="increase", highest=Decimal("1e15"))
+    assert check_value("10000000000", "", huge).errors == {
+        "value": "Enter a number from 0 to 9,999,999,999"
+    }
+
+
+def test_the_percentage_message_is_unchanged():
+    assert check_value("100.5", "", CCCS).errors == {
+        "value": "Enter a percentage between 0 and 100"
+    }
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "١٢",  # Arabic-Indic digits
+        "１２",  # full-width digits
+        "𝟗𝟗",  # mathematical bold digits
+        "9,4",  # a decimal comma, or a slip: not a thousands separator
+        "1,,,2",
+        "1\r\n2",
+        "1 2",
+        "12,34",
+        "1,2345",
+        ",123",
+        "1e15",
+        "1E3",
+        "NaN",
+        "Infinity",
+        "%94",
+        "94%%",
+        "£-",
+        "-",
+        "+-5",
+        "5-",
+        "0x1F",
+        "1_000",
+    ],
+)
+def test_only_numbers_as_a_uk_user_types_them_are_read(raw):
+    with pytest.raises(ValueError):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        ("94", Decimal(94)),
+        ("94.5", Decimal("94.5")),
+        ("94%", Decimal(94)),
+        ("94 %", Decimal(94)),
+        ("1,234", Decimal(1234)),
+        ("1,234,567.25", Decimal("1234567.25")),
+        ("\u22125", Decimal(-5)),
+        ("-5%", Decimal(-5)),
+        ("+5", Decimal(5)),
+        ("-£1,200", Decimal(-1200)),
+        ("£-1,200", Decimal(-1200)),
+        ("\u00a094\u00a0", Decimal(94)),
+    ],
+)
+def test_the_formats_a_uk_user_types_are_read(raw, number):
+    assert parse_number(raw) == number
