@@ -19,7 +19,7 @@ from objectives.audit import (
     update_fields,
 )
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
-from okrs import periods
+from okrs import periods, selectors
 from okrs.entry import (
     ChangePlan,
     Outcome,
@@ -59,6 +59,16 @@ def ensure_period(span: periods.PeriodSpan) -> ReportingPeriod:
         },
     )
     return period
+
+
+def ensure_reportable_period(span: periods.PeriodSpan) -> ReportingPeriod:
+    """A period someone asked for through a page (e.g. by saving a narrative for
+    its month): made only within the months the portal reports on."""
+    reportable = selectors.reportable_months()
+    refusal = reportable.refusal(span.starts_on) or reportable.refusal(span.ends_on)
+    if refusal:
+        raise ValidationError(refusal)
+    return ensure_period(span)
 
 
 @transaction.atomic

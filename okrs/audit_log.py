@@ -138,7 +138,7 @@ def _history(kind: _Kind, filters: AuditFilters):
     # Whole days in the Trust's time zone, as bounds an index can use.
     if filters.date_from is not None:
         rows = rows.filter(history_date__gte=_start_of(filters.date_from))
-    if filters.date_to is not None:
+    if filters.date_to is not None and filters.date_to < datetime.date.max:
         rows = rows.filter(history_date__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
     return rows
 

@@ -381,8 +381,16 @@ class AuditLogFilterForm(NhsForm):
             user.get_full_name() or user.username
         )
 
+    # The log starts with the portal; a date far outside these is a typing slip.
+    EARLIEST = datetime.date(2000, 1, 1)
+    LATEST = datetime.date(2099, 12, 31)
+
     def clean(self):
         cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day is not None and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, "Enter a date between 1 January 2000 and 31 December 2099")
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")

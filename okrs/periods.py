@@ -56,12 +56,24 @@ def span_containing(frequency: str, day: datetime.date) -> PeriodSpan:
     raise ValueError(f"Unknown frequency {frequency!r}.")
 
 
+def _day_after(day: datetime.date) -> datetime.date:
+    if day == datetime.date.max:
+        raise ValueError("There is no period after December 9999: the calendar ends there.")
+    return day + datetime.timedelta(days=1)
+
+
+def _day_before(day: datetime.date) -> datetime.date:
+    if day == datetime.date.min:
+        raise ValueError("There is no period before January 0001: the calendar starts there.")
+    return day - datetime.timedelta(days=1)
+
+
 def next_span(span: PeriodSpan) -> PeriodSpan:
-    return span_containing(span.frequency, span.ends_on + datetime.timedelta(days=1))
+    return span_containing(span.frequency, _day_after(span.ends_on))
 
 
 def previous_span(span: PeriodSpan) -> PeriodSpan:
-    return span_containing(span.frequency, span.starts_on - datetime.timedelta(days=1))
+    return span_containing(span.frequency, _day_before(span.starts_on))
 
 
 def period_label(frequency: str, starts_on: datetime.date) -> str:
@@ -90,6 +102,53 @@ def parse_period_label(label: str) -> PeriodSpan:
     raise ValueError(f"{label!r} is not a period: write 'Q2 2020/21' or 'September 2020'.")
 
 
+_ADDRESS_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> datetime.date:
+    """A month as web addresses write it, '2020-09', to its first day. Strict: four
+    digits, a dash, 01 to 12; anything else is a ValueError."""
+    match = _ADDRESS_MONTH.fullmatch(text)
+    if match is None or match.group(1) == "0000":
+        raise ValueError("Choose a month such as 2020-09.")
+    return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+@dataclass(frozen=True)
+class MonthRange:
+    """The months a report can be about: `first` and `last` are first days of months."""
+
+    first: datetime.date
+    last: datetime.date
+
+    def __contains__(self, day: datetime.date) -> bool:
+        return self.first <= day.replace(day=1) <= self.last
+
+    def __str__(self) -> str:
+        return f"{period_label(MONTHLY, self.first)} to {period_label(MONTHLY, self.last)}"
+
+    def refusal(self, day: datetime.date) -> str:
+        """Why no report can be about the month of `day` ('' when one can)."""
+        if day in self:
+            return ""
+        month = period_label(MONTHLY, day)
+        return f"{month} is outside the months the portal reports on ({self})."
+
+
+def reportable_months(
+    *, earliest_start: datetime.date | None, latest_end: datetime.date | None, today: datetime.date
+) -> MonthRange:
+    """From the month the earliest strategy starts to the end of the next financial
+    year (the Board agrees next year's targets during this one), or to the latest
+    strategy's end if that is later. With no dated strategy, from this financial
+    year's start."""
+    first = earliest_start or datetime.date(financial_year_start(today), 4, 1)
+    last = datetime.date(financial_year_start(today) + 2, 3, 1)
+    if latest_end is not None:
+        last = max(last, latest_end.replace(day=1))
+    return MonthRange(first=first.replace(day=1), last=last)
+
+
 @dataclass(frozen=True)
 class EntryWindow:
     """When results for a period may be entered: from `opens_on`, expected by
@@ -109,7 +168,9 @@ def default_entry_window(span: PeriodSpan) -> EntryWindow:
     """The usual window: opens the day after the period ends, due 15 days after it
     ends (20 for a quarter), closes at the end of the following month (two months
     for a quarter). Each period's window can be changed by an administrator."""
-    opens_on = span.ends_on + datetime.timedelta(days=1)
+    opens_on = _day_after(span.ends_on)
+    if span.ends_on > datetime.date.max - datetime.timedelta(days=62):
+        raise ValueError("A period ending this late has no entry window: the calendar ends.")
     due_on = span.ends_on + datetime.timedelta(days=_DUE_AFTER_DAYS[span.frequency])
     closing_month = month_span(opens_on.year, opens_on.month)
     if span.frequency == QUARTERLY:

@@ -6,12 +6,38 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
+from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
+from okrs import periods
 from okrs.formatting import format_value
 from okrs.models import KeyResult, Programme, ProgrammeUpdate, ReportingPeriod, Result, Target
+
+
+def today() -> datetime.date:
+    """The Trust's today (tests replace it with a fixed day)."""
+    return timezone.localdate()
+
+
+def reportable_months() -> periods.MonthRange:
+    """The months a report, a narrative or a period can be about: from the first
+    strategy's start to the end of the next financial year (or the last strategy's
+    end, if later). Addresses naming a month outside it are not found; actions
+    refuse it. One query."""
+    dates = Strategy.objects.aggregate(earliest=Min("starts_on"), latest=Max("ends_on"))
+    return periods.reportable_months(
+        earliest_start=dates["earliest"], latest_end=dates["latest"], today=today()
+    )
+
+
+def reporting_period(span: periods.PeriodSpan) -> ReportingPeriod | None:
+    """The period for a span if it has been made (pages only read: see
+    `okrs.actions.ensure_period`)."""
+    return ReportingPeriod.objects.filter(
+        frequency=span.frequency, starts_on=span.starts_on
+    ).first()
 
 
 def demo_data_present() -> bool:

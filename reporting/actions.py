@@ -13,6 +13,7 @@ from django.utils import timezone
 from objectives.audit import create_or_update, save_with_audit, update_fields
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from okrs import periods
+from okrs import selectors as okr_selectors
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
 from reporting.exports import render
@@ -98,6 +99,9 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
     if not by.has_perm("portal.publish_ipr"):
         raise PermissionDenied("Only a board secretary or administrator can publish the IPR.")
     month = periods.span_containing(periods.MONTHLY, data_month).starts_on
+    refusal = okr_selectors.reportable_months().refusal(month)
+    if refusal:
+        raise ValidationError(refusal)
     # Lock the month's editions so two secretaries cannot both publish revision n.
     previous = (
         IprEdition.objects.select_for_update()

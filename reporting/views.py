@@ -80,19 +80,37 @@ def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
 def ipr_latest(request: HttpRequest) -> HttpResponse:
     """The IPR for the latest month with data (or the month chosen in the selector)."""
     chosen = request.GET.get("month")
-    if chosen:
-        return redirect("reporting:ipr", month=chosen)
+    if chosen is not None:
+        try:
+            return redirect("reporting:ipr", month=_month_in_range(chosen).strftime("%Y-%m"))
+        except ValueError:
+            # Typed into the address, not chosen from the list: say so, show the latest.
+            messages.error(
+                request, "There is no report for that month: choose a month from the list."
+            )
     months = monthly_periods_with_results()
     if not months:
         raise Http404("No results have been submitted yet, so there is no report.")
     return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
 
 
+def _month_in_range(month: str) -> datetime.date:
+    """The month `2020-09` names, if a report can be about it; else a ValueError
+    saying why (see `okrs.selectors.reportable_months`)."""
+    data_month = periods.parse_month(month)
+    refusal = okr_selectors.reportable_months().refusal(data_month)
+    if refusal:
+        raise ValueError(refusal)
+    return data_month
+
+
 def _data_month(month: str) -> datetime.date:
+    """The month in an address; a month that is not one, or is outside the
+    strategy's span, is not found (and nothing is made for it)."""
     try:
-        return datetime.datetime.strptime(month, "%Y-%m").date()
+        return _month_in_range(month)
     except ValueError as error:
-        raise Http404("Choose a month such as 2020-09.") from error
+        raise Http404(str(error)) from error
 
 
 @can_view_strategy
@@ -167,8 +185,10 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "Only the objective's executive director or a delegate can write this."
         )
     key_result = get_object_or_404(KeyResult, code=code, objective=objective) if code else None
-    period = okr_actions.ensure_period(periods.month_span(data_month.year, data_month.month))
-    existing = selectors.narrative_for(objective, period, key_result)
+    span = periods.month_span(data_month.year, data_month.month)
+    # Opening the page makes nothing: the month's period is made when words are saved.
+    period = okr_selectors.reporting_period(span)
+    existing = selectors.narrative_for(objective, period, key_result) if period else None
     form_class = OkrCommentaryForm if key_result else ExecutiveSummaryForm
     initial = {name: getattr(existing, name) for name in form_class.base_fields} if existing else {}
     form = form_class(request.POST or None, initial=initial)
@@ -176,7 +196,7 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
         narrative = actions.write_narrative(
             by=request.user,
             objective=objective,
-            period=period,
+            period=period or okr_actions.ensure_reportable_period(span),
             key_result=key_result,
             content=form.cleaned_data,
             sign_off="sign_off" in request.POST,
@@ -201,7 +221,7 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "form": form,
             "objective": objective,
             "key_result": key_result,
-            "period": period,
+            "period_label": periods.period_label(span.frequency, span.starts_on),
             "month": month,
             "narrative": existing,
             "can_sign": request.user.has_perm("portal.sign_narrative", objective),

@@ -31,7 +31,8 @@ def key_result(request: HttpRequest, code: str) -> HttpResponse:
         return format_value(value, key_result.measure)
 
     table = ResultTable(results, targets=targets, value_format=value_format)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)  # sorting from the address
+    _paginate(table, request)
     series = {
         unit.short_name: points for unit, points in selectors.result_series_by_unit(results).items()
     }
@@ -63,6 +64,23 @@ def key_result(request: HttpRequest, code: str) -> HttpResponse:
             "has_demo_results": any(result.is_demo for result in results),
         },
     )
+
+
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+def _paginate(table, request: HttpRequest) -> None:
+    """Rows per page from `?per_page=` within 1 to 100 (else 25); a page past the
+    end shows the last, one that is not a number the first."""
+    try:
+        per_page = int(request.GET.get("per_page", PER_PAGE))
+    except ValueError:
+        per_page = PER_PAGE
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        per_page = PER_PAGE
+    table.paginate(per_page=per_page)
+    table.page = table.paginator.get_page(request.GET.get("page"))
 
 
 def _chart_summary(key_result, series) -> str:

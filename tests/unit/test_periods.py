@@ -71,3 +71,51 @@ def test_default_entry_windows():
     # December: the window crosses into the new year.
     window = periods.default_entry_window(periods.parse_period_label("December 2020"))
     assert window.closes_on == D(2021, 1, 31)
+
+
+def test_the_calendar_edges_are_refused_plainly_not_overflowed():
+    """Stepping before 1 January 0001 or after 31 December 9999 is a ValueError
+    callers can report, not an OverflowError."""
+    with pytest.raises(ValueError, match="calendar"):
+        periods.previous_span(periods.month_span(1, 1))
+    with pytest.raises(ValueError, match="calendar"):
+        periods.next_span(periods.month_span(9999, 12))
+    with pytest.raises(ValueError, match="calendar"):
+        periods.previous_span(periods.span_containing("quarterly", D(1, 2, 3)))
+    with pytest.raises(ValueError, match="calendar"):
+        periods.default_entry_window(periods.month_span(9999, 12))
+    assert periods.next_span(periods.month_span(9999, 11)).starts_on == D(9999, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("2026-10", D(2026, 10, 1)), ("2012-01", D(2012, 1, 1)), ("0001-01", D(1, 1, 1))],
+)
+def test_a_month_in_an_address_is_year_dash_month(text, month):
+    assert periods.parse_month(text) == month
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026/10", "<script>", "2026-13", "2026-00", "2026-1", "26-10", "2026-10-01", "", " 2026-10"],
+)
+def test_anything_else_is_not_a_month(text):
+    with pytest.raises(ValueError, match="such as 2020-09"):
+        periods.parse_month(text)
+
+
+def test_the_reportable_months_run_from_the_first_strategy_to_the_next_financial_year():
+    months = periods.reportable_months(
+        earliest_start=D(2012, 1, 31), latest_end=D(2026, 3, 31), today=D(2026, 11, 30)
+    )
+    assert (months.first, months.last) == (D(2012, 1, 1), D(2028, 3, 1))
+    assert D(2012, 1, 1) in months and D(2028, 3, 31) in months
+    assert D(2011, 12, 31) not in months and D(2028, 4, 1) not in months
+    # A strategy agreed further ahead extends the range to its end.
+    later = periods.reportable_months(
+        earliest_start=D(2012, 1, 31), latest_end=D(2031, 3, 31), today=D(2026, 11, 30)
+    )
+    assert later.last == D(2031, 3, 1)
+    # With no dated strategy, the current and next financial years.
+    empty = periods.reportable_months(earliest_start=None, latest_end=None, today=D(2026, 5, 2))
+    assert (empty.first, empty.last) == (D(2026, 4, 1), D(2028, 3, 1))
