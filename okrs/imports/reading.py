@@ -20,13 +20,22 @@ from pathlib import Path
 # Limits, stated to the person when a file goes over them.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 20_000
-# An .xlsx is a zip: refuse one that would unpack to far more than 5 MB of results
-# could need (a "zip bomb"), before openpyxl reads it.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-# Columns read from a workbook's header row; anything further right is ignored.
+# An .xlsx is a zip: refuse one that would unpack to far more than 20,000 rows of
+# results could need (a "zip bomb"), before openpyxl reads it. A template of 20,000
+# rows unpacks to about 13 MB and reads in about 4 s; the slowest 30 MB sheet made by
+# hand (every cell out of the columns read) takes 12–15 s.
+MAX_UNPACKED_BYTES = 30 * 1024 * 1024
+# Columns read from a workbook's header row; anything further right is ignored. A CSV
+# whose header is wider is refused: it is not a file of results.
 MAX_COLUMNS = 50
 # Blank rows are not counted as data, but reading stops somewhere.
 MAX_ROWS_READ = 5 * MAX_DATA_ROWS
+# The longest comment a result may hold (a reason's is objectives.audit.REASON_MAX_LENGTH).
+COMMENT_MAX_LENGTH = 2000
+
+# Characters nobody types into a spreadsheet cell, which the database may refuse
+# (PostgreSQL refuses NUL in any text): C0 controls but tab, line feed and return.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = (
     "okr_code",
@@ -123,14 +132,21 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileProblem(NOT_UTF8) from None
-    if "\x00" in text:
-        # UTF-16 without a byte order mark decodes as UTF-8 full of NULs.
+    if text.count("\x00") > len(text) // 10:
+        # UTF-16 without a byte order mark decodes as UTF-8 full of NULs. (A stray NUL
+        # is refused with the cell it is in, like any control character.)
         raise FileProblem(NOT_UTF8)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for number, cells in enumerate(reader, start=1):
             yield number, [cell.strip() for cell in cells]
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise FileProblem(
+                f"Line {reader.line_num} has a cell of more than {csv.field_size_limit():,} "
+                "characters: a file of results holds values and short comments. "
+                "Shorten it and upload again."
+            ) from None
         raise FileProblem(
             f"Line {reader.line_num} could not be read as CSV ({error}). "
             "Check the file was saved as CSV UTF-8."
@@ -157,7 +173,19 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         if not workbook.worksheets:
             raise FileProblem("The workbook has no worksheet.")
-        yield from _sheet_rows(workbook.worksheets[0])
+        sheet = workbook.worksheets[0]
+        # The size a sheet declares is not trusted either way (rows below it would be
+        # missed): the rows read are the rows it holds, up to MAX_ROWS_READ.
+        sheet.reset_dimensions()
+        yield from _sheet_rows(sheet)
+    except FileProblem:
+        raise
+    except Exception:
+        # The reader found something no spreadsheet program writes (a number cell
+        # holding 'abc', a date in month 13, a shared text that does not exist, XML
+        # cut short): the file is damaged or was made by hand. openpyxl raises many
+        # kinds of error for these, so any error here is the file's problem.
+        raise FileProblem(NOT_A_WORKBOOK) from None
     finally:
         workbook.close()
 
@@ -169,7 +197,7 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
     formulas: list[str] = []
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
         if number > MAX_ROWS_READ:
-            raise _too_many_rows()
+            raise _rows_too_far_down()
         _note_formulas(number, cells, formulas)
         texts = [_cell_text(cell) for cell in cells]
         if any(texts):
@@ -186,7 +214,7 @@ def _sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
         sheet.iter_rows(min_row=header_row + 1, max_col=width), start=header_row + 1
     ):
         if number > MAX_ROWS_READ:
-            raise _too_many_rows()
+            raise _rows_too_far_down()
         _note_formulas(number, cells, formulas)
         yield number, [_cell_text(cell) for cell in cells]
     if formulas:
@@ -246,6 +274,7 @@ def _data_rows(rows: Iterator[tuple[int, list[str]]]) -> list[FileRow]:
             continue
         if len(data) >= MAX_DATA_ROWS:
             raise _too_many_rows()
+        _refuse_control_characters(number, cells, positions)
         data.append(_file_row(number, cells, positions))
     if positions is None:
         raise FileProblem("The file is empty.")
@@ -269,6 +298,43 @@ def _file_row(number: int, cells: list[str], positions: dict[str, int]) -> FileR
     )
 
 
+def _refuse_control_characters(number: int, cells: list[str], positions: dict[str, int]) -> None:
+    for index in sorted(positions.values()):
+        if index < len(cells) and (found := _CONTROL_CHARACTER.search(cells[index])):
+            raise FileProblem(
+                f"Row {number}, column {column_letter(index)} contains a control character "
+                f"(U+{ord(found.group()):04X}) that cannot be saved. Delete it (retyping the "
+                "cell will do), save and upload again."
+            )
+
+
+def control_character_problem(text: str, what: str) -> str | None:
+    """A message if typed text holds a character that cannot be saved, else None."""
+    if _CONTROL_CHARACTER.search(text):
+        return (
+            f"The {what} contains a control character that cannot be saved: retype it "
+            "without pasting"
+        )
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 → 'A', 25 → 'Z', 26 → 'AA': the column as a spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def _rows_too_far_down() -> FileProblem:
+    return FileProblem(
+        f"The worksheet goes on past row {MAX_ROWS_READ:,}. Delete the rows below your "
+        f"results (at most {MAX_DATA_ROWS:,} rows at a time), save and upload again."
+    )
+
+
 def _too_many_rows() -> FileProblem:
     return FileProblem(
         f"The file has more than {MAX_DATA_ROWS:,} rows of results. Upload at most "
@@ -282,6 +348,13 @@ def normalise_header(text: str) -> str:
 
 
 def _column_positions(header: list[str]) -> dict[str, int]:
+    width = max(index + 1 for index, text in enumerate(header) if text)
+    if width > MAX_COLUMNS:
+        raise FileProblem(
+            f"The first row has {width:,} columns. A file of results has at most "
+            f"{MAX_COLUMNS}: keep the columns {', '.join(REQUIRED_COLUMNS)} (the template "
+            "has them), delete the others, save and upload again."
+        )
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         raise FileProblem(
             "The columns are not separated by commas. Save the file as CSV UTF-8 "

@@ -20,6 +20,7 @@ from okrs import actions as okr_actions
 from okrs import imports, periods
 from okrs.entry import ResultChange
 from okrs.models import KeyResult, ReportingPeriod, Result, ResultUpload
+from tests.crafted_files import CRAFTED
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -238,6 +239,19 @@ def test_malformed_files_are_refused_with_a_clear_message(client, secretary, cas
     name, content, message = MALFORMED[case]
     client.force_login(secretary)
     response = post_file(client, content, name, REASON)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    assert not ResultUpload.objects.exists()
+
+
+@pytest.mark.parametrize("case", list(CRAFTED))
+def test_crafted_or_damaged_files_get_a_plain_message_and_nothing_is_kept(client, lead, case):
+    """A file that cannot be read is refused as it is read: the page says why, and
+    neither the file nor anything in it is kept."""
+    name, content, message = CRAFTED[case]
+    client.force_login(lead)
+    response = post_file(client, content, name)
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page and message in page

@@ -11,6 +11,7 @@ from objectives.models import OrganisationalUnit
 from okrs import imports
 from okrs.imports import FileProblem, FileRow, Lookups, RowOutcome, read_result_file
 from okrs.models import KeyResult, ReportingPeriod
+from tests.crafted_files import CRAFTED
 
 HEADER = "okr_code,okr_statement,unit,period,target,previous_value,value,comment"
 
@@ -164,7 +165,7 @@ def test_too_many_rows_are_refused_up_front(monkeypatch):
 
 def test_a_broken_csv_gets_a_message_not_a_traceback():
     content = csv_bytes("okr_code,unit,period,value,comment", 'a,b,c,"1' + "x" * 200_000)
-    assert "could not be read as CSV" in problem("r.csv", content)
+    assert "Line 2 has a cell of more than 131,072 characters" in problem("r.csv", content)
 
 
 def test_an_xlsx_is_read_as_typed():
@@ -220,6 +221,29 @@ def test_a_workbook_too_big_once_unpacked_is_refused(monkeypatch):
     monkeypatch.setattr(imports.reading, "MAX_UNPACKED_BYTES", 1000)
     content = xlsx_bytes([["okr_code", "unit", "period", "value", "comment"], ["a"] * 5])
     assert "too large once unpacked" in problem("r.xlsx", content)
+
+
+@pytest.mark.parametrize("case", list(CRAFTED))
+def test_a_crafted_or_damaged_file_is_the_files_problem_never_a_crash(case):
+    """Whatever goes wrong reading a file is reported to the person as a problem
+    with their file, in words they can act on."""
+    filename, content, message = CRAFTED[case]
+    assert message in problem(filename, content)
+
+
+def test_a_declared_sheet_size_is_not_trusted():
+    """A workbook may claim any size: the rows read are the rows it holds."""
+    from tests.crafted_files import data_row, sheet_xml, text_cell, workbook
+
+    content = workbook(
+        sheet_xml(
+            data_row(text_cell("D2", "95")) + data_row(text_cell("D3", "96"), number=3),
+            dimension="A1:XFD1048576",
+        )
+    )
+    assert [row.value for row in read_result_file("r.xlsx", content)] == ["95", "96"]
+    content = workbook(sheet_xml(data_row(text_cell("D9", "97"), number=9), dimension="A1:E2"))
+    assert [(row.number, row.value) for row in read_result_file("r.xlsx", content)] == [(9, "97")]
 
 
 # --- Templates -------------------------------------------------------------------
