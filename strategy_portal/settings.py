@@ -272,5 +272,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # empty to use whatever `chromium` or `chromium-browser` is on PATH. Never downloaded
 # by the product; on a machine with internet, `playwright install chromium` also works.
 CHROMIUM = env("CHROMIUM", "")
+# Chromium's sandbox is on unless the worker runs as root (where Chromium refuses it)
+# or this says the machine cannot provide one (docs/operations.md).
+CHROMIUM_NO_SANDBOX = env_bool("CHROMIUM_NO_SANDBOX", default=False)
 # How long printing one pack may take before the export is marked failed.
 PDF_TIMEOUT_SECONDS = int(env("PDF_TIMEOUT_SECONDS", "300"))

@@ -5,7 +5,10 @@ chart script, with a print stylesheet, so the PDF and the web page cannot drift
 apart; plotly.js draws the SPC charts as SVG, which Chromium prints as vectors.
 Chromium is given the page and its static files through request interception on
 an address that never reaches the network, so printing needs no running web
-server (the background worker prints on its own).
+server (the background worker prints on its own). Every other request the page
+could make (an address in someone's text, a redirect) is aborted, and the page
+carries a Content-Security-Policy allowing only its own origin: the printer
+reaches nothing outside the pack.
 
 Chromium cannot number a contents page itself, so the pack is printed twice:
 the first printing's bookmarks (one per heading) say on which page each part
@@ -17,6 +20,7 @@ they ever moved).
 import html
 import io
 import mimetypes
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,11 +38,27 @@ from reporting.presentation import report_context
 # Requests to this origin are answered by the printer itself: '.invalid' can never
 # resolve, so nothing of the pack ever leaves the machine.
 PACK_ORIGIN = "http://pack.invalid"
+# The pack page loads its own scripts, stylesheets and images and nothing else
+# (plotly styles its charts inline). Sent with the page; every other request is
+# aborted by the printer besides.
+PACK_PAGE_CSP = "; ".join(
+    [
+        "default-src 'none'",
+        f"script-src {PACK_ORIGIN}",
+        f"style-src {PACK_ORIGIN} 'unsafe-inline'",
+        f"img-src {PACK_ORIGIN} data:",
+        f"font-src {PACK_ORIGIN} data:",
+        "connect-src 'none'",
+        "frame-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+)
 # The width of an A4 page inside its 15 mm margins, in CSS pixels: charts are drawn
 # at the width they are printed at.
 PRINT_WIDTH_PX = 680
 CHROMIUM_FLAGS = [
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-quic",
@@ -81,6 +101,16 @@ def chromium_executable() -> str:
             "chromium fonts-liberation', or 'make browser') or set CHROMIUM to its path."
         )
     return found
+
+
+def chromium_flags() -> list[str]:
+    """How Chromium is started. Its sandbox stays on, except as root (where Chromium
+    refuses to start with it) or where CHROMIUM_NO_SANDBOX says the machine cannot
+    give it one (a container without user namespaces): run the worker as an
+    ordinary user instead (docs/operations.md)."""
+    if os.geteuid() == 0 or settings.CHROMIUM_NO_SANDBOX:
+        return ["--no-sandbox", *CHROMIUM_FLAGS]
+    return list(CHROMIUM_FLAGS)
 
 
 def contents_entries(pack: Pack, *, has_exceptions: bool) -> list[ContentsEntry]:
@@ -128,13 +158,14 @@ def render_pdf(pack: Pack, *, progress: Callable[[str], None] | None = None) -> 
     # thread, Django refuses database work, which is how progress is recorded.
     say("Printing the PDF and numbering its contents")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=executable, args=chromium_flags())
         try:
             page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 1000})
             page.set_default_timeout(timeout_ms)
             page.emulate_media(media="print")
             document = {"html": ""}
-            page.route(f"{PACK_ORIGIN}/**", lambda route: _answer(route, document))
+            # Every request, not only the pack's: what is not the pack is aborted.
+            page.route("**/*", lambda route: _answer(route, document))
             printings = 0
             content = b""
             while printings < MAX_PRINTINGS:
@@ -185,10 +216,21 @@ def _margin_box(inner: str) -> str:
 
 
 def _answer(route, document: dict) -> None:
-    """Serve the pack page and its static files to the printing Chromium."""
-    path = route.request.url.removeprefix(PACK_ORIGIN).split("?")[0]
+    """Serve the pack page and its static files to the printing Chromium; abort
+    anything else it asks for."""
+    url = route.request.url
+    if not url.startswith(f"{PACK_ORIGIN}/"):
+        route.abort("blockedbyclient")
+        return
+    path = url.removeprefix(PACK_ORIGIN).split("?")[0]
     if path == "/pack":
-        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=document["html"])
+        headers = {"Content-Security-Policy": PACK_PAGE_CSP} if PACK_PAGE_CSP else {}
+        route.fulfill(
+            status=200,
+            content_type="text/html; charset=utf-8",
+            headers=headers,
+            body=document["html"],
+        )
         return
     file = _static_file(path)
     if file is None:

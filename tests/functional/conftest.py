@@ -18,7 +18,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from reporting.exports.pdf import CHROMIUM_FLAGS  # noqa: E402
+from reporting.exports.pdf import chromium_flags  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_PATH = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -45,7 +45,7 @@ def browser():
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_FLAGS, headless=True
+                executable_path=executable, args=chromium_flags(), headless=True
             )
         except PlaywrightError as error:
             pytest.fail(f"Chromium at {executable} would not start: {error}", pytrace=False)

@@ -403,3 +403,119 @@ def test_a_file_that_cannot_be_stored_takes_the_others_with_it(
     assert not PackFile.objects.exists()
     packs = settings.MEDIA_ROOT / "packs"
     assert not [path for path in packs.rglob("*") if path.is_file()]
+
+
+# --- The PDF printer stays inside the pack ---------------------------------------
+
+
+@pytest.fixture
+def listening_server(monkeypatch):
+    """A web server on this machine that records every request it receives: a
+    stand-in for any address a pack page could point the printer at."""
+    import http.server
+    import threading
+
+    received: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            received.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    # Chromium stops public pages reaching this machine's own addresses by itself
+    # (its local network access checks); turned off here so that the server tests
+    # the printer's locks, which hold for any address.
+    from reporting.exports import pdf
+
+    flags = pdf.chromium_flags
+    local_checks_off = "--disable-features=" + ",".join(
+        [
+            "BlockInsecurePrivateNetworkRequests",
+            "PrivateNetworkAccessSendPreflights",
+            "LocalNetworkAccessChecks",
+        ]
+    )
+    monkeypatch.setattr(pdf, "chromium_flags", lambda: [*flags(), local_checks_off])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()
+
+
+def pack_page_pointing_at(address: str):
+    """The pack page as rendered, with everything a page can fetch from elsewhere
+    added: an image, a stylesheet, a script, a frame, a fetch and a redirect."""
+    from reporting.exports import pdf
+
+    render_page = pdf.pack_html
+
+    def render(*args, **kwargs):
+        extra = (
+            f'<img src="{address}/image.png" alt="">'
+            f'<link rel="stylesheet" href="{address}/style.css">'
+            f'<script src="{address}/script.js"></script>'
+            f'<iframe src="{address}/frame"></iframe>'
+            f'<script>fetch("{address}/fetch")</script>'
+            f'<meta http-equiv="refresh" content="30; url={address}/refresh">'
+        )
+        return render_page(*args, **kwargs).replace("</main>", extra + "</main>")
+
+    return render
+
+
+def test_the_printer_requests_nothing_outside_the_pack(monkeypatch, listening_server):
+    from reporting.exports import pdf
+    from reporting.pack import draft_pack
+
+    address, received = listening_server
+    monkeypatch.setattr(pdf, "pack_html", pack_page_pointing_at(address))
+    printed = pdf.render_pdf(draft_pack(SEPTEMBER))
+    assert printed.page_count >= 10
+    assert received == []
+
+
+def test_the_printer_blocks_other_addresses_even_without_the_page_policy(
+    monkeypatch, listening_server
+):
+    """Two locks: the page's Content-Security-Policy, and the printer answering
+    only its own origin. Either alone keeps the printer in."""
+    from reporting.exports import pdf
+    from reporting.pack import draft_pack
+
+    address, received = listening_server
+    monkeypatch.setattr(pdf, "pack_html", pack_page_pointing_at(address))
+    monkeypatch.setattr(pdf, "PACK_PAGE_CSP", "")
+    pdf.render_pdf(draft_pack(SEPTEMBER))
+    assert received == []
+
+
+def test_the_pack_page_carries_a_strict_content_security_policy(monkeypatch):
+    from reporting.exports import pdf
+
+    policy = dict(directive.strip().split(" ", 1) for directive in pdf.PACK_PAGE_CSP.split(";"))
+    assert policy["default-src"] == "'none'"
+    assert policy["connect-src"] == "'none'"
+    assert policy["script-src"] == pdf.PACK_ORIGIN
+    assert "*" not in pdf.PACK_PAGE_CSP and "http:" not in pdf.PACK_PAGE_CSP.split()
+
+
+@pytest.mark.parametrize(
+    ("uid", "setting", "sandboxed"),
+    [(1000, False, True), (0, False, False), (1000, True, False)],
+    ids=["a-user", "root", "turned-off-by-setting"],
+)
+def test_chromium_keeps_its_sandbox_unless_run_as_root_or_told_not_to(
+    monkeypatch, settings, uid, setting, sandboxed
+):
+    from reporting.exports import pdf
+
+    monkeypatch.setattr(pdf.os, "geteuid", lambda: uid)
+    settings.CHROMIUM_NO_SANDBOX = setting
+    assert ("--no-sandbox" not in pdf.chromium_flags()) is sandboxed
