@@ -44,6 +44,9 @@ class ResultChange:
     check_version: bool = False
     # Where it came from, for messages: e.g. "row 14".
     label: str = ""
+    # Removing a stored value is asked for explicitly (a ticked box), never by
+    # leaving its field empty.
+    remove: bool = False
 
 
 class Outcome(StrEnum):
@@ -204,16 +207,18 @@ def plan_result_changes(
                 plan.general_errors.append(refusal)
         allowed, needs_reason, _ = access[key]
         item = _plan_one(change, existing, submit=submit)
-        if (
-            item.outcome == Outcome.REMOVED
-            and item.existing.status == Result.Status.SUBMITTED
-            and not by.has_perm("portal.correct_results")
-        ):
+        removes_submitted = (
+            item.outcome == Outcome.REMOVED and item.existing.status == Result.Status.SUBMITTED
+        )
+        if removes_submitted and not by.has_perm("portal.correct_results"):
             item.outcome = Outcome.ERROR
             item.errors["value"] = (
-                "A submitted value cannot be emptied: enter the right value, "
+                "A submitted value cannot be removed by its unit: enter the right value, "
                 "or ask a board secretary to remove it"
             )
+        elif removes_submitted and allowed:
+            # Taking a reported value away is always a correction with a reason.
+            reason_needed = True
         if (
             allowed
             and needs_reason
@@ -231,6 +236,28 @@ def plan_result_changes(
     return plan
 
 
+def _plan_removal(
+    change: ResultChange, item: PlannedChange, current: Result | None
+) -> PlannedChange:
+    if current is None:
+        item.outcome = Outcome.EMPTY  # nothing stored: nothing to remove
+    elif change.check_version and current.version != change.seen_version:
+        item.outcome = Outcome.ERROR
+        item.errors["value"] = _changed_meanwhile(change, current)
+    else:
+        item.outcome = Outcome.REMOVED
+    return item
+
+
+def _changed_meanwhile(change: ResultChange, current: Result) -> str:
+    who = current.entered_by.get_full_name() if current.entered_by else "someone else"
+    return (
+        f"{who} changed this value to "
+        f"{format_value(current.value, change.key_result.measure)} while you were editing. "
+        "Check it, then save again"
+    )
+
+
 def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedChange:
     key = (change.key_result.pk, change.unit.pk, change.period.pk)
     current = existing.get(key)
@@ -239,6 +266,8 @@ def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedC
     if problem:
         item.outcome, item.errors["value"] = Outcome.ERROR, problem
         return item
+    if change.remove:
+        return _plan_removal(change, item, current)
     if current is not None and _same_as_stored(change, current):
         # Re-sending what is stored (a re-uploaded template, an untouched field) is
         # no change, even where today's rules would ask more of a new value.
@@ -254,12 +283,7 @@ def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedC
     seen = change.seen_version
     if change.check_version and current is not None and current.version != seen:
         item.outcome = Outcome.ERROR
-        who = current.entered_by.get_full_name() if current.entered_by else "someone else"
-        item.errors["value"] = (
-            f"{who} changed this value to "
-            f"{format_value(current.value, change.key_result.measure)} while you were editing. "
-            "Check it, then save again"
-        )
+        item.errors["value"] = _changed_meanwhile(change, current)
         return item
     if checked.value is None:
         if current is None:
@@ -268,7 +292,11 @@ def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedC
                 item.outcome = Outcome.ERROR
                 item.errors["value"] = "Enter a value before submitting, or save as a draft"
         else:
-            item.outcome = Outcome.REMOVED
+            item.outcome = Outcome.ERROR
+            item.errors["value"] = (
+                f"Enter a value (it was {format_value(current.value, change.key_result.measure)})"
+                ", or tick ‘Remove this value’ to remove it"
+            )
         return item
     if current is None:
         item.outcome = Outcome.NEW

@@ -19,12 +19,16 @@ class ResultEntryForm(forms.Form):
         error_messages={"max_length": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"},
     )
 
-    def __init__(self, *args, owed: list[OwedValue], **kwargs):
+    def __init__(self, *args, owed: list[OwedValue], can_correct: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.owed = owed
         for item in owed:
             pk = item.key_result.pk
             result = item.result
+            # A stored value is removed by ticking a box, never by emptying its field:
+            # any value by a board secretary or administrator, a draft by its unit.
+            if result and (can_correct or result.status == result.Status.DRAFT):
+                self.fields[f"remove_{pk}"] = forms.BooleanField(required=False)
             self.fields[f"value_{pk}"] = forms.CharField(
                 required=False,
                 max_length=40,
@@ -43,10 +47,12 @@ class ResultEntryForm(forms.Form):
             )
 
     def rows(self):
-        """(owed value, value field, comment field, version field) per OKR, for the page."""
+        """(owed value, value field, comment field, version field, remove box or None)
+        per OKR, for the page."""
         for item in self.owed:
             pk = item.key_result.pk
-            yield item, self[f"value_{pk}"], self[f"comment_{pk}"], self[f"version_{pk}"]
+            remove = self[f"remove_{pk}"] if f"remove_{pk}" in self.fields else None
+            yield item, self[f"value_{pk}"], self[f"comment_{pk}"], self[f"version_{pk}"], remove
 
     def changes(self, unit: OrganisationalUnit, period: ReportingPeriod) -> list[ResultChange]:
         data = self.cleaned_data
@@ -60,6 +66,7 @@ class ResultEntryForm(forms.Form):
                 seen_version=data.get(f"version_{item.key_result.pk}"),
                 check_version=True,
                 label=item.key_result.statement,
+                remove=bool(data.get(f"remove_{item.key_result.pk}")),
             )
             for item in self.owed
         ]

@@ -9,6 +9,8 @@ from django.utils import timezone
 from objectives.models import OrganisationalUnit
 from objectives.views import can_view_strategy
 from okrs import actions, selectors
+from okrs.entry import ChangePlan, Outcome
+from okrs.formatting import format_value
 from okrs.forms import ResultEntryForm
 from okrs.models import ReportingPeriod
 
@@ -46,7 +48,7 @@ def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
     today = timezone.localdate()
     submissions = selectors.submissions_for_period(period, [unit], today)
     owed = submissions[0].values if submissions else []
-    form = ResultEntryForm(request.POST or None, owed=owed)
+    form = ResultEntryForm(request.POST or None, owed=owed, can_correct=can_correct)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         plan = actions.apply_result_changes(
@@ -57,15 +59,7 @@ def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
             today=today,
         )
         if not plan.has_errors:
-            saved = len(plan.writes)
-            word = "submitted" if submit else "saved as a draft"
-            messages.success(
-                request,
-                f"{unit.short_name}, {period.label}: {saved} value{'s' if saved != 1 else ''} "
-                f"{word}."
-                if saved
-                else f"{unit.short_name}, {period.label}: nothing changed.",
-            )
+            messages.success(request, _saved_message(unit, period, plan))
             return redirect("okrs:enter_results", unit=unit.slug, period=period.pk)
         form.add_plan_errors(plan)
     return render(
@@ -101,9 +95,19 @@ def result_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _saved_message(unit, period, count: int, submitted: bool) -> str:
-    where = f"{unit.short_name}, {period.label}"
-    if count == 0:
-        return f"{where}: nothing had changed, so nothing was saved."
-    values = "1 value" if count == 1 else f"{count} values"
-    return f"{where}: {values} {'submitted' if submitted else 'saved as a draft'}."
+def _saved_message(unit, period, plan: ChangePlan) -> str:
+    """What was saved and, by name, what was removed (with the value it had)."""
+    removed = [item for item in plan.writes if item.outcome == Outcome.REMOVED]
+    saved = len(plan.writes) - len(removed)
+    parts = []
+    if saved:
+        word = "submitted" if plan.submit else "saved as a draft"
+        parts.append(f"{saved} value{'s' if saved != 1 else ''} {word}.")
+    if removed:
+        names = "; ".join(
+            f"{item.change.key_result.statement} "
+            f"(was {format_value(item.existing.value, item.change.key_result.measure)})"
+            for item in removed
+        )
+        parts.append(f"Removed: {names}.")
+    return f"{unit.short_name}, {period.label}: {' '.join(parts) or 'nothing changed.'}"

@@ -413,3 +413,119 @@ def test_resending_a_stored_value_is_no_change_even_if_it_misses_its_target(
     )
     assert not plan.has_errors
     assert [item.outcome for item in plan.items] == ["unchanged"]
+
+
+# --- Removing a value (issue 9: emptying a field once deleted it silently) --------
+
+
+@pytest.fixture
+def submitted(lead, bucks, period):
+    """Bucks MH's return for the period, submitted; the CCCS value is the one at issue."""
+    plan = okr_actions.apply_result_changes(
+        by=lead,
+        changes=[
+            change(bucks, period, "quality-cccs-training", "94"),
+            change(bucks, period, "quality-reduce-harm", "-10"),
+            change(bucks, period, "quality-staff-sickness", "3"),
+            change(bucks, period, "quality-patient-satisfaction", "91"),
+        ],
+        submit=True,
+        today=OPEN_DAY,
+    )
+    assert not plan.has_errors
+    return Result.objects.get(key_result__code="quality-cccs-training", unit=bucks, period=period)
+
+
+def test_an_emptied_field_never_removes_a_value(client, users_by_role, bucks, period, submitted):
+    cccs = okr("quality-cccs-training")
+    client.force_login(users_by_role[Role.BOARD_SECRETARY])
+    response = client.post(
+        entry_url(bucks, period),
+        {
+            **the_page_as_stored(bucks, period),
+            f"value_{cccs.pk}": "",
+            "reason": "Tidying up",
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a value (it was 94%), or tick ‘Remove this value’ to remove it" in (
+        response.content.decode()
+    )
+    submitted.refresh_from_db()
+    assert submitted.value == 94
+
+
+def the_page_as_stored(bucks, period) -> dict:
+    """The entry form as the page shows it: every stored value, comment and version."""
+    form = {}
+    for result in Result.objects.filter(unit=bucks, period=period):
+        pk = result.key_result_id
+        form |= {
+            f"value_{pk}": f"{result.value.normalize():f}",
+            f"comment_{pk}": result.comment,
+            f"version_{pk}": result.version,
+        }
+    return form
+
+
+def test_a_secretary_removes_a_value_explicitly_with_a_reason(
+    client, users_by_role, bucks, period, submitted
+):
+    cccs = okr("quality-cccs-training")
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    client.force_login(secretary)
+    page = client.get(entry_url(bucks, period)).content.decode()
+    assert "Remove this value" in page
+    form = {**the_page_as_stored(bucks, period), f"remove_{cccs.pk}": "on", "submit": "1"}
+    without_reason = client.post(entry_url(bucks, period), form)
+    assert "Give a reason for this correction" in without_reason.content.decode()
+    assert Result.objects.filter(pk=submitted.pk).exists()
+    response = client.post(
+        entry_url(bucks, period), {**form, "reason": "Entered against the wrong unit"}, follow=True
+    )
+    assert not Result.objects.filter(pk=submitted.pk).exists()
+    message = response.content.decode()
+    assert "Removed: We will achieve 95% compliance in CCCS training (was 94%)." in message
+    assert "1 value submitted" not in message
+    last = Result.history.filter(id=submitted.pk).order_by("-history_date").first()
+    assert last.history_type == "-" and last.history_user == secretary
+    assert last.history_change_reason == "Entered against the wrong unit"
+
+
+def test_a_lead_cannot_remove_a_submitted_value_but_may_remove_a_draft(
+    client, lead, bucks, period
+):
+    cccs, sickness = okr("quality-cccs-training"), okr("quality-staff-sickness")
+    # Keep the window open around today (the clock is not frozen in page tests).
+    period.opens_on, period.due_on, period.closes_on = (
+        datetime.date(2020, 1, 1),
+        datetime.date(2099, 1, 1),
+        datetime.date(2099, 12, 31),
+    )
+    period.save()
+    for code, raw, submit in [("quality-cccs-training", "94", True), (sickness.code, "4", False)]:
+        plan = okr_actions.apply_result_changes(
+            by=lead, changes=[change(bucks, period, code, raw)], submit=submit
+        )
+        assert not plan.has_errors
+    submitted = Result.objects.get(key_result=cccs, unit=bucks, period=period)
+    draft = Result.objects.get(key_result=sickness, unit=bucks, period=period)
+    client.force_login(lead)
+    page = client.get(entry_url(bucks, period)).content.decode()
+    assert f'name="remove_{sickness.pk}"' in page and f'name="remove_{cccs.pk}"' not in page
+    crafted = client.post(
+        entry_url(bucks, period),
+        {
+            **the_page_as_stored(bucks, period),
+            f"remove_{cccs.pk}": "on",  # not offered to a lead: a crafted box is ignored
+            f"remove_{sickness.pk}": "on",
+            "draft": "1",
+        },
+        follow=True,
+    )
+    assert Result.objects.filter(pk=submitted.pk).exists()
+    assert not Result.objects.filter(pk=draft.pk).exists()
+    assert "Removed: Staff sickness levels will remain below 3.5% (was 4%)." in (
+        crafted.content.decode()
+    )
