@@ -493,9 +493,7 @@ def test_a_secretary_removes_a_value_explicitly_with_a_reason(
     assert last.history_change_reason == "Entered against the wrong unit"
 
 
-def test_a_lead_cannot_remove_a_submitted_value_but_may_remove_a_draft(
-    client, lead, bucks, period
-):
+def test_a_lead_cannot_remove_a_submitted_value_but_may_remove_a_draft(client, lead, bucks, period):
     cccs, sickness = okr("quality-cccs-training"), okr("quality-staff-sickness")
     # Keep the window open around today (the clock is not frozen in page tests).
     period.opens_on, period.due_on, period.closes_on = (
