@@ -201,17 +201,58 @@ def _refuse_duplicates(rows: list[UploadRow]) -> None:
         if item.change is not None:
             change = item.change
             by_key[(change.key_result.pk, change.unit.pk, change.period.pk)].append(item)
+    # The first row names the others (a few, then how many more) and the others name
+    # the first: each message is short whatever the number of copies, so a file of
+    # 5,000 copies makes a preview of 5,000 short messages, not of 25 million numbers.
     for same in by_key.values():
         if len(same) < 2:
             continue
+        first, *others = same
         for item in same:
-            others = ", ".join(str(other.row.number) for other in same if other is not item)
             item.change = None
-            rows_give = f"Rows {others} also give" if len(same) > 2 else f"Row {others} also gives"
-            item.refuse(f"{rows_give} this OKR, unit and period: keep one row")
+        numbers = [other.row.number for other in others]
+        rows_give = "Row" if len(numbers) == 1 else "Rows"
+        verb = "gives" if len(numbers) == 1 else "give"
+        first.refuse(
+            f"{rows_give} {row_numbers(numbers)} also {verb} this OKR, unit and period: "
+            "keep one row"
+        )
+        for item in others:
+            item.refuse(
+                f"Row {first.row.number} also gives this OKR, unit and period: keep one row"
+            )
+
+
+def row_numbers(numbers: list[int], shown: int = 5) -> str:
+    """[3, 4] → '3 and 4'; forty numbers → '3, 4, 5, 6, 7 and 35 more'."""
+    if len(numbers) == 1:
+        return str(numbers[0])
+    if len(numbers) <= shown:
+        return f"{', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+    return f"{', '.join(map(str, numbers[:shown]))} and {len(numbers) - shown:,} more"
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Rows refused for the same reason, listed once."""
+
+    message: str
+    rows: list[int]
+
+    @property
+    def label(self) -> str:
+        if len(self.rows) == 1:
+            return f"Row {self.rows[0]}"
+        return f"Rows {row_numbers(self.rows)}"
 
 
 # --- Preview and commit ----------------------------------------------------------
+
+# Rows listed one by one in a preview (the counts cover every row): enough to see what
+# is wrong or what would change, while the page stays a few hundred kilobytes.
+MAX_ROWS_LISTED = 200
+# Distinct problems listed at the top of a preview.
+MAX_PROBLEMS_LISTED = 20
 
 
 @dataclass
@@ -248,6 +289,45 @@ class UploadPreview:
     @property
     def error_rows(self) -> list[UploadRow]:
         return [row for row in self.rows if row.outcome == RowOutcome.ERROR]
+
+    @property
+    def problem_groups(self) -> list[ProblemGroup]:
+        """The rows in error grouped by their message, in the order of the file."""
+        groups: dict[str, list[int]] = {}
+        for row in self.error_rows:
+            groups.setdefault(row.message, []).append(row.row.number)
+        return [ProblemGroup(message, rows) for message, rows in groups.items()]
+
+    @property
+    def listed_problems(self) -> list[ProblemGroup]:
+        return self.problem_groups[:MAX_PROBLEMS_LISTED]
+
+    @property
+    def problem_rows_not_listed(self) -> int:
+        """Rows in error beyond the problems listed at the top."""
+        return len(self.error_rows) - sum(len(group.rows) for group in self.listed_problems)
+
+    @property
+    def listed_rows(self) -> list[UploadRow]:
+        """The rows the preview lists one by one: all of a small file; of a large one,
+        the first rows in error or, without errors, the first rows saving would write.
+        The counts always cover every row, and the page stays a bounded size."""
+        if len(self.rows) <= MAX_ROWS_LISTED:
+            return self.rows
+        if self.error_rows:
+            return self.error_rows[:MAX_ROWS_LISTED]
+        writing = [row for row in self.rows if row.writes]
+        return (writing or self.rows)[:MAX_ROWS_LISTED]
+
+    @property
+    def listed_of(self) -> tuple[int, str] | None:
+        """(how many, of what) the listed rows are the first of, when not every row."""
+        if len(self.rows) <= MAX_ROWS_LISTED:
+            return None
+        if self.error_rows:
+            return len(self.error_rows), "rows in error"
+        writing = self.writes
+        return (writing, "rows that would be saved") if writing else (len(self.rows), "rows")
 
     @property
     def needs_reason_only(self) -> bool:

@@ -519,6 +519,39 @@ def test_a_value_saved_by_someone_else_meanwhile_is_shown_before_saving(
     assert result("quality-cccs-training", "bucks-mh", "Q3 2020/21").value == Decimal(96)
 
 
+def test_repeated_rows_are_grouped_and_the_preview_stays_small(client, lead, open_period):
+    """5,000 copies of one row once made a 148 MB page (every copy listed every other):
+    a repeat names at most a few of the others, and the page lists a bounded number
+    of rows, with the counts covering them all."""
+    client.force_login(lead)
+    row = "quality-cccs-training,bucks-mh,Q3 2020/21,96,"
+    response = preview_of(client, csv_file(*[row] * 5_000))
+    messages = [message for _, _, message in outcomes(response)]
+    assert messages[0] == (
+        "Rows 3, 4, 5, 6, 7 and 4,994 more also give this OKR, unit and period: keep one row"
+    )
+    assert set(messages[1:]) == {"Row 2 also gives this OKR, unit and period: keep one row"}
+    assert response.context["counts"]["error"] == 5_000
+    page = response.content.decode()
+    assert len(response.content) < 250_000
+    assert (
+        'href="#row-3">Rows 3, 4, 5, 6, 7 and 4,994 more: Row 2 also gives this OKR, unit '
+        "and period: keep one row</a>"
+    ) in page
+    assert "The first 200 of 5,000 rows in error are listed" in page
+
+
+def test_the_preview_of_the_largest_file_stays_small(client, lead, open_period):
+    client.force_login(lead)
+    lines = [f"quality-unknown-{number},bucks-mh,Q3 2020/21,96," for number in range(20_000)]
+    response = preview_of(client, csv_file(*lines))
+    assert response.context["counts"]["error"] == 20_000
+    assert len(response.content) < 250_000
+    page = response.content.decode()
+    assert 'href="#row-2">Row 2: There is no OKR with the code quality-unknown-0' in page
+    assert "And 19,980 more rows in error." in page
+
+
 def test_the_preview_query_count_does_not_grow_with_rows(client, secretary, open_period):
     objective = StrategicObjective.objects.get(strategy__is_current=True, number=1)
     codes = [

@@ -409,3 +409,15 @@ def test_duplicate_rows_are_all_errors_however_the_unit_is_written():
     assert rows[0].message == "Row 4 also gives this OKR, unit and period: keep one row"
     assert rows[2].message == "Row 2 also gives this OKR, unit and period: keep one row"
     assert rows[0].change is None and rows[1].change is not None
+
+
+def test_many_copies_of_a_row_name_a_few_of_the_others():
+    rows = built(*[("quality-cccs-training", "trust", "Q2 2020/21", "94", "")] * 40)
+    assert rows[0].message == (
+        "Rows 3, 4, 5, 6, 7 and 34 more also give this OKR, unit and period: keep one row"
+    )
+    assert {row.message for row in rows[1:]} == {
+        "Row 2 also gives this OKR, unit and period: keep one row"
+    }
+    three = built(*[("quality-cccs-training", "trust", "Q2 2020/21", "94", "")] * 3)
+    assert three[0].message.startswith("Rows 3 and 4 also give this OKR")
