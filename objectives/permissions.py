@@ -78,6 +78,17 @@ rules.add_perm(
 rules.add_perm("portal.view_audit_log", rules.is_superuser | is_trust_administrator)
 # Adding, re-targeting, achieving and retiring OKRs.
 rules.add_perm("portal.maintain_okrs", rules.is_superuser | is_trust_administrator)
+# Reading drafts — the IPR before it is published and draft Board packs: the people
+# who prepare the report. Viewers (governors) read published editions only
+# (docs/decisions/0008-who-reads-drafts.md).
+rules.add_perm(
+    "portal.read_draft_ipr",
+    rules.is_superuser
+    | is_trust_administrator
+    | is_executive
+    | is_board_secretary
+    | is_directorate_lead,
+)
 # Publishing the monthly IPR (freezing an edition for the Board).
 rules.add_perm(
     "portal.publish_ipr", rules.is_superuser | is_board_secretary | is_trust_administrator

@@ -1,8 +1,11 @@
 """Reads for reporting pages."""
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from objectives.models import StrategicObjective
+from okrs import periods
 from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
 
 
@@ -23,6 +26,22 @@ def recorded_ratings_by_period(
             by_period.items(), key=lambda item: item[0].starts_on, reverse=True
         )
     ]
+
+
+@dataclass(frozen=True)
+class PublishedMonth:
+    starts_on: datetime.date
+
+    @property
+    def label(self) -> str:
+        return periods.period_label(periods.MONTHLY, self.starts_on)
+
+
+def published_months() -> list[PublishedMonth]:
+    """The months with a published edition, newest first: what a reader who does
+    not see drafts can choose from."""
+    months = IprEdition.objects.order_by("-data_month").values_list("data_month", flat=True)
+    return [PublishedMonth(month) for month in dict.fromkeys(months)]
 
 
 def editions_for_month(data_month) -> list[IprEdition]:

@@ -88,10 +88,34 @@ def ipr_latest(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, "There is no report for that month: choose a month from the list."
             )
-    months = monthly_periods_with_results()
+    months = _months_offered(request.user)
     if not months:
+        if not request.user.has_perm("portal.read_draft_ipr"):
+            return _not_published(request, None, status=200)
         raise Http404("No results have been submitted yet, so there is no report.")
     return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
+
+
+def _months_offered(user) -> list:
+    """The months a reader can choose: every month with data for those who read
+    drafts, the published months for everyone else (decision 8)."""
+    if user.has_perm("portal.read_draft_ipr"):
+        return monthly_periods_with_results()
+    return selectors.published_months()
+
+
+def _not_published(request: HttpRequest, data_month, *, status: int = 403) -> HttpResponse:
+    """What a reader who does not see drafts gets instead of one: a plain page
+    saying the month is not published, with the months that are."""
+    return render(
+        request,
+        "reporting/ipr_not_published.html",
+        {
+            "month_label": periods.period_label(periods.MONTHLY, data_month) if data_month else "",
+            "months": selectors.published_months(),
+        },
+        status=status,
+    )
 
 
 def _month_in_range(month: str) -> datetime.date:
@@ -120,6 +144,9 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     the draft assembled from today's data. `?draft=1` shows the draft regardless."""
     data_month = _data_month(month)
     editions = list(selectors.editions_for_month(data_month))
+    reads_drafts = request.user.has_perm("portal.read_draft_ipr")
+    if not reads_drafts and (not editions or request.GET.get("draft")):
+        return _not_published(request, data_month)
     edition = None
     if editions and not request.GET.get("draft"):
         wanted = request.GET.get("revision")
@@ -148,7 +175,8 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             "edition": edition,
             "editions": editions,
             "month": month,
-            "months": monthly_periods_with_results(),
+            "months": _months_offered(request.user),
+            "can_read_drafts": reads_drafts,
             "can_publish": request.user.has_perm("portal.publish_ipr"),
             "can_export": request.user.has_perm("portal.export_pack"),
             "exports": selectors.pack_exports(data_month, edition),
@@ -256,6 +284,7 @@ def export_pack(request: HttpRequest, month: str) -> HttpResponse:
 def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
     """An export's progress, then its files to download."""
     export = _export_or_404(month, pk)
+    _check_may_read(request.user, export)
     return render(
         request,
         "reporting/pack/export.html",
@@ -267,6 +296,7 @@ def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
 def pack_export_status(request: HttpRequest, month: str, pk: int) -> JsonResponse:
     """How far an export has got, for the progress page to poll."""
     export = _export_or_404(month, pk)
+    _check_may_read(request.user, export)
     return JsonResponse(
         {
             "status": export.status,
@@ -290,6 +320,12 @@ def _export_or_404(month: str, pk: int):
     return export
 
 
+def _check_may_read(user, export) -> None:
+    """A draft pack (of no edition) is for those who read drafts (decision 8)."""
+    if export.edition_id is None and not user.has_perm("portal.read_draft_ipr"):
+        raise PermissionDenied("Draft packs are for the people preparing the report.")
+
+
 def _report_url(export) -> str:
     page = reverse("reporting:ipr", kwargs={"month": export.data_month.strftime("%Y-%m")})
     return f"{page}?revision={export.edition.revision}" if export.edition_id else f"{page}?draft=1"
@@ -299,6 +335,7 @@ def _report_url(export) -> str:
 def download_pack_file(request: HttpRequest, pk: int) -> FileResponse:
     """A stored pack file, byte for byte as it was made."""
     stored = get_object_or_404(PackFile.objects.select_related("export"), pk=pk)
+    _check_may_read(request.user, stored.export)
     if stored.export.status != PackExport.Status.DONE:
         raise Http404("That export did not finish.")
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)

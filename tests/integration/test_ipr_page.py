@@ -10,6 +10,7 @@ from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
+from reporting.actions import publish_ipr
 from tests.conftest import add_active_okr
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -17,7 +18,9 @@ URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
-def test_every_role_reads_the_ipr(client, users_by_role, role):
+def test_every_role_reads_the_published_ipr(client, users_by_role, role):
+    """Viewers read published editions only; drafts: test_draft_policy.py."""
+    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=datetime.date(2020, 9, 1))
     client.force_login(users_by_role[role])
     response = client.get(URL)
     assert response.status_code == 200
@@ -51,7 +54,7 @@ def test_the_quality_section_reads_like_the_slide(client, users_by_role):
 
 
 def test_the_latest_month_is_the_default(client, users_by_role):
-    client.force_login(users_by_role[Role.VIEWER])
+    client.force_login(users_by_role[Role.EXECUTIVE])
     response = client.get(reverse("reporting:ipr_latest"))
     assert response.status_code == 302 and response["Location"].endswith("/ipr/2020-09/")
 
