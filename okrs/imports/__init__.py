@@ -38,6 +38,7 @@ from okrs.imports.storing import (
     commit_upload,
     preview_upload,
     prune_unconfirmed_uploads,
+    reason_problem,
     set_upload_reason,
     store_upload,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "preview_upload",
     "prune_unconfirmed_uploads",
     "read_result_file",
+    "reason_problem",
     "set_upload_reason",
     "store_upload",
     "template_csv",

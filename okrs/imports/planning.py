@@ -28,7 +28,7 @@ from okrs.entry import (
     existing_results,
     plan_result_changes,
 )
-from okrs.imports.reading import FileRow, read_result_file
+from okrs.imports.reading import COMMENT_MAX_LENGTH, FileRow, read_result_file
 from okrs.models import KeyResult, ReportingPeriod, Target
 from okrs.validation import parse_number
 
@@ -135,6 +135,11 @@ def build_changes(rows: list[FileRow], lookups: Lookups) -> list[UploadRow]:
         key_result = _find_key_result(item, lookups)
         unit = _find_unit(item, lookups)
         period = _find_period(item, lookups)
+        if len(row.comment.strip()) > COMMENT_MAX_LENGTH:
+            item.refuse(
+                f"Keep the comment to {COMMENT_MAX_LENGTH:,} characters or fewer "
+                f"(it has {len(row.comment.strip()):,})"
+            )
         if item.outcome == RowOutcome.ERROR:
             continue
         item.change = ResultChange(
@@ -150,6 +155,11 @@ def build_changes(rows: list[FileRow], lookups: Lookups) -> list[UploadRow]:
     return built
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """Text from the file as a message repeats it: a name, shortened if it is long."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
 def _find_key_result(item: UploadRow, lookups: Lookups) -> KeyResult | None:
     code = item.row.okr_code
     if not code:
@@ -157,7 +167,7 @@ def _find_key_result(item: UploadRow, lookups: Lookups) -> KeyResult | None:
         return None
     found = lookups.key_results.get(code) or lookups.key_results.get(code.lower())
     if found is None:
-        item.refuse(f"There is no OKR with the code {code}")
+        item.refuse(f"There is no OKR with the code {_shown(code)}")
     return found
 
 
@@ -168,10 +178,12 @@ def _find_unit(item: UploadRow, lookups: Lookups) -> OrganisationalUnit | None:
         return None
     found = lookups.units.get(_name_key(name), [])
     if not found:
-        item.refuse(f"There is no unit called {name}: use its short name or slug, e.g. Bucks MH")
+        item.refuse(
+            f"There is no unit called {_shown(name)}: use its short name or slug, e.g. Bucks MH"
+        )
         return None
     if len(found) > 1:
-        item.refuse(f"More than one unit is called {name}: use its slug")
+        item.refuse(f"More than one unit is called {_shown(name)}: use its slug")
         return None
     return found[0]
 
@@ -183,7 +195,7 @@ def _find_period(item: UploadRow, lookups: Lookups) -> ReportingPeriod | None:
         return None
     span = _span(label)
     if span is None:
-        item.refuse(f"{label} is not a period: write Q2 2020/21 or September 2020")
+        item.refuse(f"{_shown(label)} is not a period: write Q2 2020/21 or September 2020")
         return None
     found = lookups.periods.get((span.frequency, span.starts_on))
     if found is None:

@@ -9,9 +9,24 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from objectives.audit import REASON_MAX_LENGTH
 from okrs.imports.planning import UploadPreview, commit_preview, preview_rows
-from okrs.imports.reading import read_result_file
+from okrs.imports.reading import control_character_problem, read_result_file
 from okrs.models import ResultUpload
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why a typed reason cannot be kept, or None. The form, the preview page and the
+    command line check with this before storing."""
+    if len(reason.strip()) > REASON_MAX_LENGTH:
+        return f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"
+    return control_character_problem(reason, "reason")
+
+
+def _checked_reason(reason: str) -> str:
+    if problem := reason_problem(reason):
+        raise ValueError(problem)
+    return reason.strip()
 
 
 @transaction.atomic
@@ -29,7 +44,7 @@ def store_upload(*, by, filename: str, content: bytes, reason: str) -> ResultUpl
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         row_count=len(rows),
-        reason=reason.strip(),
+        reason=_checked_reason(reason),
     )
 
 
@@ -48,7 +63,7 @@ def preview_upload(
 
 @transaction.atomic
 def set_upload_reason(*, by, upload: ResultUpload, reason: str) -> None:
-    upload.reason = reason.strip()
+    upload.reason = _checked_reason(reason)
     upload.save(update_fields=["reason"])
 
 

@@ -39,19 +39,36 @@ def upload_permission_required(view):
     return checked
 
 
-class UploadForm(forms.Form):
+class ReasonForm(forms.Form):
+    """The reason for the changes in a file, given with it or on its preview."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer",
+            "null_characters_not_allowed": imports.reading.control_character_problem(
+                "\x00", "reason"
+            ),
+        },
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"]
+        if problem := imports.reason_problem(reason):
+            raise forms.ValidationError(problem)
+        return reason
+
+
+class UploadForm(ReasonForm):
     file = forms.FileField(
         error_messages={
             "required": "Choose a CSV or XLSX file of results to upload",
             "empty": "The file is empty.",
         }
     )
-    reason = forms.CharField(
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"},
-    )
+    field_order = ["file", "reason"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -146,11 +163,13 @@ def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.committed_at is not None:
         return render(request, "okrs/upload_saved.html", {"upload": upload})
     if request.method == "POST" and "reason" in request.POST:
-        reason = request.POST["reason"].strip()
-        if len(reason) > REASON_MAX_LENGTH:
-            messages.error(request, f"Give a reason of {REASON_MAX_LENGTH} characters or fewer.")
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            imports.set_upload_reason(
+                by=request.user, upload=upload, reason=form.cleaned_data["reason"]
+            )
         else:
-            imports.set_upload_reason(by=request.user, upload=upload, reason=reason)
+            messages.error(request, f"{form.errors['reason'][0]}.")
         return redirect("okrs:upload_preview", pk=upload.pk)
     try:
         if request.method == "POST":

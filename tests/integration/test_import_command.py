@@ -143,3 +143,10 @@ def test_a_long_reason_is_refused(tmp_path, secretary):
     path = write(tmp_path, "quality-cccs-training,trust,Q2 2020/21,95,")
     with pytest.raises(CommandError, match="2000 characters or fewer"):
         run(path, "--user", secretary.username, "--reason", "x" * 2001)
+
+
+def test_a_reason_with_a_control_character_is_refused(tmp_path, secretary):
+    path = write(tmp_path, "quality-cccs-training,trust,Q2 2020/21,95,")
+    with pytest.raises(CommandError, match="The reason contains a control character"):
+        run(path, "--user", secretary.username, "--reason", "Late\x1b figures")
+    assert trust_cccs() == Decimal(94)

@@ -289,6 +289,41 @@ def test_an_overlong_reason_is_refused(client, secretary):
     assert "Give a reason of 2000 characters or fewer" in response.content.decode()
 
 
+@pytest.mark.parametrize("reason", ["Late figures\x00", "Late\x1b[31m figures"])
+def test_a_reason_with_a_control_character_is_refused(client, secretary, reason):
+    """PostgreSQL cannot store a NUL, and nobody types one: the reason is refused
+    where it is typed, on the upload and on the preview."""
+    client.force_login(secretary)
+    content = csv_file("quality-cccs-training,trust,Q2 2020/21,95,")
+    response = post_file(client, content, reason=reason)
+    assert response.status_code == 200
+    assert "The reason contains a control character" in response.content.decode()
+    assert not ResultUpload.objects.exists()
+
+    response = preview_of(client, content)
+    url = reverse("okrs:upload_preview", args=[response.context["upload"].pk])
+    page = client.post(url, {"reason": reason}, follow=True).content.decode()
+    assert "The reason contains a control character" in page
+    assert ResultUpload.objects.get().reason == ""
+
+
+def test_a_long_comment_or_name_in_the_file_is_refused_on_its_row(client, secretary):
+    client.force_login(secretary)
+    response = preview_of(
+        client,
+        csv_file(
+            "quality-cccs-training,trust,Q2 2020/21,95," + "x" * 2001,
+            "quality-" + "y" * 5000 + ",trust,Q2 2020/21,95,",
+        ),
+        reason=REASON,
+    )
+    assert outcomes(response) == [
+        (2, "error", "Keep the comment to 2,000 characters or fewer (it has 2,001)"),
+        (3, "error", "There is no OKR with the code quality-" + "y" * 52 + "…"),
+    ]
+    assert "y" * 100 not in response.content.decode()
+
+
 # --- Preview and confirmation ------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from objectives.audit import REASON_MAX_LENGTH
 from okrs import imports
 from okrs.imports import RowOutcome
 
@@ -36,8 +35,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file {file}.")
-        if len(reason.strip()) > REASON_MAX_LENGTH:
-            raise CommandError(f"Give a reason of {REASON_MAX_LENGTH} characters or fewer.")
+        if problem := imports.reason_problem(reason):
+            raise CommandError(f"{problem}.")
         by = get_user_model().objects.filter(username=user).first()
         if by is None:
             raise CommandError(f"There is no user called {user}.")
