@@ -285,7 +285,7 @@ class StrategicObjective(models.Model):
         help_text="Points average from which it is Amber (below: Red).",
     )
     source = models.CharField(max_length=300, blank=True)
-    history = HistoricalRecords(m2m_fields=[lead_roles])
+    history = HistoricalRecords(m2m_fields=[lead_roles, narrative_delegates])
 
     class Meta:
         ordering = ["strategy", "number"]

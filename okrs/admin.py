@@ -1,6 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from objectives.admin import (
+    AuditedAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyHistoryAdmin,
+    ReadOnlyMixin,
+    ReadOnlyTabularInline,
+)
 from okrs.models import (
     CostImprovementPosition,
     KeyResult,
@@ -13,21 +19,29 @@ from okrs.models import (
 )
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ReadOnlyTabularInline):
     model = Target
-    extra = 0
 
 
+# Read-only: OKRs, targets and results change on the product's pages (maintenance,
+# entry, upload), which check the values, ask for reasons and keep the audit log.
 @admin.register(KeyResult)
-class KeyResultAdmin(SimpleHistoryAdmin):
+class KeyResultAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "statement", "objective", "status", "frequency", "owner_role"]
     list_filter = ["status", "frequency", "is_demo", "objective__strategy", "objective"]
     search_fields = ["code", "statement"]
     inlines = [TargetInline]
 
 
+@admin.register(Target)
+class TargetAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["key_result", "value", "effective_from"]
+    list_select_related = ["key_result"]
+    raw_id_fields = ["key_result"]
+
+
 @admin.register(Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(ReadOnlyHistoryAdmin):
     list_display = ["key_result", "period", "unit", "value", "is_demo", "entered_at"]
     list_filter = ["is_demo", "unit", "key_result__objective"]
     list_select_related = ["key_result", "period", "unit"]
@@ -35,41 +49,30 @@ class ResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ReadOnlyHistoryAdmin):
+    """Periods are made by the product when they open (a GET never makes one)."""
+
     list_display = ["label", "frequency", "starts_on", "ends_on"]
     list_filter = ["frequency"]
 
 
-class CostImprovementInline(admin.StackedInline):
+class CostImprovementInline(ReadOnlyMixin, admin.StackedInline):
     model = CostImprovementPosition
     extra = 0
 
 
+# Programme updates are reported figures (loaded from the Trust's papers): read-only.
 @admin.register(ProgrammeUpdate)
-class ProgrammeUpdateAdmin(SimpleHistoryAdmin):
+class ProgrammeUpdateAdmin(ReadOnlyHistoryAdmin):
     list_display = ["programme", "period", "rag", "rag_as_written"]
     list_filter = ["rag"]
     inlines = [CostImprovementInline]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(AuditedAdmin):
     list_display = ["title", "focus_area", "parent", "unit"]
     search_fields = ["title"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records made only by the product's own pages (uploads, exports): shown
-    to administrators, never added, changed or deleted here."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ResultUpload)

@@ -1,22 +1,24 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from okrs.admin import ReadOnlyAdmin
+from objectives.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 from reporting.models import BoardCover, Narrative, PackExport, PackFile, RecordedOverallRating
+
+# All read-only: narratives are written and signed, cover sheets edited and packs
+# exported on the report's pages, as the people allowed to, with the audit history.
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(SimpleHistoryAdmin):
+class NarrativeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["objective", "period", "kind", "author", "signed_by", "signed_on"]
 
 
 @admin.register(RecordedOverallRating)
-class RecordedOverallRatingAdmin(SimpleHistoryAdmin):
+class RecordedOverallRatingAdmin(ReadOnlyHistoryAdmin):
     list_display = ["objective", "period", "unit", "rag", "rag_as_written"]
 
 
 @admin.register(BoardCover)
-class BoardCoverAdmin(SimpleHistoryAdmin):
+class BoardCoverAdmin(ReadOnlyHistoryAdmin):
     list_display = ["edition", "reference", "agenda_item", "meeting_date", "purpose"]
 
 

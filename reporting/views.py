@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from accounts import security_log
 from objectives import selectors as strategy_selectors
 from objectives.models import StrategicObjective
 from objectives.views import can_view_strategy
@@ -277,6 +278,7 @@ def export_pack(request: HttpRequest, month: str) -> HttpResponse:
     revision = request.POST.get("revision")
     edition = _edition_or_404(data_month, int(revision)) if revision else None
     export = actions.request_pack_export(by=request.user, data_month=data_month, edition=edition)
+    security_log.pack_exported(request=request, export=export)
     return redirect("reporting:pack_export", month=month, pk=export.pk)
 
 
@@ -338,6 +340,7 @@ def download_pack_file(request: HttpRequest, pk: int) -> FileResponse:
     _check_may_read(request.user, stored.export)
     if stored.export.status != PackExport.Status.DONE:
         raise Http404("That export did not finish.")
+    security_log.pack_downloaded(request=request, pack_file=stored)
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)
 
 

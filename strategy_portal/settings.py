@@ -9,6 +9,7 @@ e-mail to the console, demo users allowed. See `.env.example` and
 `docs/operations.md`.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -104,6 +105,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "accounts",
     "objectives",
     "okrs",
     "reporting",
@@ -121,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "strategy_portal.urls"
@@ -164,15 +169,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a login while its account or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes, accounts/lockout.py), on the login page and the admin's:
+# 5 failed logins for one account, or 20 from one address (many staff share the
+# Trust's), lock it for 15 minutes, counted from the last failure before the lock.
+# Unlocking early: `python manage.py axes_reset_username NAME` (docs/operations.md).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_VERBOSE = False
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+# Attempts while locked are refused without extending the lock, so it ends when it says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+# Reverse proxies in front of the app that append the client's address to
+# X-Forwarded-For; 0 means REMOTE_ADDR is the client (accounts/client_address.py).
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Named on the lockout page as the people to ask.
+ACCOUNT_HELP_CONTACT = env("ACCOUNT_HELP_CONTACT", "the Trust's IT service desk")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "objectives:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -221,6 +252,9 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000", required_in_production=True)
 
 # Audit history: the reason for a change can be as long as the person needs.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The history is a record, not an undo button: no "revert" in the admin (reverting
+# would bypass the product's checks; see objectives/admin.py).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # A strict Content-Security-Policy: nothing from other hosts, scripts only with the
 # per-request nonce. Chart pages relax style-src because plotly.js writes inline styles.
@@ -259,7 +293,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # Security events (accounts/security_log.py), one JSON object a line: on the
+    # console with everything else, and in SECURITY_LOG_FILE too when set, for a
+    # SOC's collector. WatchedFileHandler reopens the file after logrotate moves it.
+    "loggers": {"strategy_portal.security": {"level": "INFO"}},
 }
+SECURITY_LOG_FILE = env("SECURITY_LOG_FILE", "")
+if SECURITY_LOG_FILE:
+    LOGGING["handlers"]["security_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": SECURITY_LOG_FILE,
+    }
+    LOGGING["loggers"]["strategy_portal.security"]["handlers"] = ["security_file"]
 
 # The organisation the product is configured for; shown in the header.
 TRUST_NAME = env("TRUST_NAME", "Oxford Health NHS Foundation Trust")

@@ -1,0 +1,189 @@
+"""Security events reach the `strategy_portal.security` log, one JSON object a line,
+saying what happened, to whom, by whom and from where (never a password)."""
+
+import datetime
+import json
+import logging
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from objectives import actions as strategy_actions
+from objectives.models import ExecutiveRole
+from objectives.roles import Role, group_name
+from reporting.models import PackExport, PackFile
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def security_events(caplog):
+    caplog.set_level(logging.INFO, logger="strategy_portal.security")
+
+    def events(name: str | None = None) -> list[dict]:
+        found = [
+            json.loads(record.getMessage())
+            for record in caplog.records
+            if record.name == "strategy_portal.security"
+        ]
+        return [event for event in found if name is None or event["event"] == name]
+
+    return events
+
+
+def log_in(client, username, password, address="192.0.2.10"):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_logins_failures_lockouts_and_logouts_are_logged(client, make_user, security_events):
+    make_user("lead-person", Role.DIRECTORATE_LEAD)
+    log_in(client, "lead-person", "Secret-guess-1")
+    [failed] = security_events("login_failed")
+    assert failed["username"] == "lead-person"
+    assert failed["address"] == "192.0.2.10"
+    assert failed["time"]
+    assert "Secret-guess-1" not in json.dumps(security_events())
+
+    log_in(client, "lead-person", PASSWORD)
+    [login] = security_events("login")
+    assert (login["username"], login["by"], login["address"]) == (
+        "lead-person",
+        "lead-person",
+        "192.0.2.10",
+    )
+
+    client.post("/accounts/logout/", REMOTE_ADDR="192.0.2.10")
+    [logout] = security_events("logout")
+    assert logout["username"] == "lead-person"
+
+    for _ in range(5):
+        log_in(client, "lead-person", "wrong", address="192.0.2.99")
+    lockouts = security_events("lockout")
+    assert lockouts and lockouts[0]["username"] == "lead-person"
+    assert lockouts[0]["address"] == "192.0.2.99"
+
+
+def test_a_made_up_username_is_logged_as_typed_but_bounded(client, db, security_events):
+    log_in(client, "x" * 140, "whatever")
+    [failed] = security_events("login_failed")
+    assert failed["username"] == "x" * 140
+
+
+def test_role_and_staff_changes_are_logged_with_before_and_after(
+    client, make_user, security_events
+):
+    superuser = make_user("root", is_staff=True, is_superuser=True)
+    user = make_user("someone", Role.VIEWER)
+    client.force_login(superuser)
+    caplog_start = len(security_events())
+
+    # As the admin does it: the user's own groups replaced.
+    secretary = Group.objects.get(name=group_name(Role.BOARD_SECRETARY))
+    user.groups.set([secretary])
+    roles = security_events("roles_changed")[-1]
+    assert roles["username"] == "someone"
+    assert roles["after"] == ["Board secretary"]
+    # And from the group's side.
+    administrators = Group.objects.get(name=group_name(Role.TRUST_ADMINISTRATOR))
+    administrators.user_set.add(user)
+    roles = security_events("roles_changed")[-1]
+    assert roles["before"] == ["Board secretary"]
+    assert roles["after"] == ["Board secretary", "Trust administrator"]
+
+    user.is_staff = True
+    user.save()
+    [flags] = security_events("user_flags_changed")
+    assert flags["username"] == "someone"
+    assert flags["changes"] == {"is_staff": {"before": False, "after": True}}
+    assert len(security_events()) > caplog_start
+
+
+def test_a_change_made_in_the_admin_names_who_made_it(client, make_user, security_events):
+    superuser = make_user("root", is_staff=True, is_superuser=True)
+    user = make_user("someone", Role.VIEWER)
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {
+        "username": user.username,
+        "is_active": "on",
+        "is_superuser": "on",
+        "groups": [str(group.pk) for group in user.groups.all()],
+        "date_joined_0": form["date_joined"].value().strftime("%Y-%m-%d"),
+        "date_joined_1": form["date_joined"].value().strftime("%H:%M:%S"),
+    }
+    assert client.post(url, data, REMOTE_ADDR="192.0.2.50").status_code == 302
+    [flags] = security_events("user_flags_changed")
+    assert flags["by"] == "root"
+    assert flags["address"] == "192.0.2.50"
+    assert flags["changes"] == {"is_superuser": {"before": False, "after": True}}
+
+
+def test_executive_role_assignments_are_logged(seeded, make_user, security_events):
+    person = strategy_actions.create_person(
+        by=None, slug="new-director", full_name="New Director", reason="test"
+    )
+    role = ExecutiveRole.objects.first()
+    strategy_actions.assign_role(by=None, role=role, person=person, source="test", reason="test")
+    [assigned] = security_events("role_assigned")
+    assert assigned["person"] == "New Director"
+    assert assigned["role"] == role.title
+
+
+def test_pack_exports_and_downloads_are_logged(client, seeded, make_user, security_events):
+    secretary = make_user("secretary-person", Role.BOARD_SECRETARY)
+    client.force_login(secretary)
+    response = client.post(reverse("reporting:export_pack", args=["2020-09"]))
+    assert response.status_code == 302
+    [exported] = security_events("pack_export_requested")
+    assert exported["by"] == "secretary-person"
+    assert exported["edition"] == "draft"
+    assert exported["export"] == PackExport.objects.get().pk
+
+    export = PackExport.objects.get()
+    export.status = PackExport.Status.DONE
+    export.finished_at = timezone.now()
+    export.save()
+    stored = PackFile(export=export, format="csv", filename="pack.csv", size=3, sha256="x" * 64)
+    stored.file.save("pack.csv", ContentFile(b"a,b"), save=True)
+    download = client.get(reverse("reporting:download_pack_file", args=[stored.pk]))
+    assert download.status_code == 200
+    [downloaded] = security_events("pack_downloaded")
+    assert downloaded["by"] == "secretary-person"
+    assert downloaded["file"] == "pack.csv"
+    assert downloaded["export"] == export.pk
+
+
+def test_the_security_log_can_go_to_a_file_for_the_soc(tmp_path):
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    log_file = tmp_path / "security.log"
+    code = (
+        "import django; django.setup(); "
+        "from accounts.security_log import log_event; log_event('test_event', username='x')"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "strategy_portal.settings",
+            "DJANGO_ENV": "development",
+            "SECURITY_LOG_FILE": str(log_file),
+        },
+        check=True,
+        timeout=60,
+    )
+    [line] = log_file.read_text().splitlines()
+    event = json.loads(line)
+    assert event["event"] == "test_event" and event["username"] == "x"
+    assert datetime.datetime.fromisoformat(event["time"])
