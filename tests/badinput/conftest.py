@@ -1,0 +1,200 @@
+"""The bad-input suite: malformed requests to every form, URL parameter and upload.
+
+Each request is sent through `Sender`, which counts it and keeps, for a server
+error, the exception and the line of the portal's code it came from. The total is
+printed at the end of the run, as `bad-input suite: N requests, M server errors`.
+"""
+
+import datetime
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, settings
+
+from objectives.roles import Role
+from okrs import periods
+from okrs.models import KeyResult, ReportingPeriod, Result, Target
+from reporting.models import BoardCover, IprEdition, Narrative
+from tests.portal_world import ANONYMOUS, World, build_world, changed_tables, row_counts
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+ADMINISTRATOR = Role.TRUST_ADMINISTRATOR.value
+EXECUTIVE = Role.EXECUTIVE.value
+LEAD = Role.DIRECTORATE_LEAD.value
+SECRETARY = Role.BOARD_SECRETARY.value
+VIEWER = Role.VIEWER.value
+
+
+def generated(examples: int):
+    """Hypothesis settings for a loop of generated requests inside one test: the same
+    examples on every run (CI is reproducible), no time limit per example, and no
+    shrinking, because a request that fails is kept in the test's list of problems
+    rather than raised (so one run lists every failing input)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+
+
+GENERATED = generated(80)
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    server_errors: list[tuple[str, str]] = field(default_factory=list)  # (request, cause)
+
+
+TALLY = Tally()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not TALLY.requests:
+        return
+    terminalreporter.write_sep("-", "bad-input suite")
+    terminalreporter.write_line(
+        f"bad-input suite: {TALLY.requests} requests, {len(TALLY.server_errors)} server errors"
+    )
+    # Grouped by cause (exception and line of code), with one request that showed it.
+    causes: dict[str, list[str]] = {}
+    for request, cause in TALLY.server_errors:
+        causes.setdefault(cause, []).append(request)
+    for cause, requests in sorted(causes.items()):
+        terminalreporter.write_line(f"  {len(requests)} × {cause}")
+        terminalreporter.write_line(f"      e.g. {requests[0]}")
+
+
+def where_it_failed(exc_info) -> str:
+    """The exception, and the last line of the portal's own code it passed through."""
+    if not exc_info:
+        return "no exception recorded"
+    kind, value, trace = exc_info
+    ours = [
+        frame
+        for frame in traceback.extract_tb(trace)
+        if frame.filename.startswith(str(PROJECT))
+        and "/.venv/" not in frame.filename
+        and "/tests/" not in frame.filename
+    ]
+    message = str(value).splitlines()[0][:120] if str(value) else ""
+    if not ours:
+        return f"{kind.__name__}: {message}"
+    frame = ours[-1]
+    place = Path(frame.filename).relative_to(PROJECT)
+    return f"{kind.__name__}: {message} at {place}:{frame.lineno} `{(frame.line or '').strip()}`"
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    text = repr(text) if not isinstance(text, str) else text
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text)} chars)"
+
+
+@dataclass
+class Sender:
+    """Sends requests as one of the world's people, counting them and keeping server errors."""
+
+    client: object
+    world: World
+    current: str | None = None
+
+    def as_(self, who: str) -> None:
+        if who == self.current:
+            return
+        self.client.logout()
+        if who != ANONYMOUS:
+            self.client.force_login(self.world.users[who])
+        self.current = who
+
+    def send(self, who: str, method: str, path: str, data=None, **extra):
+        self.as_(who)
+        self.client.raise_request_exception = False
+        if method == "GET":
+            response = self.client.get(path, data or {}, **extra)
+        else:
+            response = self.client.post(path, data or {}, **extra)
+        TALLY.requests += 1
+        if response.status_code >= 500:
+            what = where_it_failed(getattr(response, "exc_info", None))
+            shown = f"{path}?{shorten(str(data), 60)}" if method == "GET" and data else path
+            response.failure = f"{method} {shorten(shown)} as {who} → 500 {what}"
+            TALLY.server_errors.append((f"{method} {shorten(shown)} as {who}", what))
+        return response
+
+    def get(self, who: str, path: str, data=None, *, problems: list[str]):
+        """A GET: never a server error, and never a row written anywhere."""
+        self.as_(who)  # logging in is recorded (login throttling): not part of the GET
+        before = row_counts()
+        response = self.send(who, "GET", path, data)
+        if response.status_code >= 500:
+            problems.append(response.failure)
+        written = changed_tables(before, row_counts())
+        if written:
+            shown = f"{path} {shorten(str(data), 60)}" if data else path
+            problems.append(f"GET {shorten(shown)} as {who} wrote rows (before, after): {written}")
+        return response
+
+
+@pytest.fixture
+def world(seeded, make_user) -> World:
+    return build_world(make_user)
+
+
+@pytest.fixture
+def sender(client, world) -> Sender:
+    return Sender(client, world)
+
+
+@pytest.fixture
+def open_quarter():
+    """Q4 2020/21 with its entry window moved (as an administrator may) to include today,
+    so the lead may save drafts and submit."""
+    today = timezone.localdate()
+    span = periods.quarter_span(2020, 4)
+    return ReportingPeriod.objects.create(
+        frequency=span.frequency,
+        starts_on=span.starts_on,
+        ends_on=span.ends_on,
+        opens_on=today - datetime.timedelta(days=10),
+        due_on=today,
+        closes_on=today + datetime.timedelta(days=10),
+    )
+
+
+def stored_data() -> dict:
+    """What people enter, to compare before and after a refused request."""
+    return {
+        "results": list(
+            Result.objects.order_by("pk").values_list(
+                "pk", "value", "comment", "status", "version", "is_demo"
+            )
+        ),
+        "narratives": list(
+            Narrative.objects.order_by("pk").values_list(
+                "pk",
+                "text",
+                "chart_shows",
+                "issues",
+                "actions",
+                "risks",
+                "expected_recovery",
+                "signed_by",
+            )
+        ),
+        "covers": list(BoardCover.objects.order_by("pk").values()),
+        "key_results": list(KeyResult.objects.order_by("pk").values_list("pk", "code", "status")),
+        "targets": list(Target.objects.order_by("pk").values_list("pk", "value", "effective_from")),
+        "periods": ReportingPeriod.objects.count(),
+        "editions": IprEdition.objects.count(),
+    }
+
+
+def data_difference(before: dict, after: dict) -> str:
+    return ", ".join(name for name in before if before[name] != after[name])

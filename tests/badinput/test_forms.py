@@ -1,0 +1,521 @@
+"""Malformed input in every form: never a server error; a refused request changes no
+stored data and shows the form again with what the person typed elsewhere; no NUL
+character is ever stored; some inputs must always be refused.
+
+Each form is posted with valid data in which one field at a time is replaced by a
+bad value: first the known ones, then values Hypothesis generates (derandomised)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from objectives.models import KeyFocusArea
+from okrs.models import KeyResult, Result, ResultUpload
+from reporting.models import BoardCover, IprEdition, Narrative
+from tests.badinput.conftest import (
+    ADMINISTRATOR,
+    EXECUTIVE,
+    LEAD,
+    SECRETARY,
+    data_difference,
+    generated,
+    shorten,
+    stored_data,
+)
+from tests.portal_world import ANONYMOUS, PUBLISHED_MONTH, UPLOAD_CSV
+
+MARK = "Kept-4417"  # typed in another field; a refused form must show it again
+
+TEXTS = [
+    "",
+    "   ",
+    "a\x00b",
+    "\x00",
+    "x" * 100_000,
+    "<script>alert(1)</script>",
+    "\u202eevil",
+    "😀\u0301" * 20,
+    "\r\n\r\n",
+]
+# Numbers people must not get away with: other scripts' digits, commas in the wrong
+# places, line breaks, and sizes no measure can hold.
+REFUSED_NUMBERS = [
+    "١٢",
+    "１２",
+    "𝟗𝟗",
+    "9,4",
+    "1,,,2",
+    "1\r\n2",
+    "99999999999",
+    "9,999,999,999%",
+    "1e15",
+    "NaN",
+    "Infinity",
+]
+NUMBERS = [*REFUSED_NUMBERS, "-", "£", "0x10", "1_000", "--5", ""]
+DATES = ["9999-12-31", "0001-01-01", "2026-02-30", "31/12/2026", "٢٠٢٠-١٢-١٢", "", "\x00"]
+CHOICES = ["", "nonsense", "<script>", "99999999999999999999", "-1", "\x00"]
+KINDS = {"text": TEXTS, "number": NUMBERS, "date": DATES, "choice": CHOICES}
+
+BIG_NARRATIVE = "Recovery plan. " * 160_000  # 2.4 MB
+BIG_COVER_SUMMARY = "Summary. " * 55_556  # 500 KB
+
+
+@dataclass
+class FormCase:
+    name: str
+    who: str
+    url: Callable  # (world) → address
+    valid: Callable  # (world, sender) → a valid submission
+    fields: dict[str, str]  # field (or a function of the world giving it) → kind
+    marks: list[str] = field(default_factory=list)  # fields to carry MARK
+    must_refuse: dict[str, list[str]] = field(default_factory=dict)
+    redirects_when_refused: bool = False  # the page says so after a redirect
+
+
+def form_values(response) -> dict:
+    """What a form page would send back as it is: each field's value."""
+    form = response.context["form"]
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is None:
+            continue
+        data[bound.html_name] = value if isinstance(value, list) else str(value)
+    return data
+
+
+def field_for(world, code: str, part: str) -> str:
+    return f"{part}_{KeyResult.objects.get(code=code).pk}"
+
+
+def entry_draft(world, sender):
+    page = sender.send(LEAD, "GET", entry_url(world.open_quarter))
+    data = form_values(page)
+    data[field_for(world, "quality-cccs-training", "value")] = "94"
+    data[field_for(world, "quality-staff-sickness", "value")] = "4"
+    data[field_for(world, "quality-staff-sickness", "comment")] = MARK
+    data["draft"] = "1"
+    return data
+
+
+def entry_url(period) -> str:
+    return f"/submissions/bucks-mh/{period.pk}/"
+
+
+def entry_correction(world, sender):
+    page = sender.send(SECRETARY, "GET", entry_url(world.closed_quarter))
+    data = form_values(page)
+    data[field_for(world, "quality-staff-sickness", "comment")] = MARK
+    data["reason"] = "Figures confirmed by the performance team"
+    data["submit"] = "1"
+    return data
+
+
+def definition(world, code: str) -> dict:
+    return {
+        "code": code,
+        "statement": "We will reach 95% of something",
+        "measure": "percentage",
+        "direction": "increase",
+        "frequency": "quarterly",
+        "target": "95",
+        "target_from": "2025-04-01",
+        "tolerance": "2",
+        "tolerance_kind": "absolute",
+        "decimal_places": "1",
+        "owner_role": "",
+        "calculation": "Counted monthly.",
+        "data_source": "Ward returns",
+        "target_rationale": "National standard",
+        "reason": "Agreed at the Board",
+    }
+
+
+def add_okr(world, sender):
+    focus_area = KeyFocusArea.objects.filter(objective=world.quality).first()
+    return definition(world, "new-okr") | {"focus_area": focus_area.pk}
+
+
+def replace_okr(world, sender):
+    return definition(world, "replacement")
+
+
+def change_target(world, sender):
+    page = sender.send(ADMINISTRATOR, "GET", "/manage/okrs/quality-staff-sickness/target/")
+    choices = [value for value, _ in page.context["form"].fields["from_period"].choices if value]
+    return {"from_period": choices[-1], "value": "5", "reason": "Raised by the Board"}
+
+
+def cover(world, sender):
+    page = sender.send(SECRETARY, "GET", cover_url(world))
+    return form_values(page) | {"title": MARK, "reason": "For the March Board"}
+
+
+def cover_url(world) -> str:
+    return f"/ipr/{PUBLISHED_MONTH}/revisions/1/cover/"
+
+
+def summary_url(world) -> str:
+    return f"/ipr/{PUBLISHED_MONTH}/objectives/{world.quality.pk}/summary/"
+
+
+def commentary_url(world) -> str:
+    objective = world.quality.pk
+    return f"/ipr/{PUBLISHED_MONTH}/objectives/{objective}/okrs/quality-cccs-training/commentary/"
+
+
+DEFINITION_FIELDS = {
+    "code": "text",
+    "statement": "text",
+    "measure": "choice",
+    "direction": "choice",
+    "frequency": "choice",
+    "target": "number",
+    "target_from": "date",
+    "tolerance": "number",
+    "tolerance_kind": "choice",
+    "decimal_places": "number",
+    "owner_role": "choice",
+    "calculation": "text",
+    "data_source": "text",
+    "target_rationale": "text",
+    "reason": "text",
+}
+
+CASES = [
+    FormCase(
+        "entry, draft by the unit's lead",
+        LEAD,
+        lambda w: entry_url(w.open_quarter),
+        entry_draft,
+        {
+            "value:quality-cccs-training": "number",
+            "value:quality-reduce-harm": "number",
+            "value:quality-patient-satisfaction": "number",
+            "comment:quality-cccs-training": "text",
+            "version:quality-cccs-training": "choice",
+        },
+        must_refuse={
+            "value:quality-cccs-training": REFUSED_NUMBERS,
+            "value:quality-reduce-harm": REFUSED_NUMBERS,
+            "value:quality-patient-satisfaction": REFUSED_NUMBERS,
+        },
+    ),
+    FormCase(
+        "entry, a secretary's correction",
+        SECRETARY,
+        lambda w: entry_url(w.closed_quarter),
+        entry_correction,
+        {
+            "value:quality-cccs-training": "number",
+            "comment:quality-cccs-training": "text",
+            "reason": "text",
+        },
+        must_refuse={"value:quality-cccs-training": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "change a target",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/quality-staff-sickness/target/",
+        change_target,
+        {"from_period": "choice", "value": "number", "reason": "text"},
+        must_refuse={"value": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "add an OKR",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/add/",
+        add_okr,
+        DEFINITION_FIELDS | {"focus_area": "choice"},
+        marks=["statement", "data_source"],
+        must_refuse={"target": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "achieve and replace an OKR",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/quality-cccs-training/achieve/",
+        replace_okr,
+        DEFINITION_FIELDS,
+        marks=["statement", "data_source"],
+        must_refuse={"target": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "retire an OKR",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/quality-staff-sickness/retire/",
+        lambda w, s: {"reason": "Replaced by national data"},
+        {"reason": "text"},
+    ),
+    FormCase(
+        "executive summary",
+        EXECUTIVE,
+        summary_url,
+        lambda w, s: {"text": "Training recovery plan on track.", "save": "1"},
+        {"text": "text"},
+        must_refuse={"text": [BIG_NARRATIVE]},
+    ),
+    FormCase(
+        "OKR commentary",
+        EXECUTIVE,
+        commentary_url,
+        lambda w, s: {
+            "chart_shows": "Improving",
+            "issues": "Staffing",
+            "actions": "Recruit (HR, May)",
+            "risks": "Winter",
+            "expected_recovery": "Q1",
+            "save": "1",
+        },
+        {
+            "chart_shows": "text",
+            "issues": "text",
+            "actions": "text",
+            "risks": "text",
+            "expected_recovery": "text",
+        },
+        marks=["issues", "risks"],
+        must_refuse={"issues": [BIG_NARRATIVE]},
+    ),
+    FormCase(
+        "Board cover sheet",
+        SECRETARY,
+        cover_url,
+        cover,
+        {
+            "meeting": "text",
+            "meeting_date": "date",
+            "reference": "text",
+            "agenda_item": "text",
+            "title": "text",
+            "purpose": "choice",
+            "summary": "text",
+            "recommendation": "text",
+            "authors": "text",
+            "lead_executive": "text",
+            "governance_route": "text",
+            "reason": "text",
+        },
+        marks=["title", "meeting"],
+        must_refuse={"summary": [BIG_COVER_SUMMARY]},
+    ),
+    FormCase(
+        "publish with a note",
+        SECRETARY,
+        lambda w: f"/ipr/{PUBLISHED_MONTH}/publish/",
+        lambda w, s: {"note": "Corrected figures"},
+        {"note": "text"},
+        redirects_when_refused=True,
+    ),
+    FormCase(
+        "export a revision's pack",
+        SECRETARY,
+        lambda w: f"/ipr/{PUBLISHED_MONTH}/packs/",
+        lambda w, s: {"revision": "1"},
+        {"revision": "choice"},
+        redirects_when_refused=True,
+    ),
+    FormCase(
+        "the reason on an upload's preview",
+        SECRETARY,
+        lambda w: f"/upload/{w.upload.pk}/",
+        lambda w, s: {"reason": "Checked figures"},
+        {"reason": "text"},
+        redirects_when_refused=True,
+    ),
+    FormCase(
+        "log in",
+        ANONYMOUS,
+        lambda w: "/accounts/login/",
+        lambda w, s: {"username": "secretary", "password": "wrong"},
+        {"username": "text", "password": "text"},
+        redirects_when_refused=True,
+    ),
+]
+
+
+def resolve(world, name: str) -> str:
+    """'value:quality-cccs-training' → 'value_<pk>'; other names as they are."""
+    if ":" in name:
+        part, code = name.split(":")
+        return field_for(world, code, part)
+    return name
+
+
+def nul_stored() -> list[str]:
+    """Where a NUL character was stored in text people typed."""
+    found = []
+    checks = [
+        (Result, ["comment"]),
+        (Narrative, ["text", "chart_shows", "issues", "actions", "risks", "expected_recovery"]),
+        (BoardCover, ["meeting", "reference", "agenda_item", "title", "summary", "recommendation"]),
+        (BoardCover, ["authors", "lead_executive", "governance_route"]),
+        (KeyResult, ["code", "statement", "calculation", "data_source", "target_rationale"]),
+        (IprEdition, ["note"]),
+        (ResultUpload, ["reason"]),
+        (Result.history.model, ["history_change_reason"]),
+        (KeyResult.history.model, ["history_change_reason"]),
+    ]
+    for model, names in checks:
+        for row in model.objects.values_list(*names):
+            if any("\x00" in (text or "") for text in row):
+                found.append(f"{model.__name__}: {shorten(str(row), 60)}")
+    return found
+
+
+@dataclass
+class Judge:
+    """Sends one bad value in one field and says what went wrong, if anything."""
+
+    sender: object
+    world: object
+    problems: list[str]
+    baseline: dict | None = None
+
+    def valid(self, case: FormCase) -> dict:
+        """The case's valid submission (worked out once: some are read from the form)."""
+        cached = self.sender.state.setdefault("valid", {})
+        if case.name not in cached:
+            cached[case.name] = case.valid(self.world, self.sender)
+        data = dict(cached[case.name])
+        if "code" in data:  # a new OKR needs a code of its own each time
+            self.sender.state["codes"] = self.sender.state.get("codes", 0) + 1
+            data["code"] = f"{data['code']}-{self.sender.state['codes']}"
+        return data
+
+    def post(self, case: FormCase, name: str, value: str) -> None:
+        sender, world = self.sender, self.world
+        data = self.valid(case)
+        for mark_field in case.marks:
+            data[mark_field] = MARK
+        target = resolve(world, name)
+        data[target] = value
+        carries_mark = [key for key, text in data.items() if text == MARK and key != target]
+        if self.baseline is None:
+            self.baseline = stored_data()
+        response = sender.send(case.who, "POST", case.url(world), data)
+        label = f"{case.name}: {target}={shorten(value, 40)}"
+        if response.status_code >= 500:
+            self.problems.append(response.failure)
+            self.baseline = None
+            return
+        refused = response.status_code != 302 or case.redirects_when_refused
+        if value in case.must_refuse.get(name, []) and response.status_code == 302:
+            self.problems.append(f"{label} was accepted: it must be refused")
+        if "\x00" in value and (where := nul_stored()):
+            self.problems.append(f"{label} stored a NUL character: {where}")
+        if response.status_code == 302:
+            self.baseline = None  # accepted (or said so on the next page): a new baseline
+            return
+        after = stored_data()
+        if refused and after != self.baseline:
+            changed = data_difference(self.baseline, after)
+            self.problems.append(
+                f"{label} was refused ({response.status_code}) but changed {changed}"
+            )
+            self.baseline = after
+        content = response.content.decode(errors="replace")
+        # Where the form is shown again, what was typed in its other fields is in it.
+        shown_again = any(f'name="{key}"' in content for key in carries_mark)
+        if response.status_code == 200 and shown_again and MARK not in content:
+            self.problems.append(f"{label} was refused without showing the rest of what was typed")
+
+
+@pytest.fixture
+def judge(sender, world, open_quarter):
+    from okrs import actions as okr_actions
+    from okrs.periods import parse_period_label
+
+    world.open_quarter = open_quarter
+    world.closed_quarter = okr_actions.ensure_period(parse_period_label("Q2 2020/21"))
+    sender.state = {}
+    return Judge(sender, world, [])
+
+
+def known_requests(case: FormCase) -> list[tuple[str, str]]:
+    """(field, value) pairs: each value that must be refused in its field; a NUL in
+    every text field; then each known bad value of a kind once, the kind's fields
+    taking turns, so every field and every value is tried."""
+    pairs = [(name, value) for name, values in case.must_refuse.items() for value in values]
+    for kind, values in KINDS.items():
+        names = [name for name, its_kind in case.fields.items() if its_kind == kind]
+        if not names:
+            continue
+        if kind == "text":
+            pairs += [(name, "a\x00b") for name in names]
+        pairs += [
+            (names[turn % len(names)], values[turn % len(values)])
+            for turn in range(max(len(names), len(values)))
+        ]
+    return list(dict.fromkeys(pairs))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_every_field_copes_with_known_bad_values(judge, case):
+    for name, value in known_requests(case):
+        judge.post(case, name, value)
+    assert not judge.problems, "\n".join(judge.problems)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_every_field_copes_with_generated_values(judge, case):
+    @generated(15)
+    @given(
+        name=st.sampled_from(sorted(case.fields)),
+        value=st.one_of(
+            st.text(max_size=60),
+            st.text(alphabet="0123456789,.%£-−eE ", max_size=25),
+            st.decimals(allow_nan=True, allow_infinity=True).map(str),
+            st.dates().map(str),
+        ),
+    )
+    def one_request(name, value):
+        judge.post(case, name, value)
+
+    one_request()
+    assert not judge.problems, "\n".join(judge.problems)
+
+
+def test_a_secretary_leaving_a_value_blank_does_not_delete_it(sender, world):
+    """A correction with a value's field left empty keeps the value (taking a value
+    away is a separate, deliberate choice)."""
+    from okrs import actions as okr_actions
+    from okrs.periods import parse_period_label
+
+    closed = okr_actions.ensure_period(parse_period_label("Q2 2020/21"))
+    kept = Result.objects.filter(unit=world.bucks, period=closed).order_by("pk").first()
+    page = sender.send(SECRETARY, "GET", entry_url(closed))
+    data = form_values(page) | {
+        f"value_{kept.key_result_id}": "",
+        "reason": "Correcting the comments",
+        "submit": "1",
+    }
+    response = sender.send(SECRETARY, "POST", entry_url(closed), data)
+    assert response.status_code != 500
+    assert Result.objects.filter(pk=kept.pk, value=kept.value).exists(), (
+        "the value was deleted by leaving its field blank"
+    )
+
+
+def test_an_upload_reason_copes_with_bad_text(sender):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    problems = []
+    for reason in [*TEXTS, "x" * 2001]:
+        before = ResultUpload.objects.count()
+        response = sender.send(
+            SECRETARY,
+            "POST",
+            "/upload/",
+            {"file": SimpleUploadedFile("results.csv", UPLOAD_CSV), "reason": reason},
+        )
+        if response.status_code >= 500:
+            problems.append(response.failure)
+        elif response.status_code != 302 and ResultUpload.objects.count() != before:
+            problems.append(f"upload reason {shorten(reason, 30)}: refused, but stored")
+        if "\x00" in reason and (where := nul_stored()):
+            problems.append(f"upload reason with NUL stored: {where}")
+    assert not problems, "\n".join(problems)
