@@ -144,10 +144,13 @@ def replace_okr(world, sender):
     return definition(world, "replacement")
 
 
-def change_target(world, sender):
-    page = sender.send(ADMINISTRATOR, "GET", "/manage/okrs/quality-staff-sickness/target/")
-    choices = [value for value, _ in page.context["form"].fields["from_period"].choices if value]
-    return {"from_period": choices[-1], "value": "5", "reason": "Raised by the Board"}
+def change_target(code: str, value: str):
+    def valid(world, sender):
+        page = sender.send(ADMINISTRATOR, "GET", f"/manage/okrs/{code}/target/")
+        choices = [key for key, _ in page.context["form"].fields["from_period"].choices if key]
+        return {"from_period": choices[-1], "value": value, "reason": "Raised by the Board"}
+
+    return valid
 
 
 def cover(world, sender):
@@ -221,8 +224,24 @@ CASES = [
         "change a target",
         ADMINISTRATOR,
         lambda w: "/manage/okrs/quality-staff-sickness/target/",
-        change_target,
+        change_target("quality-staff-sickness", "5"),
         {"from_period": "choice", "value": "number", "reason": "text"},
+        must_refuse={"value": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "change a percentage-change target",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/quality-reduce-harm/target/",
+        change_target("quality-reduce-harm", "-10"),
+        {"value": "number"},
+        must_refuse={"value": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "change a score target",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/quality-patient-satisfaction/target/",
+        change_target("quality-patient-satisfaction", "90"),
+        {"value": "number"},
         must_refuse={"value": REFUSED_NUMBERS},
     ),
     FormCase(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from okrs.models import Result
 from tests.badinput.conftest import SECRETARY, data_difference, generated, stored_data
-from tests.badinput.test_forms import REFUSED_NUMBERS
+from tests.badinput.test_forms import REFUSED_NUMBERS, nul_stored
 
 HEADER = "okr_code,unit,period,value,comment"
 
@@ -108,6 +108,8 @@ def test_malformed_files_are_refused_plainly(sender):
     problems: list[str] = []
     for name, content in KNOWN_FILES:
         upload_and_confirm(sender, name, content, problems)
+    if where := nul_stored():
+        problems.append(f"a NUL character from a file was stored: {where}")
     assert not problems, "\n".join(problems)
 
 
