@@ -37,6 +37,7 @@ migrate: venv ## Apply database migrations
 
 seed: migrate ## Load the Trust's seeded strategy (idempotent)
 	$(PY) manage.py load_seeds
+	$(PY) manage.py open_periods
 
 demo: seed ## Add the demo history and demo users (never in production)
 	$(PY) manage.py load_demo

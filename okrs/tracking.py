@@ -29,8 +29,8 @@ STATUSES = (
 def default_period(today: datetime.date) -> ReportingPeriod | None:
     """The period most worth looking at on `today`: of the open periods that owe
     any OKR, the one due soonest; else the latest period that has any results;
-    else any open period; else the newest period. (Callers create the periods
-    open today first: `okrs.actions.ensure_recent_periods`.)"""
+    else any open period; else the newest period. (The periods open today are
+    made daily by `manage.py open_periods`.)"""
     open_periods = selectors.periods_open_on(today)
     frequencies_owed = set(
         KeyResult.objects.filter(

@@ -18,7 +18,7 @@ from okrs.models import ReportingPeriod
 @can_view_strategy
 def my_submissions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    actions.ensure_recent_periods(today)
+    # The periods open today are made by `open_periods` (daily): a GET never writes.
     units = selectors.units_led_by(request.user)
     periods = []
     if units:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from okrs import actions, tracking
+from okrs import tracking
 from okrs.models import ReportingPeriod
 from okrs.selectors import SubmissionStatus
 
@@ -26,7 +26,6 @@ def submissions(request: HttpRequest, period: int | None = None) -> HttpResponse
         # The period selector is a GET form; give the choice its own address.
         return redirect("okrs:tracking", period=int(chosen))
     if period is None:
-        actions.ensure_recent_periods(day)
         shown = tracking.default_period(day)
     else:
         shown = get_object_or_404(ReportingPeriod, pk=period)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
-from okrs import actions, imports, selectors
+from okrs import imports, selectors
 from okrs.entry import REASON_REQUIRED
 from okrs.models import ReportingPeriod, ResultUpload
 
@@ -138,7 +138,6 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _templates_offered(user) -> list[tuple[ReportingPeriod, list[OrganisationalUnit]]]:
     """The units this person can fill a template for, per period open today."""
     today = timezone.localdate()
-    actions.ensure_recent_periods(today)
     if user.has_perm("portal.correct_results"):
         units = list(OrganisationalUnit.objects.all())
     else:

@@ -4,10 +4,12 @@ calendar, a page size below one. Each gets a 404 or a plain message, never a 500
 and opening a page writes nothing."""
 
 import datetime
+import io
 from contextlib import contextmanager
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from objectives import actions as strategy_actions
@@ -189,3 +191,66 @@ def test_tracking_with_an_odd_period_is_not_found_or_shows_the_default(
     assert response.status_code in (200, 404)
     response = client.get(f"/tracking/{period}/")
     assert response.status_code == 404
+
+
+# --- Opening a page writes nothing ------------------------------------------------
+
+
+@pytest.fixture
+def lead(make_user):
+    from objectives.models import OrganisationalUnit
+
+    user = make_user("bea", Role.DIRECTORATE_LEAD)
+    person = strategy_actions.create_person(
+        by=None, slug="bea", full_name="Bea Lead", user=user, reason="test"
+    )
+    strategy_actions.set_units_led(
+        by=None,
+        person=person,
+        units=[OrganisationalUnit.objects.get(slug="bucks-mh")],
+        reason="test",
+    )
+    return user
+
+
+@pytest.mark.parametrize("month", ["2012-01", "2020-09", "2026-10", "2028-03"])
+def test_opening_the_ipr_of_any_month_writes_nothing(client, users_by_role, month):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    with nothing_written():
+        assert client.get(reverse("reporting:ipr", args=[month])).status_code == 200
+        assert client.get(reverse("reporting:ipr", args=[month]), {"draft": "1"}).status_code == 200
+
+
+def test_the_pages_that_list_open_periods_write_nothing(client, users_by_role, lead):
+    """Which periods are open is worked out when they are made (by `open_periods`,
+    run daily, and `send_reminders`), not when someone looks."""
+    period = ReportingPeriod.objects.order_by("-starts_on").first()
+    client.force_login(users_by_role[Role.BOARD_SECRETARY])
+    with nothing_written():
+        assert client.get(reverse("okrs:tracking")).status_code == 200
+        assert client.get(reverse("okrs:tracking", args=[period.pk])).status_code == 200
+        assert client.get(reverse("okrs:upload")).status_code == 200
+        assert client.get(reverse("okrs:my_submissions")).status_code == 200
+    client.force_login(lead)
+    with nothing_written():
+        assert client.get(reverse("okrs:my_submissions")).status_code == 200
+        assert client.get(reverse("okrs:upload")).status_code == 200
+        response = client.get(reverse("okrs:enter_results", args=["bucks-mh", period.pk]))
+        assert response.status_code == 200
+
+
+def test_the_open_periods_are_made_by_the_daily_command():
+    before = ReportingPeriod.objects.count()
+    out = io.StringIO()
+    call_command("open_periods", "--today", "2026-11-30", stdout=out)
+    made = {
+        (period.frequency, period.starts_on)
+        for period in ReportingPeriod.objects.filter(starts_on__gte=datetime.date(2026, 7, 1))
+    }
+    assert ("monthly", datetime.date(2026, 10, 1)) in made
+    assert ("quarterly", datetime.date(2026, 7, 1)) in made
+    assert "October 2026" in out.getvalue() and "Q2 2026/27" in out.getvalue()
+    count = ReportingPeriod.objects.count()
+    assert count > before
+    call_command("open_periods", "--today", "2026-11-30", stdout=io.StringIO())
+    assert ReportingPeriod.objects.count() == count  # run again, nothing more
