@@ -197,5 +197,33 @@ def sync_role_groups() -> None:
         Group.objects.get_or_create(name=group_name(role))
     administrators = Group.objects.get(name=group_name(Role.TRUST_ADMINISTRATOR))
     administrators.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=_ADMIN_APPS)
+        permission
+        for permission in Permission.objects.filter(
+            content_type__app_label__in=_ADMIN_APPS
+        ).select_related("content_type")
+        if _admin_allows(permission)
     )
+
+
+def _admin_allows(permission) -> bool:
+    """Viewing anything; adding, changing and deleting only what the admin edits (its
+    read-only classes say which), so the model permissions tell the same story."""
+    return permission.codename.startswith("view_") or (
+        permission.content_type.model_class() in _models_edited_in_the_admin()
+    )
+
+
+def _models_edited_in_the_admin() -> set:
+    from django.contrib import admin
+
+    from objectives.admin import ReadOnlyMixin
+
+    edited = set()
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, ReadOnlyMixin):
+            continue
+        edited.add(model)
+        edited.update(
+            inline.model for inline in model_admin.inlines if not issubclass(inline, ReadOnlyMixin)
+        )
+    return edited

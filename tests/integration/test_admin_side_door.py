@@ -189,3 +189,20 @@ def test_roles_given_from_the_groups_side_are_recorded_on_the_account(make_user)
     secretaries.user_set.clear()
     latest = get_user_model().history.filter(id=user.pk).latest()
     assert [row.group.name for row in latest.groups.all()] == ["Viewer"]
+
+
+def test_administrators_are_given_only_what_the_admin_lets_them_do(administrator):
+    """Model permissions match the admin: reading domain data, changing people."""
+    assert administrator.has_perm("okrs.view_result")
+    assert administrator.has_perm("reporting.view_narrative")
+    for permission in (
+        "okrs.change_result",
+        "okrs.add_result",
+        "okrs.delete_keyresult",
+        "okrs.change_target",
+        "reporting.change_narrative",
+        "reporting.change_boardcover",
+    ):
+        assert not administrator.has_perm(permission), permission
+    assert administrator.has_perm("objectives.change_person")
+    assert administrator.has_perm("objectives.add_roleassignment")
