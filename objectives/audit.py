@@ -9,8 +9,10 @@ from typing import Any
 
 from django.db import models
 
+from objectives.text import PARAGRAPH
+
 # Reasons are kept whole in the history (a text column); this keeps one to a paragraph.
-REASON_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = PARAGRAPH
 
 
 def save_with_audit(instance: models.Model, *, by, reason: str) -> None:

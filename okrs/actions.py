@@ -94,6 +94,8 @@ def set_target(
     reason: str,
 ) -> Target:
     """Set the target in force from `effective_from`; earlier periods keep theirs."""
+    if problem := value_problem(key_result, value):
+        raise ValidationError({"value": problem})
     return create_or_update(
         Target,
         lookup={"key_result": key_result, "effective_from": effective_from},
@@ -104,8 +106,6 @@ def set_target(
 
 
 @dataclass(frozen=True)
-    if problem := value_problem(key_result, value):
-        raise ValidationError({"value": problem})
 class ResultEntry:
     key_result: KeyResult
     period: ReportingPeriod
@@ -123,16 +123,6 @@ def check_result_entry(entry: ResultEntry) -> None:
         raise ValidationError(f"{problem}.")
 
 
-@transaction.atomic
-def record_result(
-    *, by, entry: ResultEntry, reason: str, is_demo: bool = False, source: str = ""
-) -> Result:
-    """Create or change the one result for an OKR, period and unit."""
-    check_result_entry(entry)
-    result = Result.objects.filter(
-        key_result=entry.key_result, period=entry.period, unit=entry.unit
-    ).first()
-    if result is None:
 def value_problem(key_result: KeyResult, value: Decimal) -> str | None:
     """Why `value` cannot be a value (or target) of this OKR, if it cannot."""
     return range_problem(
@@ -143,6 +133,16 @@ def value_problem(key_result: KeyResult, value: Decimal) -> str | None:
     )
 
 
+@transaction.atomic
+def record_result(
+    *, by, entry: ResultEntry, reason: str, is_demo: bool = False, source: str = ""
+) -> Result:
+    """Create or change the one result for an OKR, period and unit."""
+    check_result_entry(entry)
+    result = Result.objects.filter(
+        key_result=entry.key_result, period=entry.period, unit=entry.unit
+    ).first()
+    if result is None:
         result = Result(
             key_result=entry.key_result,
             period=entry.period,
@@ -447,6 +447,8 @@ class KeyResultDefinition:
     tolerance: Decimal = Decimal(0)
     tolerance_kind: str = "absolute"
     decimal_places: int = 1
+    lowest_value: Decimal | None = None
+    highest_value: Decimal | None = None
     owner_role: object = None
     calculation: str = ""
     data_source: str = ""
@@ -457,8 +459,6 @@ def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
     """What is wrong with a new OKR's definition, per argument, in words a person can act on."""
     problems = {}
     if problem := key_result_code_problem(definition.code):
-    lowest_value: Decimal | None = None
-    highest_value: Decimal | None = None
         problems["code"] = problem
     if not (definition.statement or "").strip():
         problems["statement"] = "Enter the OKR as the Trust wrote it"
@@ -478,6 +478,17 @@ def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
         problems["tolerance_kind"] = "Choose how the tolerance is measured"
     if definition.decimal_places is None or not 0 <= definition.decimal_places <= 4:
         problems["decimal_places"] = "Enter a number of decimal places from 0 to 4"
+    low, high = definition.lowest_value, definition.highest_value
+    for name, bound in (("lowest_value", low), ("highest_value", high)):
+        if bound is not None and abs(bound) > COLUMN_LIMIT:
+            problems[name] = "Enter a number of no more than 10 digits before the point"
+    if low is not None and high is not None and low >= high and "highest_value" not in problems:
+        problems["highest_value"] = "Enter a highest value above the lowest"
+    range_known = not {"measure", "lowest_value", "highest_value"} & set(problems)
+    if definition.target is not None and range_known:
+        problem = range_problem(definition.target, definition.measure, lowest=low, highest=high)
+        if problem:
+            problems["target"] = problem
     return problems
 
 
@@ -488,19 +499,6 @@ def _create_active_key_result(
     focus_area: KeyFocusArea | None,
     order: int,
     definition: KeyResultDefinition,
-    low, high = definition.lowest_value, definition.highest_value
-    for name, bound in (("lowest_value", low), ("highest_value", high)):
-        if bound is not None and abs(bound) > COLUMN_LIMIT:
-            problems[name] = "Enter a number of no more than 10 digits before the point"
-    if low is not None and high is not None and low >= high and "highest_value" not in problems:
-        problems["highest_value"] = "Enter a highest value above the lowest"
-    if definition.target is not None and not {"measure", "lowest_value", "highest_value"} & set(
-        problems
-    ):
-        if problem := range_problem(
-            definition.target, definition.measure, lowest=low, highest=high
-        ):
-            problems["target"] = problem
     reason: str,
 ) -> KeyResult:
     problems = _definition_problems(definition)
@@ -520,6 +518,8 @@ def _create_active_key_result(
         tolerance=definition.tolerance,
         tolerance_kind=definition.tolerance_kind,
         decimal_places=definition.decimal_places,
+        lowest_value=definition.lowest_value,
+        highest_value=definition.highest_value,
         owner_role=definition.owner_role,
         calculation=(definition.calculation or "").strip(),
         data_source=(definition.data_source or "").strip(),
@@ -530,8 +530,6 @@ def _create_active_key_result(
         by=by,
         key_result=key_result,
         value=definition.target,
-        lowest_value=definition.lowest_value,
-        highest_value=definition.highest_value,
         effective_from=definition.target_from,
         reason=reason,
     )

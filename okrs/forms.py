@@ -6,13 +6,14 @@ from django import forms
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
+from objectives.text import PARAGRAPH, TextField
 from okrs.entry import REASON_REQUIRED, ChangePlan, ResultChange
 from okrs.models import ReportingPeriod
 from okrs.selectors import OwedValue
 
 
 class ResultEntryForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -34,9 +35,9 @@ class ResultEntryForm(forms.Form):
                 max_length=40,
                 initial=_plain(result.value) if result else "",
             )
-            self.fields[f"comment_{pk}"] = forms.CharField(
+            self.fields[f"comment_{pk}"] = TextField(
                 required=False,
-                max_length=2000,
+                max_length=PARAGRAPH,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=result.comment if result else "",
             )

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 
 from objectives.models import ExecutiveRole, KeyFocusArea, OrganisationalUnit
+from objectives.text import PARAGRAPH, SHORT_TEXT, TextField
 from okrs import periods
 from okrs.actions import REASON_MAX_LENGTH, KeyResultDefinition, key_result_code_problem
 from okrs.models import Direction, Frequency, KeyResult, Measure
@@ -40,6 +41,10 @@ class NhsBoundField(BoundField):
         if self.errors:
             classes.append(error)
         attrs["class"] = " ".join(classes)
+        if getattr(self.field, "counted", False):
+            # The character count's message (templates/okrs/maintenance/_field.html).
+            described_by = attrs.get("aria-describedby", "").split()
+            attrs["aria-describedby"] = " ".join([f"{self.auto_id}-info", *described_by])
         return attrs
 
 
@@ -81,7 +86,7 @@ class NumberField(forms.DecimalField):
 
 
 def _reason_field(help_text: str) -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label="Reason for the change",
         help_text=f"{help_text} It is kept in the audit log ({REASON_MAX_LENGTH} characters or "
         "fewer).",
@@ -109,7 +114,7 @@ class KeyResultDefinitionForm(NhsForm):
         error_messages={"required": "Enter a code"},
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20", "spellcheck": "false"}),
     )
-    statement = forms.CharField(
+    statement = TextField(
         label="OKR",
         max_length=400,
         help_text="As the Trust wrote it, like ‘We will achieve 95% compliance in CCCS training’.",
@@ -207,13 +212,15 @@ class KeyResultDefinitionForm(NhsForm):
         empty_label="No owner yet",
         help_text="The executive role that owns it. Leave empty if not decided: it shows as a gap.",
     )
-    calculation = forms.CharField(
+    calculation = TextField(
+        max_length=PARAGRAPH,
         label="How it is calculated",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    data_source = forms.CharField(label="Data source", required=False, max_length=300)
-    target_rationale = forms.CharField(
+    data_source = TextField(label="Data source", required=False, max_length=SHORT_TEXT)
+    target_rationale = TextField(
+        max_length=PARAGRAPH,
         label="Where the target comes from",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

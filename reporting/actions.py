@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from objectives.audit import create_or_update, save_with_audit, update_fields
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
+from objectives.text import PAGE, PARAGRAPH, SHORT_TEXT, plain_text, too_long
+from okrs import actions as okr_actions
 from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.models import ReportingPeriod
@@ -102,13 +104,12 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
     refusal = okr_selectors.reportable_months().refusal(month)
     if refusal:
         raise ValidationError(refusal)
-    # Lock the month's editions so two secretaries cannot both publish revision n.
-    previous = (
-        IprEdition.objects.select_for_update()
-        .filter(data_month=month)
-        .order_by("-revision")
-        .first()
-    )
+    # Two secretaries publishing the same month one after the other: the month's
+    # period row is locked first (it exists even before the first edition, when
+    # there is no edition row to lock), so the second waits and then sees the first.
+    span = periods.month_span(month.year, month.month)
+    ReportingPeriod.objects.select_for_update().get(pk=okr_actions.ensure_period(span).pk)
+    previous = IprEdition.objects.filter(data_month=month).order_by("-revision").first()
     report = ipr_to_dict(assemble_ipr(month))
     changes = []
     if previous is not None:
@@ -138,6 +139,38 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
 
 
 NARRATIVE_FIELDS = ("text", "chart_shows", "issues", "actions", "risks", "expected_recovery")
+# An executive summary is about a page; each heading of a commentary a paragraph.
+NARRATIVE_LIMITS = {name: PARAGRAPH for name in NARRATIVE_FIELDS} | {"text": PAGE}
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the same words after this person opened them."""
+
+
+def _check_version(current, *, seen_version: int | None, what: str) -> None:
+    """Refuse a save based on an older version than the stored one (optimistic
+    locking, as for results), with the same words as a result's conflict."""
+    current_version = current.version if current is not None else None
+    if current_version == seen_version:
+        return
+    record = current.history.first() if current is not None else None
+    who = getattr(getattr(record, "history_user", None), "get_full_name", lambda: "")()
+    raise EditConflict(
+        f"{who or 'Someone else'} changed {what} while you were editing. Check it, then save again"
+    )
+
+
+def _bounded(words: dict[str, str], limits: dict[str, int]) -> dict[str, str]:
+    """Words made plain, or a ValidationError naming each field that is too long."""
+    words = {name: plain_text(value) for name, value in words.items()}
+    problems = {
+        name: message
+        for name, value in words.items()
+        if name in limits and (message := too_long(value, limits[name]))
+    }
+    if problems:
+        raise ValidationError(problems)
+    return words
 
 
 @transaction.atomic
@@ -150,10 +183,14 @@ def write_narrative(
     content: dict[str, str],
     sign_off: bool = False,
     today: datetime.date | None = None,
+    seen_version: int | None = None,
+    check_version: bool = False,
 ) -> Narrative:
     """Write (or rewrite) an executive summary, or an OKR commentary when
     `key_result` is given. Changing signed-off words withdraws the sign-off;
-    `sign_off=True` signs as the executive director."""
+    `sign_off=True` signs as the executive director. A page passes the version it
+    showed (`check_version`), so a later save never silently replaces words it has
+    not seen."""
     if not by.has_perm("portal.write_narrative", objective):
         raise PermissionDenied(
             "Only the objective's executive director or a named delegate can write this."
@@ -165,7 +202,11 @@ def write_narrative(
     lookup = {"period": period, "kind": kind}
     lookup |= {"key_result": key_result} if key_result else {"objective": objective}
     narrative = Narrative.objects.select_for_update().filter(**lookup).first()
-    words = {name: (content.get(name) or "").strip() for name in NARRATIVE_FIELDS}
+    if check_version:
+        _check_version(narrative, seen_version=seen_version, what="these words")
+    words = _bounded(
+        {name: (content.get(name) or "").strip() for name in NARRATIVE_FIELDS}, NARRATIVE_LIMITS
+    )
     if not any(words.values()):
         raise ValidationError("Write something before saving.")
     person = by.person
@@ -190,6 +231,8 @@ def write_narrative(
     reason = "Signed off" if sign_off else "Narrative written"
     if changed and narrative.pk and not sign_off:
         reason = "Narrative changed; any sign-off withdrawn"
+    if narrative.pk:
+        narrative.version += 1
     save_with_audit(narrative, by=by, reason=reason)
     return narrative
 
@@ -212,14 +255,42 @@ COVER_FIELDS = (
 )
 
 
+# The cover's summary is about a page; its other texts a paragraph or a line.
+COVER_LIMITS = {
+    "meeting": SHORT_TEXT,
+    "reference": 60,
+    "agenda_item": 20,
+    "title": SHORT_TEXT,
+    "summary": PAGE,
+    "recommendation": PARAGRAPH,
+    "authors": PARAGRAPH,
+    "lead_executive": SHORT_TEXT,
+    "governance_route": PARAGRAPH,
+}
+
+
 @transaction.atomic
-def update_cover(*, by, edition: IprEdition, fields: dict, reason: str = "") -> BoardCover:
-    """Edit an edition's Board cover sheet (recorded with who, when, before, after)."""
+def update_cover(
+    *,
+    by,
+    edition: IprEdition,
+    fields: dict,
+    reason: str = "",
+    seen_version: int | None = None,
+    check_version: bool = False,
+) -> BoardCover:
+    """Edit an edition's Board cover sheet (recorded with who, when, before, after).
+    A page passes the version it showed (`check_version`): a save based on an older
+    version is refused, as for results."""
     if not by.has_perm("portal.export_pack"):
         raise PermissionDenied("Only a board secretary or administrator can edit the cover.")
-    cover = getattr(edition, "cover", None)
+    cover = BoardCover.objects.select_for_update().filter(edition=edition).first()
+    if check_version:
+        _check_version(cover, seen_version=seen_version, what="the cover sheet")
     changes = {name: fields[name] for name in COVER_FIELDS if name in fields}
-    reason = reason.strip() or "Cover sheet edited"
+    texts = _bounded({n: v for n, v in changes.items() if isinstance(v, str)}, COVER_LIMITS)
+    changes |= texts
+    reason = plain_text(reason).strip() or "Cover sheet edited"
     if cover is None:
         cover = BoardCover(
             edition=edition, **default_cover(ipr_from_dict(edition.report), like=latest_cover())
@@ -228,6 +299,8 @@ def update_cover(*, by, edition: IprEdition, fields: dict, reason: str = "") -> 
             setattr(cover, name, value)
         save_with_audit(cover, by=by, reason=reason)
         return cover
+    if any(getattr(cover, name) != value for name, value in changes.items()):
+        cover.version += 1
     update_fields(cover, changes, by=by, reason=reason)
     return cover
 

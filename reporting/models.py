@@ -48,6 +48,8 @@ class Narrative(models.Model):
     )
     signed_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True)
+    # Optimistic locking, as for results: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -158,6 +160,8 @@ class BoardCover(models.Model):
         "lead executive director", max_length=300, blank=True, help_text="Name – title."
     )
     governance_route = models.TextField(blank=True)
+    # Optimistic locking, as for results: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from objectives.views import can_view_strategy
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs import selectors as okr_selectors
+from okrs.maintenance_forms import add_action_errors
 from okrs.models import KeyResult
 from okrs.views.okr import CHART_PAGE_CSP
 from reporting import actions, selectors
@@ -221,15 +222,22 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
     form_class = OkrCommentaryForm if key_result else ExecutiveSummaryForm
     initial = {name: getattr(existing, name) for name in form_class.base_fields} if existing else {}
     form = form_class(request.POST or None, initial=initial)
+    narrative = None
     if request.method == "POST" and form.is_valid():
-        narrative = actions.write_narrative(
-            by=request.user,
-            objective=objective,
-            period=period or okr_actions.ensure_reportable_period(span),
-            key_result=key_result,
-            content=form.cleaned_data,
-            sign_off="sign_off" in request.POST,
-        )
+        try:
+            narrative = actions.write_narrative(
+                by=request.user,
+                objective=objective,
+                period=period or okr_actions.ensure_reportable_period(span),
+                key_result=key_result,
+                content=form.cleaned_data,
+                sign_off="sign_off" in request.POST,
+                seen_version=form.cleaned_data["version"],
+                check_version=True,
+            )
+        except ValidationError as refusal:
+            add_action_errors(form, refusal)
+    if narrative is not None:
         # The confirmation shows at the top of the report (where the page opens, so
         # it is seen), with a link back down to the section that was written.
         messages.success(
@@ -354,12 +362,24 @@ def edit_cover(request: HttpRequest, month: str, revision: int) -> HttpResponse:
         initial = {name: getattr(cover, name) for name in actions.COVER_FIELDS}
     else:
         initial = default_cover(ipr_from_dict(edition.report), like=latest_cover())
+    initial["version"] = cover.version if cover is not None else None
     form = BoardCoverForm(request.POST or None, initial=initial)
+    saved = False
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in actions.COVER_FIELDS}
-        actions.update_cover(
-            by=request.user, edition=edition, fields=fields, reason=form.cleaned_data["reason"]
-        )
+        try:
+            actions.update_cover(
+                by=request.user,
+                edition=edition,
+                fields=fields,
+                reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data["version"],
+                check_version=True,
+            )
+            saved = True
+        except ValidationError as refusal:
+            add_action_errors(form, refusal)
+    if saved:
         messages.success(request, f"Cover sheet of {edition} saved. Export the pack to print it.")
         return redirect(f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={revision}")
     return render(

@@ -4,7 +4,7 @@ executive director, audited, and carried into the report."""
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from objectives import actions as strategy_actions
@@ -15,6 +15,7 @@ from okrs import periods
 from okrs.models import KeyResult
 from reporting.actions import write_narrative
 from reporting.ipr import assemble_ipr
+from reporting.models import Narrative
 
 pytestmark = pytest.mark.usefixtures("seeded")
 TODAY = datetime.date(2020, 10, 20)
@@ -161,10 +162,71 @@ def test_writing_and_signing_from_the_page(client, medical_director, quality):
     page = client.get(URL + "?draft=1").content.decode()
     assert "Edit the executive summary" in page
     url = reverse("reporting:edit_summary", kwargs={"month": "2020-09", "objective": quality.pk})
-    empty = client.post(url, {"text": "  ", "sign_off": "1"})
+    seeded = Narrative.objects.get(objective=quality, kind="executive_summary")
+    form = client.get(url).content.decode()
+    assert f'name="version" value="{seeded.version}"' in form
+    empty = client.post(url, {"text": "  ", "sign_off": "1", "version": seeded.version})
     assert "Write the executive summary" in empty.content.decode()
-    response = client.post(url, {"text": "Signed words.", "sign_off": "1"})
+    response = client.post(url, {"text": "Signed words.", "sign_off": "1", "version": 1})
     assert response.status_code == 302
     page = client.get(URL + "?draft=1").content.decode()
     assert "Signed words." in page
     assert "Maya Director, Medical Director — signed off by Maya Director" in page
+
+
+# --- Two people editing the same words (issue 9: the last writer silently won) -----
+
+
+def test_a_save_from_an_older_page_is_refused_and_keeps_what_was_typed(
+    client, medical_director, quality
+):
+    url = reverse("reporting:edit_summary", kwargs={"month": "2020-09", "objective": quality.pk})
+    seeded = Narrative.objects.get(objective=quality, kind="executive_summary")
+    client.force_login(medical_director)
+    # Two tabs open on version 1; the first saves, the second is refused.
+    first = client.post(url, {"text": "First words.", "save": "1", "version": seeded.version})
+    assert first.status_code == 302
+    second = client.post(url, {"text": "Second words.", "save": "1", "version": seeded.version})
+    assert second.status_code == 200
+    content = second.content.decode()
+    assert (
+        "Maya Director changed these words while you were editing. Check it, then save again"
+        in (content)
+    )
+    assert "Second words." in content  # kept, to copy or save again
+    seeded.refresh_from_db()
+    assert (seeded.text, seeded.version) == ("First words.", 2)
+    # Saving again from the newer version goes through.
+    third = client.post(url, {"text": "Second words.", "save": "1", "version": seeded.version})
+    assert third.status_code == 302
+
+
+def test_words_are_bounded_and_control_characters_removed(client, medical_director, quality):
+    url = reverse("reporting:edit_summary", kwargs={"month": "2020-09", "objective": quality.pk})
+    seeded = Narrative.objects.get(objective=quality, kind="executive_summary")
+    client.force_login(medical_director)
+    huge = client.post(url, {"text": "x" * 2_400_000, "save": "1", "version": seeded.version})
+    assert huge.status_code == 200
+    assert "Enter 6,000 characters or fewer" in huge.content.decode()
+    assert 'data-maxlength="6000"' in huge.content.decode()  # the counter
+    seeded.refresh_from_db()
+    assert seeded.version == 1
+    typed = "Vacancies fell.\x00\x07\r\nTurnover\x0bsteady."
+    response = client.post(url, {"text": typed, "save": "1", "version": seeded.version})
+    assert response.status_code == 302
+    seeded.refresh_from_db()
+    assert seeded.text == "Vacancies fell.\nTurnover\nsteady."
+
+
+def test_the_action_bounds_words_however_it_is_called(medical_director, quality):
+    period = okr_actions.ensure_period(periods.month_span(2020, 9))
+    with pytest.raises(ValidationError) as refused:
+        write_narrative(
+            by=medical_director,
+            objective=quality,
+            period=period,
+            content={"text": "x" * 6001},
+        )
+    assert refused.value.message_dict == {
+        "text": ["Enter 6,000 characters or fewer (you have 6,001)"]
+    }

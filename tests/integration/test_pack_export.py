@@ -270,6 +270,7 @@ def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(cl
         "lead_executive": "Jo Smith – Director of Strategy",
         "governance_route": "Executive Management Committee",
         "reason": "Agenda published",
+        "version": cover.version,
     }
     refused = client.post(url, form)
     assert refused.status_code == 200
@@ -283,6 +284,48 @@ def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(cl
     assert latest.history_user == secretary
     assert latest.history_change_reason == "Agenda published"
     assert latest.prev_record.reference == ""
+
+
+def test_two_secretaries_editing_the_cover_the_later_save_is_refused(
+    client, secretary, users_by_role
+):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    cover = BoardCover.objects.get(edition=edition)
+    url = reverse("reporting:edit_cover", args=[MONTH, 1])
+    form = {
+        name: getattr(cover, name) or ""
+        for name in ("meeting", "title", "purpose", "summary", "recommendation")
+    } | {"version": cover.version}
+    client.force_login(secretary)
+    assert client.post(url, form | {"reference": "BOD 71/2020"}).status_code == 302
+    client.force_login(users_by_role[Role.TRUST_ADMINISTRATOR])
+    late = client.post(url, form | {"reference": "BOD 72/2020"})
+    assert late.status_code == 200
+    assert "changed the cover sheet while you were editing. Check it, then save again" in (
+        late.content.decode()
+    )
+    assert "BOD 72/2020" in late.content.decode()
+    cover.refresh_from_db()
+    assert (cover.reference, cover.version) == ("BOD 71/2020", 2)
+
+
+def test_the_cover_summary_is_bounded(client, secretary):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    cover = BoardCover.objects.get(edition=edition)
+    client.force_login(secretary)
+    form = {
+        "meeting": cover.meeting,
+        "title": cover.title,
+        "purpose": cover.purpose,
+        "summary": "s" * 500_000,
+        "recommendation": cover.recommendation,
+        "version": cover.version,
+    }
+    response = client.post(reverse("reporting:edit_cover", args=[MONTH, 1]), form)
+    assert response.status_code == 200
+    assert "Enter 6,000 characters or fewer" in response.content.decode()
+    cover.refresh_from_db()
+    assert len(cover.summary) < 6000
 
 
 def test_a_revision_keeps_the_cover_of_the_one_before(secretary):

@@ -1,10 +1,12 @@
 """Publishing freezes the IPR; corrections need a new, visibly revised edition."""
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 
 from objectives.models import OrganisationalUnit
@@ -120,3 +122,38 @@ def test_a_unit_with_no_value_is_never_rated(users_by_role):
         if cell["unit"] == OrganisationalUnit.objects.get(slug="specialised").short_name
     ]
     assert {cell["rag_label"] for cell in specialised} == {"No data"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_first_publishes_make_one_revision(make_user):
+    """Two secretaries press Publish for a month with no edition at the same moment,
+    each on its own connection. The second waits for the first (the month's period
+    row is locked; on SQLite the write lock is taken at BEGIN) and is then told
+    nothing has changed, instead of hitting the unique revision (a server error)."""
+    from reporting.seeding import load_seeds
+
+    load_seeds()
+    secretaries = [make_user(f"sec-{n}", Role.BOARD_SECRETARY) for n in (1, 2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def publish(user):
+        try:
+            barrier.wait()
+            edition = publish_ipr(by=user, data_month=SEPTEMBER)
+            outcomes.append(f"revision {edition.revision}")
+        except NothingToPublish as refusal:
+            outcomes.append(refusal.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(user,)) for user in secretaries]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [
+        "Nothing has changed since revision 1: it stays the edition.",
+        "revision 1",
+    ]
+    assert IprEdition.objects.filter(data_month=SEPTEMBER).count() == 1
