@@ -195,6 +195,9 @@ LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
 # Attempts while locked are refused without extending the lock, so it ends when it says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are in the security log; axes need not keep a table of them too
+# (failed attempts are still counted, and removed once older than the cool-off).
+AXES_DISABLE_ACCESS_LOG = True
 AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
