@@ -4,10 +4,13 @@ their Board cover sheets, and the Board pack exports."""
 import datetime
 import hashlib
 import logging
+import threading
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from objectives.audit import create_or_update, save_with_audit, update_fields
@@ -19,14 +22,17 @@ from okrs import selectors as okr_selectors
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
 from reporting.exports import render
+from reporting.exports.failures import failure_message
 from reporting.ipr import assemble_ipr, describe_changes, ipr_from_dict, ipr_to_dict
 from reporting.models import (
+    STOPPED_MESSAGE,
     BoardCover,
     IprEdition,
     Narrative,
     PackExport,
     PackFile,
     RecordedOverallRating,
+    stale_after,
 )
 from reporting.pack import Pack, default_cover, draft_pack, latest_cover, pack_for_edition
 
@@ -100,6 +106,9 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
     one, after corrections, is the next revision with the list of what changed."""
     if not by.has_perm("portal.publish_ipr"):
         raise PermissionDenied("Only a board secretary or administrator can publish the IPR.")
+    note = plain_text(note).strip()
+    if problem := too_long(note, SHORT_TEXT):
+        raise ValidationError(f"Shorten the note for the record. {problem}.")
     month = periods.span_containing(periods.MONTHLY, data_month).starts_on
     refusal = okr_selectors.reportable_months().refusal(month)
     if refusal:
@@ -125,7 +134,7 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
         published_by=by,
         report=report,
         changes=changes,
-        note=note.strip(),
+        note=note,
     )
     # The cover sheet starts as the last one (a revision keeps its meeting and
     # reference), with this month's title and summary; the secretary edits it.
@@ -340,22 +349,31 @@ PACK_FORMATS = [
 
 def produce_pack(export_id: int) -> PackExport:
     """Run a queued export: assemble (or load) the report once, render every
-    format from it, store each file. On failure the export says why and keeps
-    nothing half-made."""
+    format from it, store each file. On failure the export says why, in words for
+    people (the detail goes to the log), and keeps nothing half-made. Exports
+    whose worker died are marked as stopped first."""
+    fail_stopped_exports(by=None)
     export = PackExport.objects.select_related("edition__published_by").get(pk=export_id)
     if export.is_finished:
         return export
     _progress(export, "Assembling the report", status=PackExport.Status.RUNNING)
     try:
-        pack = pack_for_edition(export.edition) if export.edition else draft_pack(export.data_month)
-        _progress(export, "Report assembled", steps_done=1)
-        rendered = []
-        for number, (file_format, stage) in enumerate(PACK_FORMATS, start=2):
-            _progress(export, stage)
-            made = render(pack, file_format, progress=lambda words: _progress(export, words))
-            rendered.append((file_format, made.content, made.page_count))
-            _progress(export, f"{stage}: done", steps_done=number)
-        _store_all(export, pack, rendered)
+        with _heartbeat(export.pk):
+            if export.edition:
+                pack = pack_for_edition(export.edition)
+            else:
+                pack = draft_pack(export.data_month)
+            _progress(export, "Report assembled", steps_done=1)
+            rendered = []
+            for number, (file_format, stage) in enumerate(PACK_FORMATS, start=2):
+                _progress(export, stage)
+                made = render(pack, file_format, progress=lambda words: _progress(export, words))
+                rendered.append((file_format, made.content, made.page_count))
+                _progress(export, f"{stage}: done", steps_done=number)
+            _store_all(export, pack, rendered)
+    except ExportAbandoned:
+        logger.warning("Board pack export %s was marked stopped; nothing kept", export.pk)
+        raise
     except Exception as error:
         logger.exception("Board pack export %s failed", export.pk)
         _progress(
@@ -363,22 +381,92 @@ def produce_pack(export_id: int) -> PackExport:
             "Failed",
             status=PackExport.Status.FAILED,
             finished=True,
-            error=f"{type(error).__name__}: {error}",
+            error=failure_message(error),
         )
         raise
     return export
 
 
+def fail_stopped_exports(*, by) -> list[PackExport]:
+    """Mark failed, with a plain reason, every export whose worker has not been
+    heard of for PACK_EXPORT_STALE_AFTER_SECONDS (killed, or its machine lost), so
+    it stops showing as in progress. Run by each worker before an export and by
+    `manage.py recover_exports`; `by` is who asked (None for the system)."""
+    limit = timezone.now() - stale_after()
+    stopped = []
+    for export in PackExport.objects.filter(status=PackExport.Status.RUNNING):
+        if (export.heartbeat_at or export.requested_at) >= limit:
+            continue
+        # Only if it is still as it was read: a worker that was merely slow and has
+        # just finished keeps its result.
+        marked = PackExport.objects.filter(
+            pk=export.pk, status=PackExport.Status.RUNNING, heartbeat_at=export.heartbeat_at
+        ).update(
+            status=PackExport.Status.FAILED,
+            stage="Stopped",
+            error=STOPPED_MESSAGE,
+            finished_at=timezone.now(),
+        )
+        if marked:
+            logger.warning(
+                "Board pack export %s stopped: its worker was last heard of at %s; marked "
+                "failed (by %s)",
+                export.pk,
+                export.heartbeat_at or export.requested_at,
+                by or "the system",
+            )
+            stopped.append(export)
+    return stopped
+
+
+@contextmanager
+def _heartbeat(export_id: int):
+    """While the export is made, say every PACK_EXPORT_HEARTBEAT_SECONDS that its
+    worker is alive, from a thread of its own: the main thread cannot write while
+    Chromium prints, and a dead worker stops beating, which is how a stopped export
+    is told from a slow one."""
+    if transaction.get_connection().in_atomic_block:
+        # Another connection could not see an export not yet committed (only tests
+        # run the worker inside a transaction); the stages still beat.
+        yield
+        return
+    done = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not done.wait(settings.PACK_EXPORT_HEARTBEAT_SECONDS):
+                try:
+                    PackExport.objects.filter(
+                        pk=export_id, status=PackExport.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:
+                    logger.exception("Board pack export %s: heartbeat not recorded", export_id)
+        finally:
+            connections.close_all()  # this thread's own
+
+    thread = threading.Thread(target=beat, name=f"pack-export-{export_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
+
+
 def _progress(export: PackExport, stage: str, *, finished: bool = False, **fields) -> None:
-    """Record how far the export has got. Written at once (the export runs in
-    autocommit, not one long transaction), so the page that watches it sees each
-    step."""
-    fields = {"stage": stage[:200]} | fields
+    """Record how far the export has got, which also says its worker is alive.
+    Written at once (the export runs in autocommit, not one long transaction), so
+    the page that watches it sees each step."""
+    fields = {"stage": stage[:200], "heartbeat_at": timezone.now()} | fields
     if finished:
         fields["finished_at"] = timezone.now()
     for name, value in fields.items():
         setattr(export, name, value)
     PackExport.objects.filter(pk=export.pk).update(**fields)
+
+
+class ExportAbandoned(RuntimeError):
+    """The export was marked stopped while its worker was still at it."""
 
 
 def _store_all(export: PackExport, pack: Pack, rendered: list[tuple]) -> None:
@@ -387,6 +475,10 @@ def _store_all(export: PackExport, pack: Pack, rendered: list[tuple]) -> None:
     written: list[PackFile] = []
     try:
         with transaction.atomic():
+            # Locked, so a sweep cannot mark it stopped between this check and done.
+            current = PackExport.objects.select_for_update().get(pk=export.pk)
+            if current.status != PackExport.Status.RUNNING:
+                raise ExportAbandoned(f"Export {export.pk} is {current.status}, not running")
             for file_format, content, page_count in rendered:
                 written.append(_store(export, pack, file_format, content, page_count))
             _progress(export, "Ready to download", status=PackExport.Status.DONE, finished=True)

@@ -198,6 +198,9 @@ def publish(request: HttpRequest, month: str) -> HttpResponse:
     except actions.NothingToPublish as error:
         messages.info(request, error.message)
         return redirect("reporting:ipr", month=month)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("reporting:ipr", month=month)
     messages.success(request, f"Published {edition}. It will render exactly like this from now on.")
     return redirect(
         f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={edition.revision}"
@@ -304,17 +307,18 @@ def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
 
 @can_view_strategy
 def pack_export_status(request: HttpRequest, month: str, pk: int) -> JsonResponse:
-    """How far an export has got, for the progress page to poll."""
+    """How far an export has got, for the progress page to poll; `finished` once
+    nothing more will happen to it (an export whose worker died shows as stopped)."""
     export = _export_or_404(month, pk)
     _check_may_read(request.user, export)
     return JsonResponse(
         {
-            "status": export.status,
-            "status_label": export.get_status_display(),
-            "stage": export.stage,
+            "status": export.shown_status,
+            "status_label": export.shown_status_label,
+            "stage": export.shown_error if export.has_stopped else export.stage,
             "steps_done": export.steps_done,
             "steps_total": export.steps_total,
-            "finished": export.is_finished,
+            "finished": export.is_over,
         }
     )
 

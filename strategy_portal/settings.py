@@ -325,3 +325,8 @@ CHROMIUM = env("CHROMIUM", "")
 CHROMIUM_NO_SANDBOX = env_bool("CHROMIUM_NO_SANDBOX", default=False)
 # How long printing one pack may take before the export is marked failed.
 PDF_TIMEOUT_SECONDS = int(env("PDF_TIMEOUT_SECONDS", "300"))
+# A worker says every few seconds that it is still making an export; an export not
+# heard of for this long has stopped (its worker was killed or lost its machine) and
+# is shown, then marked, as stopped (docs/operations.md).
+PACK_EXPORT_HEARTBEAT_SECONDS = float(env("PACK_EXPORT_HEARTBEAT_SECONDS", "15"))
+PACK_EXPORT_STALE_AFTER_SECONDS = float(env("PACK_EXPORT_STALE_AFTER_SECONDS", "120"))

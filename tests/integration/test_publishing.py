@@ -90,6 +90,18 @@ def test_publishing_from_the_page(client, users_by_role, role):
     assert 'data-testid="edition"' in page and "Revision 1" in page
 
 
+def test_the_note_for_the_record_is_one_plain_line(client, users_by_role):
+    client.force_login(users_by_role[Role.BOARD_SECRETARY])
+    url = reverse("reporting:publish", kwargs={"month": "2020-09"})
+    refused = client.post(url, {"note": "n" * 301}, follow=True)
+    assert "Shorten the note for the record. Enter 300 characters or fewer (you have 301)." in (
+        refused.content.decode()
+    )
+    assert not IprEdition.objects.filter(data_month=SEPTEMBER).exists()
+    client.post(url, {"note": "For the\x00 November Board"})
+    assert IprEdition.objects.get(data_month=SEPTEMBER).note == "For the November Board"
+
+
 def test_the_page_shows_revision_two_as_revised_with_its_changes(client, users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
     publish_ipr(by=secretary, data_month=SEPTEMBER)
