@@ -337,8 +337,11 @@ class CostImprovementPosition(models.Model):
 class ResultUpload(models.Model):
     """A file of results kept between its preview and its confirmation.
 
-    Confirming re-reads `content` and plans it again (okrs/imports.py), so what is
-    saved is checked against the results as they are then, not as they were.
+    The file is read once, when it is uploaded, and its rows kept in `rows`: each
+    preview and the confirmation plan those rows again against the results as they
+    are then (okrs/imports/), so what is saved is checked against the results as
+    they are when it is saved, not as they were. `content` is the file as sent, kept
+    as the record of where saved values came from.
     """
 
     uploaded_by = models.ForeignKey(
@@ -349,6 +352,12 @@ class ResultUpload(models.Model):
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     row_count = models.PositiveIntegerField(help_text="Data rows in the file.")
+    rows = models.JSONField(
+        null=True,
+        editable=False,
+        help_text="The file's data rows as read when it was uploaded (none for uploads "
+        "stored before rows were kept, which are read again from the file).",
+    )
     reason = models.TextField(
         blank=True, help_text="Why, for a correction (recorded in each value's history)."
     )

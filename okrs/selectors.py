@@ -13,7 +13,15 @@ from django.utils import timezone
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
 from okrs import periods
 from okrs.formatting import format_value
-from okrs.models import KeyResult, Programme, ProgrammeUpdate, ReportingPeriod, Result, Target
+from okrs.models import (
+    KeyResult,
+    Programme,
+    ProgrammeUpdate,
+    ReportingPeriod,
+    Result,
+    ResultUpload,
+    Target,
+)
 
 
 def today() -> datetime.date:
@@ -413,3 +421,11 @@ def _shown(value, record, name: str) -> str:
     if name == "status":
         return Result.Status(value).label
     return str(value)
+
+
+def unconfirmed_uploads(user) -> QuerySet[ResultUpload]:
+    """The files this person uploaded and has not confirmed, newest first (without the
+    files themselves)."""
+    return ResultUpload.objects.filter(uploaded_by=user, committed_at__isnull=True).only(
+        "pk", "filename", "uploaded_at", "row_count"
+    )

@@ -81,15 +81,28 @@ class FileRow:
 def read_result_file(filename: str, content: bytes) -> list[FileRow]:
     """The data rows of an uploaded CSV or XLSX, or a `FileProblem` saying why not."""
     if len(content) > MAX_FILE_BYTES:
-        raise FileProblem(
-            f"The file is {len(content) / 1024 / 1024:.1f} MB. The largest file you can "
-            f"upload is {MAX_FILE_BYTES // 1024 // 1024} MB: split it into smaller files."
-        )
+        raise FileProblem(too_large(f"The file is {size_text(len(content))}."))
     if not content.strip():
         raise FileProblem("The file is empty.")
     kind = file_kind(filename, content)
     rows = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
     return _data_rows(rows)
+
+
+def too_large(first_sentence: str) -> str:
+    return (
+        f"{first_sentence} The largest file you can upload is {size_text(MAX_FILE_BYTES)}: "
+        "split it into smaller files."
+    )
+
+
+def size_text(size: int) -> str:
+    """5242880 → '5 MB', 1572864 → '1.5 MB', 102400 → '100 KB', 100 → '100 bytes'."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
 
 
 def file_kind(filename: str, content: bytes) -> str:

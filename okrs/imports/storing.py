@@ -2,17 +2,27 @@
 staging record, not a result): stored, previewed, confirmed, discarded and pruned.
 Writes are atomic and by the uploader."""
 
+import dataclasses
 import datetime
 import hashlib
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from objectives.audit import REASON_MAX_LENGTH
 from okrs.imports.planning import UploadPreview, commit_preview, preview_rows
-from okrs.imports.reading import control_character_problem, read_result_file
+from okrs.imports.reading import FileRow, control_character_problem, read_result_file
 from okrs.models import ResultUpload
+
+# Files one person may keep uploaded but not yet confirmed: more than anyone needs to
+# compare a few versions of a file, few enough that a person cannot fill the database.
+MAX_UNCONFIRMED_UPLOADS = 10
+
+
+class UploadRefused(ValueError):
+    """The upload cannot be kept or changed now; the message says what to do."""
 
 
 def reason_problem(reason: str) -> str | None:
@@ -31,7 +41,19 @@ def _checked_reason(reason: str) -> str:
 
 @transaction.atomic
 def store_upload(*, by, filename: str, content: bytes, reason: str) -> ResultUpload:
-    """Keep a readable file for its preview; a `FileProblem` if it cannot be read."""
+    """Keep a readable file, and the rows read from it, for its preview. A `FileProblem`
+    if it cannot be read; `UploadRefused` if this person already keeps as many
+    unconfirmed uploads as they may."""
+    # One upload at a time per person, so two at once cannot both pass the count.
+    list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk"))
+    if (
+        ResultUpload.objects.filter(uploaded_by=by, committed_at__isnull=True).count()
+        >= MAX_UNCONFIRMED_UPLOADS
+    ):
+        raise UploadRefused(
+            f"You have {MAX_UNCONFIRMED_UPLOADS} uploaded files not yet confirmed. Confirm "
+            "or discard one of them (listed below) before uploading another."
+        )
     rows = read_result_file(filename, content)
     name = Path(filename).name
     if len(name) > 255:
@@ -44,6 +66,7 @@ def store_upload(*, by, filename: str, content: bytes, reason: str) -> ResultUpl
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         row_count=len(rows),
+        rows=[dataclasses.astuple(row) for row in rows],
         reason=_checked_reason(reason),
     )
 
@@ -51,10 +74,15 @@ def store_upload(*, by, filename: str, content: bytes, reason: str) -> ResultUpl
 def preview_upload(
     *, by, upload: ResultUpload, today: datetime.date, lock: bool = False
 ) -> UploadPreview:
-    """A stored upload, read again and planned against the results as they are now."""
+    """A stored upload's rows (read when it was uploaded), planned against the results
+    as they are now."""
+    if upload.rows is None:  # stored before rows were kept: read the file again
+        rows = read_result_file(upload.filename, bytes(upload.content))
+    else:
+        rows = [FileRow(*row) for row in upload.rows]
     return preview_rows(
         by=by,
-        rows=read_result_file(upload.filename, bytes(upload.content)),
+        rows=rows,
         reason=upload.reason,
         today=today,
         lock=lock,
@@ -69,8 +97,8 @@ def set_upload_reason(*, by, upload: ResultUpload, reason: str) -> None:
 
 @transaction.atomic
 def commit_upload(*, by, upload: ResultUpload, today: datetime.date, seen: str) -> UploadPreview:
-    """Save a stored upload, all or nothing, from its stored content (re-read and
-    re-planned now, with the results concerned locked).
+    """Save a stored upload, all or nothing, from its stored rows (planned again now,
+    with the results concerned locked).
 
     `seen` is the fingerprint of the preview the person confirmed: if anything has
     changed since (someone saved one of these values), nothing is saved and the
@@ -91,6 +119,20 @@ def commit_upload(*, by, upload: ResultUpload, today: datetime.date, seen: str) 
         upload.committed_by = by
         upload.save(update_fields=["committed_at", "committed_by"])
     return preview
+
+
+@transaction.atomic
+def discard_upload(*, by, upload: ResultUpload) -> None:
+    """Delete an upload its uploader no longer wants. A confirmed one is kept: it is
+    the record of where saved values came from."""
+    upload = ResultUpload.objects.select_for_update().get(pk=upload.pk)
+    if upload.uploaded_by_id != by.pk:
+        raise UploadRefused("Only the person who uploaded a file can discard it.")
+    if upload.committed_at is not None:
+        raise UploadRefused(
+            f"{upload.filename} has been saved, so it is kept as the record of its values."
+        )
+    upload.delete()
 
 
 # Unconfirmed uploads are kept this long, then removed: long enough to come back to

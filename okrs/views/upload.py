@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
@@ -75,9 +76,7 @@ class UploadForm(ReasonForm):
         if upload.size > imports.reading.MAX_FILE_BYTES:
             # Refused before it is read into memory.
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB. The largest file you can "
-                f"upload is {imports.reading.MAX_FILE_BYTES // 1024 // 1024} MB: split it into "
-                "smaller files."
+                imports.reading.too_large(f"The file is {imports.reading.size_text(upload.size)}.")
             )
         return upload
 
@@ -105,8 +104,33 @@ def upload_template(request: HttpRequest, unit: str, period: int, fmt: str) -> H
     return response
 
 
+# The form around the file (boundaries, the reason, the CSRF token) in a request body.
+FORM_ALLOWANCE_BYTES = 64 * 1024
+
+
+@csrf_exempt  # checked in _upload, once the size is known: checking reads the whole body
 @upload_permission_required
 def upload(request: HttpRequest) -> HttpResponse:
+    """The upload page. A request larger than the largest file allowed is refused from
+    the size it declares, before its body is read (and spooled to memory or disk)."""
+    limit = imports.reading.MAX_FILE_BYTES
+    if request.method == "POST" and _declared_size(request) > limit + FORM_ALLOWANCE_BYTES:
+        message = imports.reading.too_large(
+            f"The file is larger than {imports.reading.size_text(limit)}."
+        )
+        return _upload_page(request, UploadForm(), too_large=message, status=413)
+    return _upload(request)
+
+
+def _declared_size(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django then reads no body at all
+
+
+@csrf_protect
+def _upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
@@ -117,21 +141,30 @@ def upload(request: HttpRequest) -> HttpResponse:
                 content=file.read(),
                 reason=form.cleaned_data["reason"],
             )
-        except imports.FileProblem as problem:
+        except (imports.FileProblem, imports.UploadRefused) as problem:
             form.add_error("file", str(problem))
         else:
             return redirect("okrs:upload_preview", pk=stored.pk)
+    return _upload_page(request, form)
+
+
+def _upload_page(request, form: UploadForm, *, too_large: str = "", status: int = 200):
     return render(
         request,
         "okrs/upload.html",
         {
             "form": form,
+            "file_errors": [too_large] if too_large else form["file"].errors,
             "templates": _templates_offered(request.user),
-            "max_megabytes": imports.reading.MAX_FILE_BYTES // 1024 // 1024,
+            "unconfirmed": selectors.unconfirmed_uploads(request.user),
+            "max_size": imports.reading.size_text(imports.reading.MAX_FILE_BYTES),
             "max_rows": imports.reading.MAX_DATA_ROWS,
+            "max_unconfirmed": imports.MAX_UNCONFIRMED_UPLOADS,
+            "unconfirmed_days": imports.UNCONFIRMED_UPLOAD_DAYS,
             "can_correct": request.user.has_perm("portal.correct_results"),
             "reason_max_length": REASON_MAX_LENGTH,
         },
+        status=status,
     )
 
 
@@ -157,10 +190,17 @@ def _templates_offered(user) -> list[tuple[ReportingPeriod, list[OrganisationalU
 @upload_permission_required
 def upload_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Every row and what saving it would do; saving is all or nothing."""
-    upload = get_object_or_404(ResultUpload, pk=pk, uploaded_by=request.user)
+    # The file itself is not needed: its rows were kept when it was read.
+    upload = get_object_or_404(
+        ResultUpload.objects.defer("content"), pk=pk, uploaded_by=request.user
+    )
     today = timezone.localdate()
     if upload.committed_at is not None:
         return render(request, "okrs/upload_saved.html", {"upload": upload})
+    if request.method == "POST" and "discard" in request.POST:
+        imports.discard_upload(by=request.user, upload=upload)
+        messages.success(request, f"{upload.filename} discarded.")
+        return redirect("okrs:upload")
     if request.method == "POST" and "reason" in request.POST:
         form = ReasonForm(request.POST)
         if form.is_valid():

@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http.multipartparser import MultiPartParser
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -271,6 +273,40 @@ def test_a_huge_file_is_refused_up_front(client, secretary, monkeypatch):
     response = post_file(client, content, reason=REASON)
     assert "The largest file you can upload is 1 MB" in response.content.decode()
     assert not ResultUpload.objects.exists()
+
+
+def test_an_oversize_upload_is_refused_before_its_body_is_read(secretary, monkeypatch):
+    """The size the browser declares is checked before the request body is read, so a
+    huge upload costs the server neither memory nor disk. The CSRF check, which reads
+    the body, comes after it, and still applies."""
+    monkeypatch.setattr(imports.reading, "MAX_FILE_BYTES", 100 * 1024)
+    bodies_read = []
+    parse = MultiPartParser.parse
+    monkeypatch.setattr(
+        MultiPartParser, "parse", lambda parser: bodies_read.append(1) or parse(parser)
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretary)
+    token = client.get(reverse("okrs:upload")).context["csrf_token"]
+    row = "quality-cccs-training,trust,Q2 2020/21,95," + "x" * 100
+
+    def upload(content: bytes, **fields):
+        return client.post(
+            reverse("okrs:upload"),
+            {"file": SimpleUploadedFile("results.csv", content), "reason": REASON, **fields},
+        )
+
+    response = upload(csv_file(*[row] * 2_000), csrfmiddlewaretoken=token)
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "There is a problem" in page and "The largest file you can upload is 0 MB" not in page
+    assert "The file is larger than 100 KB. The largest file you can upload is 100 KB" in page
+    assert bodies_read == [] and not ResultUpload.objects.exists()
+
+    assert upload(csv_file(row)).status_code == 403  # no CSRF token
+    assert not ResultUpload.objects.exists()
+    assert upload(csv_file(row), csrfmiddlewaretoken=token).status_code == 302
+    assert ResultUpload.objects.count() == 1
 
 
 def test_too_many_rows_are_refused_up_front(client, secretary, monkeypatch):
@@ -616,16 +652,93 @@ def test_the_preview_query_count_does_not_grow_with_rows(client, secretary, open
     assert queries_for(codes[:2]) == queries_for(codes)
 
 
-def test_a_stored_file_that_can_no_longer_be_read_is_explained(client, secretary, monkeypatch):
+def test_the_file_is_read_once_and_each_preview_plans_its_rows_afresh(
+    client, secretary, lead, bucks, open_period
+):
+    client.force_login(secretary)
+    response = post_file(
+        client, csv_file("quality-cccs-training,bucks-mh,Q3 2020/21,96,"), reason=REASON
+    )
+    upload = ResultUpload.objects.get()
+    assert upload.rows == [[2, "quality-cccs-training", "bucks-mh", "Q3 2020/21", "96", ""]]
+    # The rows kept are what is previewed and saved: the file is not read again.
+    ResultUpload.objects.filter(pk=upload.pk).update(content=b"")
+    assert outcomes(client.get(response["Location"])) == [(2, "new", "")]
+    okr_actions.apply_result_changes(
+        by=lead,
+        changes=[
+            ResultChange(
+                KeyResult.objects.get(code="quality-cccs-training"), bucks, open_period, "96"
+            )
+        ],
+        submit=True,
+    )
+    again = client.get(response["Location"])
+    assert outcomes(again) == [(2, "unchanged", "")]
+
+
+def test_an_upload_stored_before_rows_were_kept_is_read_from_its_file(
+    client, secretary, monkeypatch
+):
     client.force_login(secretary)
     response = post_file(
         client, csv_file(*["quality-cccs-training,trust,Q2 2020/21,95,"] * 3), reason=REASON
     )
+    ResultUpload.objects.update(rows=None)
+    assert len(outcomes(client.get(response["Location"]))) == 3
     monkeypatch.setattr(imports.reading, "MAX_DATA_ROWS", 2)  # the limit was lowered since
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "more than 2 rows of results" in page.content.decode()
     assert "Confirm and save" not in page.content.decode()
+
+
+def test_a_person_keeps_at_most_ten_unconfirmed_uploads_and_can_discard_one(
+    client, secretary, users_by_role
+):
+    content = csv_file("quality-cccs-training,trust,Q2 2020/21,95,")
+    kept = [
+        imports.store_upload(by=secretary, filename=f"f{n}.csv", content=content, reason="")
+        for n in range(imports.MAX_UNCONFIRMED_UPLOADS)
+    ]
+    client.force_login(secretary)
+    page = client.get(reverse("okrs:upload")).content.decode()
+    assert "Files not yet confirmed" in page and "f9.csv" in page
+
+    refused = post_file(client, content, reason=REASON)
+    assert refused.status_code == 200
+    assert (
+        "You have 10 uploaded files not yet confirmed. Confirm or discard one of them"
+        in refused.content.decode()
+    )
+    assert ResultUpload.objects.count() == 10
+
+    preview = reverse("okrs:upload_preview", args=[kept[0].pk])
+    assert client.get(preview, {"discard": "1"}).status_code == 200  # a GET never deletes
+    other = users_by_role[Role.TRUST_ADMINISTRATOR]
+    client.force_login(other)
+    assert client.post(preview, {"discard": "1"}).status_code == 404  # not theirs
+    assert ResultUpload.objects.filter(pk=kept[0].pk).exists()
+    client.force_login(secretary)
+    response = client.post(preview, {"discard": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("okrs:upload")
+    assert "f0.csv discarded." in response.content.decode()
+    assert not ResultUpload.objects.filter(pk=kept[0].pk).exists()
+    assert post_file(client, content, reason=REASON).status_code == 302
+
+
+def test_a_confirmed_upload_cannot_be_discarded(client, secretary):
+    client.force_login(secretary)
+    response = preview_of(
+        client, csv_file("quality-cccs-training,trust,Q2 2020/21,95,"), reason=REASON
+    )
+    confirm(client, response)
+    upload = ResultUpload.objects.get()
+    page = client.post(reverse("okrs:upload_preview", args=[upload.pk]), {"discard": "1"})
+    assert page.status_code == 200 and "Saved" in page.content.decode()
+    assert ResultUpload.objects.filter(pk=upload.pk).exists()
+    with pytest.raises(imports.UploadRefused, match="kept as the record of its values"):
+        imports.discard_upload(by=secretary, upload=upload)
 
 
 def test_unconfirmed_uploads_are_pruned_after_thirty_days_and_confirmed_ones_kept(secretary):

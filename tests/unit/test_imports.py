@@ -144,8 +144,12 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
     monkeypatch.setattr(imports.reading, "MAX_FILE_BYTES", 100)
     content = csv_bytes(HEADER, *["a,b,trust,Q2 2020/21,1,2,3,"] * 10)
-    message = problem("r.csv", content)
-    assert "The largest file you can upload is" in message and "MB" in message
+    assert problem("r.csv", content) == (
+        "The file is 362 bytes. The largest file you can upload is 100 bytes: "
+        "split it into smaller files."
+    )
+    assert imports.reading.size_text(5 * 1024 * 1024) == "5 MB"
+    assert imports.reading.size_text(1536 * 1024) == "1.5 MB"
 
 
 def test_the_size_limit_is_five_megabytes_and_twenty_thousand_rows():
