@@ -232,6 +232,16 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 
+# Request bodies. The largest accepted is a file of results (5 MB, okrs/imports/), which
+# its view refuses from the declared size before reading the body; the reverse proxy
+# and gunicorn refuse far larger bodies before they reach Django (docs/operations.md).
+# An accepted file stays in memory rather than in a temporary file: it is read whole
+# anyway, and a file of unpublished figures is then written only where it is kept.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Form fields other than files (Django's default, stated): a results entry page full of
+# long comments, URL-encoded, is the largest.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # E-mail (reminders to directorate leads): printed to the console in development;
 # production names an SMTP relay.
 _MAIL_BACKEND = env(
