@@ -69,6 +69,8 @@ def test_domain_data_is_read_only_in_the_admin(client, administrator, model):
     page = client.get(change_url(record))
     assert page.status_code == 200  # administrators can still read it
     assert b'name="_save"' not in page.content
+    history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[record.pk])
+    assert client.get(history).status_code == 200  # and its history
     assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
     delete = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[record.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
