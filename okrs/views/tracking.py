@@ -22,7 +22,7 @@ def today() -> datetime.date:
 def submissions(request: HttpRequest, period: int | None = None) -> HttpResponse:
     day = today()
     chosen = request.GET.get("period", "")
-    if period is None and chosen.isdigit():
+    if period is None and chosen.isascii() and chosen.isdigit():  # '²' is a digit, not a number
         # The period selector is a GET form; give the choice its own address.
         return redirect("okrs:tracking", period=int(chosen))
     if period is None:

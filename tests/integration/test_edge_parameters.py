@@ -182,7 +182,7 @@ def test_an_okr_page_size_within_bounds_is_kept(client, users_by_role):
     assert client.get(url, {"per_page": "10"}).context["table"].paginator.per_page == 10
 
 
-@pytest.mark.parametrize("period", ["-1", "0", "99999999999999999999", "abc"])
+@pytest.mark.parametrize("period", ["-1", "0", "99999999999999999999", "abc", "²", "١٢"])
 def test_tracking_with_an_odd_period_is_not_found_or_shows_the_default(
     client, users_by_role, period
 ):
