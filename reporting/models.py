@@ -2,8 +2,11 @@
 the ratings the Trust recorded on its papers, the published editions, the Board
 cover sheet of each edition and the pack files exported from it."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
@@ -168,6 +171,17 @@ class BoardCover(models.Model):
         return f"Board cover sheet for {self.edition}"
 
 
+# Said of an export whose worker stopped before finishing it (see has_stopped).
+STOPPED_MESSAGE = (
+    "The export stopped before finishing (the background worker was interrupted). Try again."
+)
+
+
+def stale_after() -> datetime.timedelta:
+    """How long an export in progress may go unheard of before it counts as stopped."""
+    return datetime.timedelta(seconds=settings.PACK_EXPORT_STALE_AFTER_SECONDS)
+
+
 class PackExport(models.Model):
     """One request for the Board pack of a month (a published edition, or the
     draft): it runs as a background task and ends with one file per format."""
@@ -196,8 +210,11 @@ class PackExport(models.Model):
     stage = models.CharField(max_length=200, blank=True, help_text="What it is doing now.")
     steps_done = models.PositiveSmallIntegerField(default=0)
     steps_total = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, help_text="Why it failed, in words for people.")
     task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its worker last said it was still at work."
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -209,6 +226,34 @@ class PackExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def has_stopped(self) -> bool:
+        """In progress, but its worker has not been heard of for longer than it
+        would be while alive: killed, or its machine lost. Worked out when read, so
+        showing it writes nothing; the next worker (or `recover_exports`) marks it
+        failed."""
+        if self.status != self.Status.RUNNING:
+            return False
+        heard = self.heartbeat_at or self.requested_at
+        return timezone.now() - heard > stale_after()
+
+    @property
+    def is_over(self) -> bool:
+        """Nothing more will happen to it: finished, or stopped."""
+        return self.is_finished or self.has_stopped
+
+    @property
+    def shown_status(self) -> str:
+        return "stopped" if self.has_stopped else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return "Stopped" if self.has_stopped else self.get_status_display()
+
+    @property
+    def shown_error(self) -> str:
+        return STOPPED_MESSAGE if self.has_stopped else self.error
 
     @property
     def files_in_order(self) -> list["PackFile"]:

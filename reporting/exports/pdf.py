@@ -75,6 +75,14 @@ class PdfPrintingUnavailable(RuntimeError):
     """No Chromium to print with: the message says how to provide one."""
 
 
+class PdfPrinterStopped(RuntimeError):
+    """Chromium failed or closed before the pack was printed."""
+
+
+class PdfPrinterTimedOut(PdfPrinterStopped):
+    """A step of printing took longer than PDF_TIMEOUT_SECONDS."""
+
+
 @dataclass
 class ContentsEntry:
     title: str
@@ -147,7 +155,8 @@ def pack_html(pack: Pack, contents: list[ContentsEntry], context: dict) -> str:
 def render_pdf(pack: Pack, *, progress: Callable[[str], None] | None = None) -> PrintedPdf:
     """Print the pack. `progress` hears what it is doing, for the export's status;
     nothing in here touches the database (the pack is plain data already)."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     say = progress or (lambda stage: None)
     context = report_context(pack.report, exception_charts=True)
@@ -157,6 +166,24 @@ def render_pdf(pack: Pack, *, progress: Callable[[str], None] | None = None) -> 
     # Said before the browser starts: while Playwright's event loop runs in this
     # thread, Django refuses database work, which is how progress is recorded.
     say("Printing the PDF and numbering its contents")
+    try:
+        content = _print_numbered(pack, contents, context, executable, timeout_ms)
+    except PlaywrightTimeoutError as error:
+        raise PdfPrinterTimedOut(f"Printing took over {settings.PDF_TIMEOUT_SECONDS} s") from error
+    except PlaywrightError as error:
+        raise PdfPrinterStopped(str(error)) from error
+    return PrintedPdf(
+        content=content,
+        page_count=len(pypdf.PdfReader(io.BytesIO(content)).pages),
+    )
+
+
+def _print_numbered(
+    pack: Pack, contents: list[ContentsEntry], context: dict, executable: str, timeout_ms: int
+) -> bytes:
+    """Print until the contents' page numbers are the pages the parts start on."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=chromium_flags())
         try:
@@ -179,10 +206,7 @@ def render_pdf(pack: Pack, *, progress: Callable[[str], None] | None = None) -> 
                     entry.page = number
         finally:
             browser.close()
-    return PrintedPdf(
-        content=content,
-        page_count=len(pypdf.PdfReader(io.BytesIO(content)).pages),
-    )
+    return content
 
 
 def _print(page, pack: Pack) -> bytes:

@@ -5,49 +5,20 @@ the same files on the report. Every page state is checked with axe-core."""
 
 import datetime
 import io
-import os
 import re
-import subprocess
-import sys
 
 import pypdf
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.functional.conftest import check_accessibility, login
+from tests.worker_process import run_worker_once
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.usefixtures("seeded_site"),
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
-
-
-def run_worker_once() -> None:
-    """The real worker, as production runs it: `manage.py db_worker` in a process
-    of its own, on the test database, over the queue once."""
-    from django.conf import settings
-    from django.db import connection
-
-    database = connection.settings_dict
-    if database["ENGINE"].endswith("sqlite3"):
-        url = f"sqlite:///{database['NAME']}"
-    else:
-        password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-        url = (
-            f"postgres://{database['USER']}{password}@{database['HOST'] or 'localhost'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        )
-    environment = os.environ | {"DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    finished = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert finished.returncode == 0, finished.stderr
 
 
 @pytest.fixture

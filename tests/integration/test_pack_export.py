@@ -2,10 +2,14 @@
 the background worker makes the PDF, workbook and CSV, and anyone who reads the
 report can download the exact files again. The PDF is read back as text."""
 
+import contextlib
 import datetime
 import hashlib
 import io
+import os
 import re
+import signal
+import time
 from decimal import Decimal
 
 import pypdf
@@ -17,6 +21,7 @@ from objectives.roles import Role
 from okrs.models import Result
 from reporting.actions import publish_ipr, request_pack_export, update_cover
 from reporting.models import BoardCover, PackExport, PackFile
+from tests.worker_process import run_worker_once, start_worker
 
 pytestmark = pytest.mark.usefixtures("seeded")
 SEPTEMBER = datetime.date(2020, 9, 1)
@@ -167,15 +172,25 @@ def test_a_revised_edition_prints_its_revision_and_what_changed(
     assert "92% → 96%" in text
 
 
-def test_a_failed_export_says_why_and_keeps_no_files(
-    secretary, settings, django_capture_on_commit_callbacks
+def test_a_failed_export_says_why_in_plain_words_and_keeps_no_files(
+    client, secretary, settings, django_capture_on_commit_callbacks, caplog
 ):
     settings.CHROMIUM = "/nowhere/chromium"
     edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED
-    assert "CHROMIUM='/nowhere/chromium' does not exist" in export.error
+    assert export.error == (
+        "The PDF printer (Chromium) is not set up on the server, so the pack could not "
+        "be printed. Tell the portal's administrator."
+    )
     assert not PackFile.objects.exists()
+    # The detail is in the log for the administrator, not on the page.
+    assert "CHROMIUM='/nowhere/chromium' does not exist" in caplog.text
+    client.force_login(secretary)
+    page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk]))
+    assert b"The PDF printer (Chromium) is not set up" in page.content
+    assert b"/nowhere" not in page.content and b"pack-progress.js" not in page.content
+    assert b'type="submit">Try again' in page.content
 
 
 def test_downloads_are_the_stored_bytes_for_every_role(
@@ -442,7 +457,10 @@ def test_a_file_that_cannot_be_stored_takes_the_others_with_it(
     edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED
-    assert export.error == "OSError: disk full"
+    assert export.error == (
+        "The pack's files could not be saved on the server (its storage may be full or "
+        "not writable). Tell the portal's administrator."
+    )
     assert not PackFile.objects.exists()
     packs = settings.MEDIA_ROOT / "packs"
     assert not [path for path in packs.rglob("*") if path.is_file()]
@@ -562,3 +580,221 @@ def test_chromium_keeps_its_sandbox_unless_run_as_root_or_told_not_to(
     monkeypatch.setattr(pdf.os, "geteuid", lambda: uid)
     settings.CHROMIUM_NO_SANDBOX = setting
     assert ("--no-sandbox" not in pdf.chromium_flags()) is sandboxed
+
+
+# --- A worker that dies mid-export ---------------------------------------------------
+
+STOPPED = "The export stopped before finishing (the background worker was interrupted). Try again."
+
+
+def wait_for(condition, *, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.1)
+    pytest.fail(f"Waited {seconds} s for {what}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_whose_worker_is_killed_stops_and_can_be_tried_again(client, settings, make_user):
+    """The real worker, killed by its process id while printing the PDF: the export
+    is shown as stopped once its heartbeat is overdue (reading never writes), the
+    next worker marks it failed with a plain reason, and trying again works."""
+    from reporting.seeding import load_seeds
+
+    load_seeds()  # the database of a test that commits starts empty
+    secretary = make_user("secretary-of-a-killed-export", Role.BOARD_SECRETARY)
+    settings.PACK_EXPORT_STALE_AFTER_SECONDS = 3
+    timings = {"PACK_EXPORT_HEARTBEAT_SECONDS": "0.5", "PACK_EXPORT_STALE_AFTER_SECONDS": "3"}
+    export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=None)
+
+    def current():
+        return PackExport.objects.get(pk=export.pk)
+
+    worker = start_worker(**timings)
+    try:
+        printing = wait_for(
+            lambda: (row := current()).stage.startswith("Printing the PDF") and row,
+            seconds=120,
+            what="the worker to start printing",
+        )
+        # Alive while printing: the heartbeat moves on though the stage does not.
+        wait_for(
+            lambda: (
+                (row := current()).heartbeat_at > printing.heartbeat_at
+                and row.stage == printing.stage
+            ),
+            seconds=10,
+            what="a heartbeat while printing",
+        )
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)  # the printer it started, if left
+
+    killed = current()
+    assert killed.status == PackExport.Status.RUNNING and not killed.files.exists()
+    client.force_login(secretary)
+    status_url = reverse("reporting:pack_export_status", args=[MONTH, export.pk])
+    status = wait_for(
+        lambda: (answer := client.get(status_url).json())["finished"] and answer,
+        seconds=15,
+        what="the export to show as stopped",
+    )
+    assert status["status"] == "stopped" and status["status_label"] == "Stopped"
+    assert status["stage"] == STOPPED
+    page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk]))
+    assert STOPPED.encode() in page.content
+    assert b"pack-progress.js" not in page.content  # it no longer polls
+    assert b'type="submit">Try again' in page.content
+    # Reading it changed nothing.
+    assert current().status == PackExport.Status.RUNNING
+
+    retried = client.post(reverse("reporting:export_pack", args=[MONTH]))
+    again = PackExport.objects.exclude(pk=export.pk).get()
+    assert retried["Location"] == reverse("reporting:pack_export", args=[MONTH, again.pk])
+    run_worker_once(**timings)  # the worker, restarted
+
+    stopped, again = current(), PackExport.objects.get(pk=again.pk)
+    assert stopped.status == PackExport.Status.FAILED and stopped.error == STOPPED
+    assert stopped.finished_at is not None and not stopped.files.exists()
+    assert again.status == PackExport.Status.DONE, again.error
+    assert again.files.count() == 3
+
+
+def in_progress(export, *, heard_seconds_ago: float):
+    """The export as its worker left it, last heard of some seconds ago."""
+    from django.utils import timezone
+
+    PackExport.objects.filter(pk=export.pk).update(
+        status=PackExport.Status.RUNNING,
+        stage="Printing the PDF and numbering its contents",
+        steps_done=1,
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=heard_seconds_ago),
+    )
+
+
+def test_an_export_not_heard_of_shows_as_stopped_and_is_marked_failed_later(
+    client, secretary, settings
+):
+    settings.PACK_EXPORT_STALE_AFTER_SECONDS = 120
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    stopped, slow, waiting = (
+        request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition) for _ in range(3)
+    )
+    in_progress(stopped, heard_seconds_ago=121)
+    in_progress(slow, heard_seconds_ago=60)
+    client.force_login(secretary)
+
+    def status(export):
+        return client.get(reverse("reporting:pack_export_status", args=[MONTH, export.pk])).json()
+
+    assert status(stopped) | {"steps_done": 1} == {
+        "status": "stopped",
+        "status_label": "Stopped",
+        "stage": STOPPED,
+        "steps_done": 1,
+        "steps_total": 4,
+        "finished": True,
+    }
+    assert status(slow)["status"] == "running" and status(slow)["finished"] is False
+    assert status(waiting)["status"] == "queued" and status(waiting)["finished"] is False
+    ipr_page = client.get(f"{reverse('reporting:ipr', args=[MONTH])}?revision=1")
+    assert ipr_page.content.count(b"Stopped") == 1
+    assert PackExport.objects.get(pk=stopped.pk).status == PackExport.Status.RUNNING
+
+    out = io.StringIO()
+    call_command("recover_exports", stdout=out)
+    assert "1 stopped export(s) marked failed." in out.getvalue()
+    marked = {export.pk: export for export in PackExport.objects.all()}
+    assert marked[stopped.pk].status == PackExport.Status.FAILED
+    assert marked[stopped.pk].error == STOPPED and marked[stopped.pk].finished_at
+    assert marked[slow.pk].status == PackExport.Status.RUNNING
+    assert marked[waiting.pk].status == PackExport.Status.QUEUED
+    assert status(stopped)["status"] == "failed" and status(stopped)["stage"] == "Stopped"
+
+
+def test_a_worker_that_finishes_after_its_export_was_marked_stopped_keeps_nothing(
+    secretary, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker that was only slow (its machine paused past the limit) must not
+    turn a failed export back into a finished one."""
+    from reporting import actions
+    from reporting.exports import Rendered
+
+    def render_while_swept(pack, file_format, progress=None):
+        PackExport.objects.update(status=PackExport.Status.FAILED, error=STOPPED)
+        return Rendered(b"made")
+
+    monkeypatch.setattr(actions, "render", render_while_swept)
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+    assert export.status == PackExport.Status.FAILED and export.error == STOPPED
+    assert not PackFile.objects.exists()
+    assert not [path for path in (settings.MEDIA_ROOT / "packs").rglob("*") if path.is_file()]
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        ("timeout", "The PDF printer took longer than the 5 minutes allowed and was stopped."),
+        ("crash", "The PDF printer stopped before finishing. Try again;"),
+        ("decimal", "Something went wrong while making the pack. Try again;"),
+    ],
+)
+def test_a_printer_fault_is_told_in_plain_words(
+    client, secretary, monkeypatch, django_capture_on_commit_callbacks, caplog, failure, message
+):
+    import decimal
+
+    from playwright.sync_api import Error, TimeoutError
+
+    from reporting.exports import pdf
+
+    faults = {
+        "timeout": TimeoutError("Timeout 300000ms exceeded waiting for selector"),
+        "crash": Error("Target page, context or browser has been closed"),
+        "decimal": decimal.InvalidOperation([decimal.InvalidOperation]),
+    }
+
+    def fail(*args, **kwargs):
+        raise faults[failure]
+
+    monkeypatch.setattr(pdf, "_print_numbered", fail)
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
+    assert export.status == PackExport.Status.FAILED
+    assert export.error.startswith(message)
+    assert "tell the portal's administrator" in export.error
+    client.force_login(secretary)
+    page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk])).content
+    for technical in (b"Timeout 300000ms", b"Target page", b"InvalidOperation", b"Error"):
+        assert technical not in page
+    assert type(faults[failure]).__name__ in caplog.text  # for the administrator
+
+
+@pytest.mark.parametrize(
+    ("role", "may_retry"),
+    [
+        (Role.BOARD_SECRETARY, True),
+        (Role.TRUST_ADMINISTRATOR, True),
+        (Role.EXECUTIVE, False),
+        (Role.VIEWER, False),
+    ],
+    ids=lambda value: getattr(value, "value", str(value)),
+)
+def test_only_secretaries_and_administrators_try_a_failed_export_again(
+    client, users_by_role, secretary, role, may_retry
+):
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
+    in_progress(export, heard_seconds_ago=10_000)
+    client.force_login(users_by_role[role])
+    page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk]))
+    assert STOPPED.encode() in page.content
+    assert (b'type="submit">Try again' in page.content) is may_retry
+    retried = client.post(reverse("reporting:export_pack", args=[MONTH]), {"revision": "1"})
+    assert retried.status_code == (302 if may_retry else 403)
+    assert PackExport.objects.filter(edition=edition).count() == (2 if may_retry else 1)
