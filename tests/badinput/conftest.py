@@ -72,10 +72,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"      e.g. {requests[0]}")
 
 
-def where_it_failed(exc_info) -> str:
-    """The exception, and the last line of the portal's own code it passed through."""
+def where_it_failed(exc_info) -> tuple[str, str]:
+    """The exception and the last line of the portal's own code it passed through
+    (the cause, to group by), and the exception's message."""
     if not exc_info:
-        return "no exception recorded"
+        return "no exception recorded", ""
     kind, value, trace = exc_info
     ours = [
         frame
@@ -86,10 +87,10 @@ def where_it_failed(exc_info) -> str:
     ]
     message = str(value).splitlines()[0][:120] if str(value) else ""
     if not ours:
-        return f"{kind.__name__}: {message}"
+        return kind.__name__, message
     frame = ours[-1]
     place = Path(frame.filename).relative_to(PROJECT)
-    return f"{kind.__name__}: {message} at {place}:{frame.lineno} `{(frame.line or '').strip()}`"
+    return f"{kind.__name__} at {place}:{frame.lineno} `{(frame.line or '').strip()}`", message
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -122,10 +123,11 @@ class Sender:
             response = self.client.post(path, data or {}, **extra)
         TALLY.requests += 1
         if response.status_code >= 500:
-            what = where_it_failed(getattr(response, "exc_info", None))
+            cause, message = where_it_failed(getattr(response, "exc_info", None))
             shown = f"{path}?{shorten(str(data), 60)}" if method == "GET" and data else path
-            response.failure = f"{method} {shorten(shown)} as {who} → 500 {what}"
-            TALLY.server_errors.append((f"{method} {shorten(shown)} as {who}", what))
+            request = f"{method} {shorten(shown)} as {who}"
+            response.failure = f"{request} → 500 {cause}: {shorten(message, 120)}"
+            TALLY.server_errors.append((f"{request}: {shorten(message, 120)}", cause))
         return response
 
     def get(self, who: str, path: str, data=None, *, problems: list[str]):
@@ -166,6 +168,34 @@ def open_quarter():
         due_on=today,
         closes_on=today + datetime.timedelta(days=10),
     )
+
+
+@pytest.fixture
+def count_okr(world):
+    """An active count OKR (no seeded one is active), which bucks owes each quarter."""
+    from decimal import Decimal
+
+    from okrs import actions as okr_actions
+
+    key_result = okr_actions.create_key_result(
+        by=None,
+        objective=world.quality,
+        code="quality-admissions",
+        statement="Admissions avoided",
+        status="active",
+        measure="count",
+        direction="increase",
+        frequency="quarterly",
+        reason="test",
+    )
+    okr_actions.set_target(
+        by=None,
+        key_result=key_result,
+        value=Decimal(120),
+        effective_from=datetime.date(2020, 4, 1),
+        reason="test",
+    )
+    return key_result
 
 
 def stored_data() -> dict:

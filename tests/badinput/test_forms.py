@@ -199,6 +199,7 @@ CASES = [
             "value:quality-cccs-training": "number",
             "value:quality-reduce-harm": "number",
             "value:quality-patient-satisfaction": "number",
+            "value:quality-admissions": "number",
             "comment:quality-cccs-training": "text",
             "version:quality-cccs-training": "choice",
         },
@@ -206,6 +207,7 @@ CASES = [
             "value:quality-cccs-training": REFUSED_NUMBERS,
             "value:quality-reduce-harm": REFUSED_NUMBERS,
             "value:quality-patient-satisfaction": REFUSED_NUMBERS,
+            "value:quality-admissions": REFUSED_NUMBERS,
         },
     ),
     FormCase(
@@ -444,7 +446,7 @@ class Judge:
 
 
 @pytest.fixture
-def judge(sender, world, open_quarter):
+def judge(sender, world, open_quarter, count_okr):
     from okrs import actions as okr_actions
     from okrs.periods import parse_period_label
 

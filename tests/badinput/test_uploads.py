@@ -5,6 +5,7 @@ or confirmation; a file whose rows are refused saves nothing."""
 import io
 
 import openpyxl
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,9 +21,9 @@ def csv_file(*lines: str) -> bytes:
     return ("\r\n".join([HEADER, *lines]) + "\r\n").encode()
 
 
-def row(value: str, comment: str = "") -> str:
+def row(value: str, comment: str = "", code: str = "quality-cccs-training") -> str:
     """A row for a value the Trust already has (so saving it would change it)."""
-    return f"quality-cccs-training,trust,Q2 2020/21,{value},{comment}"
+    return f"{code},trust,Q2 2020/21,{value},{comment}"
 
 
 def workbook(*rows: list) -> bytes:
@@ -113,14 +114,16 @@ def test_malformed_files_are_refused_plainly(sender):
     assert not problems, "\n".join(problems)
 
 
-def test_values_no_measure_can_hold_are_never_saved(sender):
+@pytest.mark.parametrize("code", ["quality-cccs-training", "quality-admissions"])
+def test_values_no_measure_can_hold_are_never_saved(sender, count_okr, code):
     problems: list[str] = []
     for value in [*REFUSED_NUMBERS, "1e15", "1E15", "-1e15", "1e-15"]:
         text = f'"{value}"' if "," in value or "\n" in value else value
         before = stored_data()
-        outcome = upload_and_confirm(sender, "results.csv", csv_file(row(text)), problems)
+        content = csv_file(row(text, code=code))
+        outcome = upload_and_confirm(sender, "results.csv", content, problems)
         if outcome == "saved" and value in REFUSED_NUMBERS + ["1e15", "1E15", "-1e15"]:
-            problems.append(f"an upload holding {value!r} was saved")
+            problems.append(f"an upload holding {value!r} for {code} was saved")
         elif outcome == "refused" and stored_data() != before:
             changed = data_difference(before, stored_data())
             problems.append(f"an upload holding {value!r} was refused but changed {changed}")
