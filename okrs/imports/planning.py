@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from objectives.models import OrganisationalUnit
+from objectives.text import plain_text
 from okrs import periods
 from okrs.actions import apply_result_changes
 from okrs.entry import (
@@ -422,6 +423,7 @@ def import_file(
     """Read a file, preview it and, unless it is a dry run or has errors, save it:
     the command line's import. Raises `FileProblem` if the file cannot be read."""
     rows = read_result_file(filename, content)
+    reason = plain_text(reason).strip()
     preview = preview_rows(by=by, rows=rows, reason=reason, today=today, lock=not dry_run)
     if dry_run:
         return preview

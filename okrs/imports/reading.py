@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from objectives.text import PARAGRAPH
+
 # Limits, stated to the person when a file goes over them.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DATA_ROWS = 20_000
@@ -30,11 +32,13 @@ MAX_UNPACKED_BYTES = 30 * 1024 * 1024
 MAX_COLUMNS = 50
 # Blank rows are not counted as data, but reading stops somewhere.
 MAX_ROWS_READ = 5 * MAX_DATA_ROWS
-# The longest comment a result may hold (a reason's is objectives.audit.REASON_MAX_LENGTH).
-COMMENT_MAX_LENGTH = 2000
+# The longest comment a result may hold, as on the entry page.
+COMMENT_MAX_LENGTH = PARAGRAPH
 
 # Characters nobody types into a spreadsheet cell, which the database may refuse
 # (PostgreSQL refuses NUL in any text): C0 controls but tab, line feed and return.
+# Typed text has them removed (objectives/text.py); a file holding one is refused
+# with the cell named, so what is saved is what the file says.
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = (
@@ -319,16 +323,6 @@ def _refuse_control_characters(number: int, cells: list[str], positions: dict[st
                 f"(U+{ord(found.group()):04X}) that cannot be saved. Delete it (retyping the "
                 "cell will do), save and upload again."
             )
-
-
-def control_character_problem(text: str, what: str) -> str | None:
-    """A message if typed text holds a character that cannot be saved, else None."""
-    if _CONTROL_CHARACTER.search(text):
-        return (
-            f"The {what} contains a control character that cannot be saved: retype it "
-            "without pasting"
-        )
-    return None
 
 
 def column_letter(index: int) -> str:

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from objectives.audit import REASON_MAX_LENGTH
+from objectives.text import plain_text
 from okrs.imports.planning import UploadPreview, commit_preview, preview_rows
-from okrs.imports.reading import FileRow, control_character_problem, read_result_file
+from okrs.imports.reading import FileRow, read_result_file
 from okrs.models import ResultUpload
 
 # Files one person may keep uploaded but not yet confirmed: more than anyone needs to
@@ -26,17 +27,17 @@ class UploadRefused(ValueError):
 
 
 def reason_problem(reason: str) -> str | None:
-    """Why a typed reason cannot be kept, or None. The form, the preview page and the
-    command line check with this before storing."""
-    if len(reason.strip()) > REASON_MAX_LENGTH:
+    """Why a typed reason cannot be kept, or None (control characters are removed, as
+    from any typed text). The forms and the command line check before storing."""
+    if len(plain_text(reason).strip()) > REASON_MAX_LENGTH:
         return f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"
-    return control_character_problem(reason, "reason")
+    return None
 
 
 def _checked_reason(reason: str) -> str:
     if problem := reason_problem(reason):
         raise ValueError(problem)
-    return reason.strip()
+    return plain_text(reason).strip()
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
+from objectives.text import TextField
 from okrs import imports, selectors
 from okrs.entry import REASON_REQUIRED
 from okrs.models import ReportingPeriod, ResultUpload
@@ -43,23 +44,10 @@ def upload_permission_required(view):
 class ReasonForm(forms.Form):
     """The reason for the changes in a file, given with it or on its preview."""
 
-    reason = forms.CharField(
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "max_length": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer",
-            "null_characters_not_allowed": imports.reading.control_character_problem(
-                "\x00", "reason"
-            ),
-        },
+    # Bounded, with the NHS.UK character count; control characters are removed.
+    reason = TextField(
+        required=False, max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"]
-        if problem := imports.reason_problem(reason):
-            raise forms.ValidationError(problem)
-        return reason
 
 
 class UploadForm(ReasonForm):

@@ -145,8 +145,11 @@ def test_a_long_reason_is_refused(tmp_path, secretary):
         run(path, "--user", secretary.username, "--reason", "x" * 2001)
 
 
-def test_a_reason_with_a_control_character_is_refused(tmp_path, secretary):
+def test_control_characters_are_removed_from_the_reason(tmp_path, secretary):
     path = write(tmp_path, "quality-cccs-training,trust,Q2 2020/21,95,")
-    with pytest.raises(CommandError, match="The reason contains a control character"):
-        run(path, "--user", secretary.username, "--reason", "Late\x1b figures")
-    assert trust_cccs() == Decimal(94)
+    run(path, "--user", secretary.username, "--reason", "Late\x1b figures")
+    saved = Result.objects.get(
+        key_result__code="quality-cccs-training", unit__slug="trust", period__starts_on="2020-07-01"
+    )
+    assert saved.value == Decimal(95)
+    assert saved.history.latest().history_change_reason == "Late figures"
