@@ -193,6 +193,11 @@ AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(env("LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "15")))
+if min(AXES_FAILURE_LIMIT, LOGIN_FAILURES_PER_ADDRESS, AXES_COOLOFF_TIME.total_seconds()) < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS and LOGIN_LOCKOUT_MINUTES "
+        "must each be 1 or more."
+    )
 # Attempts while locked are refused without extending the lock, so it ends when it says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful logins are in the security log; axes need not keep a table of them too

@@ -103,3 +103,9 @@ def test_development_is_chosen_explicitly_and_needs_nothing_else():
 def test_the_tests_run_with_development_settings():
     assert settings.ENVIRONMENT == "development"
     assert settings.DEMO_ALLOWED
+
+
+def test_login_throttling_limits_must_be_positive():
+    result = _manage("check", env={"DJANGO_ENV": "development", "LOGIN_FAILURES_PER_ADDRESS": "0"})
+    assert result.returncode != 0
+    assert "LOGIN_FAILURES_PER_ADDRESS" in result.stderr.splitlines()[-1]
