@@ -8,9 +8,9 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from objectives.models import KeyFocusArea, StrategicObjective, Strategy
-from okrs import periods
+from okrs import periods, selectors
 from okrs.formatting import format_value
-from okrs.models import KeyResult, ReportingPeriod, Target
+from okrs.models import KeyResult, Target
 from okrs.periods import PeriodSpan
 from okrs.selectors import target_in_force
 
@@ -85,7 +85,7 @@ def periods_for_target_change(key_result: KeyResult, today: datetime.date) -> li
         return []
     spans = {
         period.starts_on: periods.span_containing(period.frequency, period.starts_on)
-        for period in ReportingPeriod.objects.filter(frequency=key_result.frequency)
+        for period in selectors.reportable_periods(today).filter(frequency=key_result.frequency)
     }
     last_day = datetime.date(periods.financial_year_start(today) + 2, 3, 31)
     span = periods.span_containing(key_result.frequency, today)

@@ -168,9 +168,7 @@ def default_entry_window(span: PeriodSpan) -> EntryWindow:
     """The usual window: opens the day after the period ends, due 15 days after it
     ends (20 for a quarter), closes at the end of the following month (two months
     for a quarter). Each period's window can be changed by an administrator."""
-    opens_on = _day_after(span.ends_on)
-    if span.ends_on > datetime.date.max - datetime.timedelta(days=62):
-        raise ValueError("A period ending this late has no entry window: the calendar ends.")
+    opens_on = _day_after(span.ends_on)  # periods end at a month's end: the rest fit
     due_on = span.ends_on + datetime.timedelta(days=_DUE_AFTER_DAYS[span.frequency])
     closing_month = month_span(opens_on.year, opens_on.month)
     if span.frequency == QUARTERLY:

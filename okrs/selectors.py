@@ -29,15 +29,22 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def reportable_months() -> periods.MonthRange:
+def reportable_months(day: datetime.date | None = None) -> periods.MonthRange:
     """The months a report, a narrative or a period can be about: from the first
     strategy's start to the end of the next financial year (or the last strategy's
     end, if later). Addresses naming a month outside it are not found; actions
     refuse it. One query."""
     dates = Strategy.objects.aggregate(earliest=Min("starts_on"), latest=Max("ends_on"))
     return periods.reportable_months(
-        earliest_start=dates["earliest"], latest_end=dates["latest"], today=today()
+        earliest_start=dates["earliest"], latest_end=dates["latest"], today=day or today()
     )
+
+
+def reportable_periods(day: datetime.date | None = None) -> QuerySet[ReportingPeriod]:
+    """The periods within the months the portal reports on (periods made for other
+    months before those were bounded stay in the database, offered nowhere)."""
+    months = reportable_months(day)
+    return ReportingPeriod.objects.filter(starts_on__gte=months.first, starts_on__lte=months.last)
 
 
 def reporting_period(span: periods.PeriodSpan) -> ReportingPeriod | None:

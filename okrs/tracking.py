@@ -67,7 +67,7 @@ class PeriodGroup:
 def period_choices(today: datetime.date) -> list[PeriodGroup]:
     """Every period, newest first, in a group per frequency (one query)."""
     groups: dict[str, list[PeriodChoice]] = {value: [] for value in Frequency.values}
-    for period in ReportingPeriod.objects.order_by("-starts_on", "frequency"):
+    for period in selectors.reportable_periods(today).order_by("-starts_on", "frequency"):
         groups.setdefault(period.frequency, []).append(
             PeriodChoice(period=period, is_open=period.is_open_on(today))
         )

@@ -102,7 +102,8 @@ def _months_offered(user) -> list:
     """The months a reader can choose: every month with data for those who read
     drafts, the published months for everyone else (decision 8)."""
     if user.has_perm("portal.read_draft_ipr"):
-        return monthly_periods_with_results()
+        reportable = okr_selectors.reportable_months()
+        return [month for month in monthly_periods_with_results() if month.starts_on in reportable]
     return selectors.published_months()
 
 

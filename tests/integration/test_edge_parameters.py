@@ -254,3 +254,27 @@ def test_the_open_periods_are_made_by_the_daily_command():
     assert count > before
     call_command("open_periods", "--today", "2026-11-30", stdout=io.StringIO())
     assert ReportingPeriod.objects.count() == count  # run again, nothing more
+
+
+def test_periods_made_outside_the_range_before_this_fix_are_not_offered(client, users_by_role):
+    """Opening narrative pages used to make periods for any month (0001-01, 1900-01,
+    3000-06, 9999-11). Where they remain, no chooser offers them."""
+    from okrs import actions as okr_actions
+    from okrs import periods
+
+    for year, month in [(1, 1), (1900, 1), (3000, 6), (9999, 11)]:
+        okr_actions.ensure_period(periods.month_span(year, month))
+    okr_actions.ensure_period(periods.span_containing("quarterly", datetime.date(1900, 1, 1)))
+    odd_years = ("January 1<", "1900", "3000", "9999", "1899/00")
+
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    chooser = client.get(reverse("reporting:ipr", args=["2020-09"])).content.decode()
+    client.force_login(users_by_role[Role.BOARD_SECRETARY])
+    tracking = client.get(reverse("okrs:tracking")).content.decode()
+    client.force_login(users_by_role[Role.TRUST_ADMINISTRATOR])
+    target = client.get(
+        reverse("okrs:change_target", args=["quality-cccs-training"])
+    ).content.decode()
+    for page in (chooser, tracking, target):
+        assert not [odd for odd in odd_years if odd in page]
+    assert "September 2020" in chooser
