@@ -278,3 +278,10 @@ def test_periods_made_outside_the_range_before_this_fix_are_not_offered(client, 
     for page in (chooser, tracking, target):
         assert not [odd for odd in odd_years if odd in page]
     assert "September 2020" in chooser
+
+
+@pytest.mark.parametrize("sort", ["nonsense", "target", "-comment", "period,-unit", "__class__"])
+def test_an_okr_page_sorted_by_an_odd_column_still_shows(client, users_by_role, sort):
+    client.force_login(users_by_role[Role.VIEWER])
+    url = reverse("okrs:key_result", args=["quality-cccs-training"])
+    assert client.get(url, {"sort": sort}).status_code == 200
