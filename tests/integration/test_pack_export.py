@@ -585,13 +585,16 @@ def test_chromium_keeps_its_sandbox_unless_run_as_root_or_told_not_to(
 # --- A worker that dies mid-export ---------------------------------------------------
 
 STOPPED = "The export stopped before finishing (the background worker was interrupted). Try again."
+PRINTING = "Printing the PDF and numbering its contents"  # while Chromium runs
 
 
-def wait_for(condition, *, seconds: float, what: str):
+def wait_for(condition, *, seconds: float, what: str, worker=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if found := condition():
             return found
+        if worker is not None and worker.poll() is not None:
+            pytest.fail(f"The worker ended before {what}:\n{worker.stderr.read()}")
         time.sleep(0.1)
     pytest.fail(f"Waited {seconds} s for {what}")
 
@@ -615,9 +618,10 @@ def test_an_export_whose_worker_is_killed_stops_and_can_be_tried_again(client, s
     worker = start_worker(**timings)
     try:
         printing = wait_for(
-            lambda: (row := current()).stage.startswith("Printing the PDF") and row,
+            lambda: (row := current()).stage == PRINTING and row,
             seconds=120,
             what="the worker to start printing",
+            worker=worker,
         )
         # Alive while printing: the heartbeat moves on though the stage does not.
         wait_for(
@@ -627,6 +631,7 @@ def test_an_export_whose_worker_is_killed_stops_and_can_be_tried_again(client, s
             ),
             seconds=10,
             what="a heartbeat while printing",
+            worker=worker,
         )
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
@@ -670,7 +675,7 @@ def in_progress(export, *, heard_seconds_ago: float):
 
     PackExport.objects.filter(pk=export.pk).update(
         status=PackExport.Status.RUNNING,
-        stage="Printing the PDF and numbering its contents",
+        stage=PRINTING,
         steps_done=1,
         heartbeat_at=timezone.now() - datetime.timedelta(seconds=heard_seconds_ago),
     )
