@@ -12,7 +12,8 @@ from dataclasses import dataclass
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
 
-_QUARTER_LABEL = re.compile(r"^Q([1-4]) (\d{4})/(\d{2})$")
+# ASCII digits only: Python's \d also matches '２' and '²'.
+_QUARTER_LABEL = re.compile(r"^Q([1-4]) (\d{4})/(\d{2})$", re.ASCII)
 _MONTH_NAMES = {name: number for number, name in enumerate(calendar.month_name) if name}
 
 
@@ -93,16 +94,16 @@ def parse_period_label(label: str) -> PeriodSpan:
         if (first_year + 1) % 100 != second_year:
             raise ValueError(f"{label!r}: a financial year runs into the next year, e.g. 2020/21.")
         return quarter_span(first_year, number)
-    iso_month = re.match(r"^(\d{4})-(\d{2})$", text)
+    iso_month = re.match(r"^(\d{4})-(\d{2})$", text, re.ASCII)
     if iso_month:
         return month_span(int(iso_month.group(1)), int(iso_month.group(2)))
     parts = text.split()
-    if len(parts) == 2 and parts[0] in _MONTH_NAMES and parts[1].isdigit():
+    if len(parts) == 2 and parts[0] in _MONTH_NAMES and parts[1].isascii() and parts[1].isdigit():
         return month_span(int(parts[1]), _MONTH_NAMES[parts[0]])
     raise ValueError(f"{label!r} is not a period: write 'Q2 2020/21' or 'September 2020'.")
 
 
-_ADDRESS_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_ADDRESS_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
 
 
 def parse_month(text: str) -> datetime.date:

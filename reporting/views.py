@@ -287,7 +287,9 @@ def _edition_or_404(data_month: datetime.date, revision: int):
 def export_pack(request: HttpRequest, month: str) -> HttpResponse:
     """Queue the pack of the revision posted (or of today's draft) and show its progress."""
     data_month = _data_month(month)
-    revision = request.POST.get("revision")
+    revision = request.POST.get("revision", "")
+    if revision and not (revision.isascii() and revision.isdigit() and len(revision) < 10):
+        raise Http404("No such revision.")
     edition = _edition_or_404(data_month, int(revision)) if revision else None
     export = actions.request_pack_export(by=request.user, data_month=data_month, edition=edition)
     security_log.pack_exported(request=request, export=export)

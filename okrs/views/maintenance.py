@@ -71,7 +71,9 @@ def add_key_result(request: HttpRequest) -> HttpResponse:
     else:
         initial = {}
         chosen = request.GET.get("focus_area", "")
-        if chosen.isdigit() and focus_areas.filter(pk=chosen).exists():
+        # ASCII digits only ('²' is a digit to Python), short enough for the id column.
+        plain_id = chosen.isascii() and chosen.isdigit() and len(chosen) < 10
+        if plain_id and focus_areas.filter(pk=chosen).exists():
             initial["focus_area"] = int(chosen)
         form = AddKeyResultForm(initial=initial, focus_areas=focus_areas)
     return render(
