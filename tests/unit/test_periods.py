@@ -121,7 +121,9 @@ def test_the_reportable_months_run_from_the_first_strategy_to_the_next_financial
     assert (empty.first, empty.last) == (D(2026, 4, 1), D(2028, 3, 1))
 
 
-@pytest.mark.parametrize("label", ["２０２０-09", "September ２０２０", "Q2 ２０２０/21", "Q2 2020/²¹"])
+@pytest.mark.parametrize(
+    "label", ["２０２０-09", "September ２０２０", "Q2 ２０２０/21", "Q2 2020/²¹"]
+)
 def test_period_labels_take_ascii_digits_only(label):
     with pytest.raises(ValueError):
         periods.parse_period_label(label)
