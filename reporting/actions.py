@@ -100,6 +100,11 @@ class NothingToPublish(ValidationError):
     pass
 
 
+def month_has_ended(month: datetime.date, today: datetime.date | None = None) -> bool:
+    """A month's report can be published only once its data month is over."""
+    return periods.month_span(month.year, month.month).ends_on < (today or timezone.localdate())
+
+
 @transaction.atomic
 def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
     """Freeze the IPR for a month as a new edition. The first is revision 1; a later
@@ -113,6 +118,12 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
     refusal = okr_selectors.reportable_months().refusal(month)
     if refusal:
         raise ValidationError(refusal)
+    if not month_has_ended(month):
+        ends = periods.month_span(month.year, month.month).ends_on
+        raise ValidationError(
+            f"{periods.period_label(periods.MONTHLY, month)} can be published once the month "
+            f"has ended (from {ends + datetime.timedelta(days=1):%-d %B %Y})."
+        )
     # Two secretaries publishing the same month one after the other: the month's
     # period row is locked first (it exists even before the first edition, when
     # there is no edition row to lock), so the second waits and then sees the first.

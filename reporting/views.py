@@ -180,7 +180,9 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             "month": month,
             "months": _months_offered(request.user),
             "can_read_drafts": reads_drafts,
-            "can_publish": request.user.has_perm("portal.publish_ipr"),
+            "can_publish": request.user.has_perm("portal.publish_ipr")
+            and actions.month_has_ended(data_month),
+            "month_ended": actions.month_has_ended(data_month),
             "can_export": request.user.has_perm("portal.export_pack"),
             "exports": selectors.pack_exports(data_month, edition),
             "writable": writable,

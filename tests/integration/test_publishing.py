@@ -5,9 +5,10 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
 from objectives.roles import Role
@@ -169,3 +170,16 @@ def test_two_simultaneous_first_publishes_make_one_revision(make_user):
         "revision 1",
     ]
     assert IprEdition.objects.filter(data_month=SEPTEMBER).count() == 1
+
+
+def test_a_month_is_published_only_once_it_has_ended(client, users_by_role):
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    this_month = timezone.localdate().replace(day=1)
+    with pytest.raises(ValidationError, match="can be published once the month has ended"):
+        publish_ipr(by=secretary, data_month=this_month)
+    client.force_login(secretary)
+    url = reverse("reporting:ipr", kwargs={"month": f"{this_month:%Y-%m}"})
+    page = client.get(url + "?draft=1").content.decode()
+    assert "can be published once the month has ended" in page and "Publish this month" not in page
+    client.post(reverse("reporting:publish", kwargs={"month": f"{this_month:%Y-%m}"}))
+    assert not IprEdition.objects.filter(data_month=this_month).exists()
