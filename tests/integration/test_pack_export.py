@@ -442,10 +442,13 @@ def test_a_running_export_shows_its_step(client, secretary):
 def test_a_file_that_cannot_be_stored_takes_the_others_with_it(
     secretary, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reporting import actions
+    from reporting.actions import pack_exports
     from reporting.exports import Rendered
 
-    monkeypatch.setattr(actions, "render", lambda pack, fmt, progress=None: Rendered(b"x" * 10))
+    def render(pack, file_format, progress=None):
+        return Rendered(b"x" * 10)
+
+    monkeypatch.setattr(pack_exports, "render", render)
     original_save = PackFile.save
 
     def refuse_the_csv(self, *args, **kwargs):
@@ -726,14 +729,14 @@ def test_a_worker_that_finishes_after_its_export_was_marked_stopped_keeps_nothin
 ):
     """A worker that was only slow (its machine paused past the limit) must not
     turn a failed export back into a finished one."""
-    from reporting import actions
+    from reporting.actions import pack_exports
     from reporting.exports import Rendered
 
     def render_while_swept(pack, file_format, progress=None):
         PackExport.objects.update(status=PackExport.Status.FAILED, error=STOPPED)
         return Rendered(b"made")
 
-    monkeypatch.setattr(actions, "render", render_while_swept)
+    monkeypatch.setattr(pack_exports, "render", render_while_swept)
     edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED and export.error == STOPPED
