@@ -1,16 +1,13 @@
-"""Writes to OKRs, targets, results and programmes: one function per business
-operation, keyword-only, the acting user first, atomic and audited."""
+"""Writes that define OKRs and their targets: creating one, setting a target, and
+the Trust administrators' maintenance (adding, changing a target from a period,
+marking achieved and replacing, retiring), each with a reason and audited."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from objectives.audit import (
     REASON_MAX_LENGTH,
@@ -18,57 +15,19 @@ from objectives.audit import (
     save_with_audit,
     update_fields,
 )
-from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
-from okrs import periods, selectors
-from okrs.entry import (
-    ChangePlan,
-    Outcome,
-    ResultChange,
-    existing_results,
-    plan_result_changes,
-    result_problem,
-)
+from objectives.models import KeyFocusArea, StrategicObjective
+from okrs import periods
+from okrs.actions.results import ensure_period, value_problem
 from okrs.formatting import format_value
 from okrs.models import (
-    CostImprovementPosition,
     Direction,
     Frequency,
     KeyResult,
     Measure,
-    Programme,
-    ProgrammeUpdate,
     ReportingPeriod,
-    Result,
     Target,
 )
-from okrs.ratings import normalise_rag_word
 from okrs.validation import COLUMN_LIMIT, range_problem
-
-
-def ensure_period(span: periods.PeriodSpan) -> ReportingPeriod:
-    """Reporting periods are calendar facts, not decisions: created on first use."""
-    window = periods.default_entry_window(span)
-    period, _ = ReportingPeriod.objects.get_or_create(
-        frequency=span.frequency,
-        starts_on=span.starts_on,
-        defaults={
-            "ends_on": span.ends_on,
-            "opens_on": window.opens_on,
-            "due_on": window.due_on,
-            "closes_on": window.closes_on,
-        },
-    )
-    return period
-
-
-def ensure_reportable_period(span: periods.PeriodSpan) -> ReportingPeriod:
-    """A period someone asked for through a page (e.g. by saving a narrative for
-    its month): made only within the months the portal reports on."""
-    reportable = selectors.reportable_months()
-    refusal = reportable.refusal(span.starts_on) or reportable.refusal(span.ends_on)
-    if refusal:
-        raise ValidationError(refusal)
-    return ensure_period(span)
 
 
 @transaction.atomic
@@ -103,260 +62,6 @@ def set_target(
         by=by,
         reason=reason,
     )
-
-
-@dataclass(frozen=True)
-class ResultEntry:
-    key_result: KeyResult
-    period: ReportingPeriod
-    unit: OrganisationalUnit
-    value: Decimal
-    comment: str = ""
-
-
-def check_result_entry(entry: ResultEntry) -> None:
-    """The rules any result must meet, however it arrives (form, upload, seeds, demo)."""
-    problem = result_problem(entry.key_result, entry.unit, entry.period) or value_problem(
-        entry.key_result, entry.value
-    )
-    if problem:
-        raise ValidationError(f"{problem}.")
-
-
-def value_problem(key_result: KeyResult, value: Decimal) -> str | None:
-    """Why `value` cannot be a value (or target) of this OKR, if it cannot."""
-    return range_problem(
-        value,
-        key_result.measure,
-        lowest=key_result.lowest_value,
-        highest=key_result.highest_value,
-    )
-
-
-@transaction.atomic
-def record_result(
-    *, by, entry: ResultEntry, reason: str, is_demo: bool = False, source: str = ""
-) -> Result:
-    """Create or change the one result for an OKR, period and unit."""
-    check_result_entry(entry)
-    result = Result.objects.filter(
-        key_result=entry.key_result, period=entry.period, unit=entry.unit
-    ).first()
-    if result is None:
-        result = Result(
-            key_result=entry.key_result,
-            period=entry.period,
-            unit=entry.unit,
-            value=entry.value,
-            comment=entry.comment,
-            entered_by=by,
-            entered_at=timezone.now(),
-            is_demo=is_demo,
-            source=source,
-        )
-        save_with_audit(result, by=by, reason=reason)
-    else:
-        update_fields(
-            result,
-            {"value": entry.value, "comment": entry.comment, "source": source},
-            by=by,
-            reason=reason,
-        )
-    return result
-
-
-@transaction.atomic
-def record_new_results_in_bulk(
-    *, by, entries: list[ResultEntry], reason: str, is_demo: bool = False
-) -> int:
-    """Add many results that do not exist yet, all or nothing, with their history rows.
-
-    Every entry is checked by the same rules as `record_result` before anything is written.
-    """
-    for entry in entries:
-        check_result_entry(entry)
-    now = timezone.now()
-    rows = [
-        Result(
-            key_result=entry.key_result,
-            period=entry.period,
-            unit=entry.unit,
-            value=entry.value,
-            comment=entry.comment,
-            entered_by=by,
-            entered_at=now,
-            is_demo=is_demo,
-        )
-        for entry in entries
-    ]
-    bulk_create_with_history(
-        rows, Result, batch_size=500, default_user=by, default_change_reason=reason
-    )
-    return len(rows)
-
-
-@transaction.atomic
-def create_programme(
-    *, by, focus_area: KeyFocusArea, title: str, order: int, reason: str, **fields
-) -> Programme:
-    programme = Programme(focus_area=focus_area, title=title, order=order, **fields)
-    save_with_audit(programme, by=by, reason=reason)
-    return programme
-
-
-@dataclass(frozen=True)
-class CostImprovementFigures:
-    delivered_in_quarter: Decimal
-    planned_in_quarter: Decimal
-    forecast_for_year: Decimal
-    target_for_year: Decimal
-    forecast_non_recurrent: Decimal | None = None
-
-
-@transaction.atomic
-def record_programme_update(
-    *,
-    by,
-    programme: Programme,
-    period: ReportingPeriod,
-    rag_as_written: str,
-    progress: str,
-    cost_improvement: CostImprovementFigures | None = None,
-    reason: str,
-) -> ProgrammeUpdate:
-    """Record a programme's RAG and progress for a period, keeping the word the
-    source used ('Yellow') beside the normalised rating (Amber)."""
-    rag = normalise_rag_word(rag_as_written)
-    update = create_or_update(
-        ProgrammeUpdate,
-        lookup={"programme": programme, "period": period},
-        fields={"rag": rag.value, "rag_as_written": rag_as_written, "progress": progress},
-        by=by,
-        reason=reason,
-    )
-    if cost_improvement is not None:
-        create_or_update(
-            CostImprovementPosition,
-            lookup={"update": update},
-            fields=vars(cost_improvement),
-            by=by,
-            reason=reason,
-        )
-    return update
-
-
-@transaction.atomic
-def apply_result_changes(
-    *,
-    by,
-    changes: list[ResultChange],
-    submit: bool,
-    reason: str = "",
-    today: datetime.date | None = None,
-) -> ChangePlan:
-    """Plan the changes (see okrs.entry) and, only if none is in error, write them
-    all in one transaction, each with its audit entry. Returns the plan either way.
-
-    The rows concerned are locked while planning, so two people saving the same
-    value one after the other cannot both win: the second is refused with the
-    newer value (forms pass the version they saw).
-    """
-    today = today or timezone.localdate()
-    existing = existing_results(changes, lock=True)
-    plan = plan_result_changes(
-        by=by, changes=changes, submit=submit, reason=reason, today=today, existing=existing
-    )
-    if plan.has_errors:
-        return plan
-    now = timezone.now()
-    status = Result.Status.SUBMITTED if submit else Result.Status.DRAFT
-    why = plan.reason or ("Submitted" if submit else "Saved as draft")
-    created, updated, removed = [], [], []
-    for item in plan.writes:
-        change = item.change
-        if item.outcome == Outcome.REMOVED:
-            removed.append(item.existing)
-            continue
-        if item.existing is None:
-            created.append(
-                Result(
-                    key_result=change.key_result,
-                    period=change.period,
-                    unit=change.unit,
-                    value=item.value,
-                    comment=change.comment.strip(),
-                    entered_by=by,
-                    entered_at=now,
-                    status=status,
-                    submitted_at=now if submit else None,
-                )
-            )
-            continue
-        result = item.existing
-        if item.outcome == Outcome.CHANGED:
-            result.value = item.value
-            result.comment = change.comment.strip()
-            result.entered_by = by
-            result.entered_at = now
-        if submit or result.status == Result.Status.DRAFT:
-            # A value once submitted stays submitted; a draft is submitted with the page.
-            result.status = status
-            result.submitted_at = now if submit else result.submitted_at
-        result.version += 1
-        updated.append(result)
-    if created:
-        bulk_create_with_history(
-            created, Result, batch_size=500, default_user=by, default_change_reason=why
-        )
-    if updated:
-        _update_results(updated, by=by, reason=why)
-    for result in removed:
-        result._history_user = by
-        result._change_reason = why
-        result.delete()
-    return plan
-
-
-def _update_results(results: list[Result], *, by, reason: str) -> None:
-    """Save changed results with their history. Only value and comment differ row by
-    row; the other fields are shared by groups of rows, so each group is one plain
-    UPDATE instead of a CASE expression per row and field (ten times faster for a
-    10,000-row upload). The history rows are written from the objects as saved."""
-    bulk_update_with_history(
-        results,
-        Result,
-        ["value", "comment"],
-        batch_size=1000,
-        default_user=by,
-        default_change_reason=reason,
-    )
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for result in results:
-        key = (result.entered_by_id, result.entered_at, result.status, result.submitted_at)
-        groups[key].append(result.pk)
-    for (entered_by_id, entered_at, status, submitted_at), pks in groups.items():
-        for start in range(0, len(pks), 1000):
-            Result.objects.filter(pk__in=pks[start : start + 1000]).update(
-                entered_by_id=entered_by_id,
-                entered_at=entered_at,
-                status=status,
-                submitted_at=submitted_at,
-                version=F("version") + 1,
-            )
-
-
-def ensure_recent_periods(today: datetime.date) -> list[ReportingPeriod]:
-    """Make sure the periods whose usual entry window includes `today` exist, so
-    leads see what they owe without anyone creating periods by hand."""
-    made = []
-    for frequency in (periods.MONTHLY, periods.QUARTERLY):
-        span = periods.span_containing(frequency, today)
-        for _ in range(3):
-            span = periods.previous_span(span)
-            window = periods.default_entry_window(span)
-            if window.opens_on <= today <= window.closes_on:
-                made.append(ensure_period(span))
-    return made
 
 
 # --- Maintaining OKRs (Trust administrators) ------------------------------------

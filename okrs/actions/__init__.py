@@ -1,0 +1,60 @@
+"""Writes to OKRs, targets, results and programmes: one function per business
+operation, keyword-only, the acting user first, atomic and audited. One module per
+concern: `results`, `key_results` (definitions, targets and their maintenance) and
+`programmes`."""
+
+from objectives.audit import REASON_MAX_LENGTH
+from okrs.actions.key_results import (
+    KeyResultDefinition,
+    add_key_result_to_focus_area,
+    can_change_status,
+    can_change_target,
+    change_target_from,
+    create_key_result,
+    key_result_code_problem,
+    mark_achieved_and_replace,
+    retire_key_result,
+    set_target,
+)
+from okrs.actions.programmes import (
+    CostImprovementFigures,
+    create_programme,
+    record_programme_update,
+)
+from okrs.actions.results import (
+    ResultEntry,
+    apply_result_changes,
+    check_result_entry,
+    ensure_period,
+    ensure_recent_periods,
+    ensure_reportable_period,
+    record_new_results_in_bulk,
+    record_result,
+    value_problem,
+)
+
+__all__ = [
+    "REASON_MAX_LENGTH",
+    "CostImprovementFigures",
+    "KeyResultDefinition",
+    "ResultEntry",
+    "add_key_result_to_focus_area",
+    "apply_result_changes",
+    "can_change_status",
+    "can_change_target",
+    "change_target_from",
+    "check_result_entry",
+    "create_key_result",
+    "create_programme",
+    "ensure_period",
+    "ensure_recent_periods",
+    "ensure_reportable_period",
+    "key_result_code_problem",
+    "mark_achieved_and_replace",
+    "record_new_results_in_bulk",
+    "record_programme_update",
+    "record_result",
+    "retire_key_result",
+    "set_target",
+    "value_problem",
+]
