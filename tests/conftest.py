@@ -93,3 +93,34 @@ def add_active_okr(
         reason="test",
     )
     return key_result
+
+
+def make_unit_lead(make_user, unit, username: str = "bucks-lead"):
+    """A directorate lead who leads `unit`, as the product records it (a person with
+    a login, leading the unit), named Bea Lead."""
+    from objectives import actions as strategy_actions
+
+    user = make_user(username, Role.DIRECTORATE_LEAD, first_name="Bea", last_name="Lead")
+    person = strategy_actions.create_person(
+        by=None, slug=username, full_name="Bea Lead", user=user, reason="test"
+    )
+    strategy_actions.set_units_led(by=None, person=person, units=[unit], reason="test")
+    return user
+
+
+def period_open_today(span):
+    """The reporting period of `span` with its entry window moved (as an administrator
+    may) to include today, so a lead may save drafts and submit."""
+    from django.utils import timezone
+
+    from okrs.models import ReportingPeriod
+
+    today = timezone.localdate()
+    return ReportingPeriod.objects.create(
+        frequency=span.frequency,
+        starts_on=span.starts_on,
+        ends_on=span.ends_on,
+        opens_on=today - datetime.timedelta(days=10),
+        due_on=today,
+        closes_on=today + datetime.timedelta(days=10),
+    )

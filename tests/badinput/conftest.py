@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 
 from objectives.roles import Role
 from okrs import periods
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from reporting.models import BoardCover, IprEdition, Narrative
+from tests.conftest import period_open_today
 from tests.portal_world import ANONYMOUS, World, build_world, changed_tables, row_counts
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -158,16 +158,7 @@ def sender(client, world) -> Sender:
 def open_quarter():
     """Q4 2020/21 with its entry window moved (as an administrator may) to include today,
     so the lead may save drafts and submit."""
-    today = timezone.localdate()
-    span = periods.quarter_span(2020, 4)
-    return ReportingPeriod.objects.create(
-        frequency=span.frequency,
-        starts_on=span.starts_on,
-        ends_on=span.ends_on,
-        opens_on=today - datetime.timedelta(days=10),
-        due_on=today,
-        closes_on=today + datetime.timedelta(days=10),
-    )
+    return period_open_today(periods.quarter_span(2020, 4))
 
 
 @pytest.fixture

@@ -15,13 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import imports, periods
 from okrs.entry import ResultChange
 from okrs.models import KeyResult, ReportingPeriod, Result, ResultUpload
+from tests.conftest import make_unit_lead, period_open_today
 from tests.crafted_files import CRAFTED
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -39,16 +39,7 @@ def csv_file(*lines: str) -> bytes:
 def open_period():
     """Q3 2020/21 with its entry window moved (as an administrator may) to include today,
     so a lead may enter it."""
-    today = timezone.localdate()
-    span = periods.quarter_span(2020, 3)
-    return ReportingPeriod.objects.create(
-        frequency=span.frequency,
-        starts_on=span.starts_on,
-        ends_on=span.ends_on,
-        opens_on=today - datetime.timedelta(days=10),
-        due_on=today,
-        closes_on=today + datetime.timedelta(days=10),
-    )
+    return period_open_today(periods.quarter_span(2020, 3))
 
 
 @pytest.fixture
@@ -58,12 +49,7 @@ def bucks():
 
 @pytest.fixture
 def lead(make_user, bucks):
-    user = make_user("bucks-lead", Role.DIRECTORATE_LEAD, first_name="Bea", last_name="Lead")
-    person = strategy_actions.create_person(
-        by=None, slug="bucks-lead", full_name="Bea Lead", user=user, reason="test"
-    )
-    strategy_actions.set_units_led(by=None, person=person, units=[bucks], reason="test")
-    return user
+    return make_unit_lead(make_user, bucks)
 
 
 @pytest.fixture

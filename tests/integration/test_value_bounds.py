@@ -11,13 +11,13 @@ from django.db import DataError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs.actions import ResultEntry
 from okrs.models import KeyResult, Result, Target
 from okrs.periods import parse_period_label
+from tests.conftest import make_unit_lead, period_open_today
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -30,24 +30,12 @@ def bucks():
 @pytest.fixture
 def open_period():
     """Q3 2020/21, its entry window moved around today so a lead may enter it."""
-    period = okr_actions.ensure_period(parse_period_label("Q3 2020/21"))
-    period.opens_on, period.due_on, period.closes_on = (
-        datetime.date(2020, 1, 1),
-        datetime.date(2099, 1, 1),
-        datetime.date(2099, 12, 31),
-    )
-    period.save()
-    return period
+    return period_open_today(parse_period_label("Q3 2020/21"))
 
 
 @pytest.fixture
 def lead(make_user, bucks):
-    user = make_user("bucks-lead", Role.DIRECTORATE_LEAD)
-    person = strategy_actions.create_person(
-        by=None, slug="bucks-lead", full_name="Bea Lead", user=user, reason="test"
-    )
-    strategy_actions.set_units_led(by=None, person=person, units=[bucks], reason="test")
-    return user
+    return make_unit_lead(make_user, bucks)
 
 
 def okr(code):
