@@ -396,3 +396,41 @@ def test_board_secretary_corrects_a_closed_period_with_a_reason(page: Page, live
     expect(first.nth(2)).to_have_text("Created")
     expect(first.nth(3)).to_contain_text("Value: 80")
     check_accessibility(page, "result-history-correction")
+
+
+def test_board_secretary_removes_a_value_only_by_saying_so(page: Page, live_server):
+    """Emptying a box is refused (it once deleted the value silently); the value is
+    removed by ticking 'Remove this value' and giving a reason, and the confirmation
+    names what was removed."""
+    from okrs import periods
+    from okrs.models import ReportingPeriod
+
+    quarter = ReportingPeriod.objects.get(
+        frequency=periods.QUARTERLY, starts_on=datetime.date(2020, 7, 1)
+    )
+    url = reverse("okrs:enter_results", kwargs={"unit": "bucks-mh", "period": quarter.pk})
+
+    login(page, live_server, "secretary", "secretary-demo")
+    page.goto(f"{live_server.url}{url}")
+    value_box(page, SATISFACTION).fill("")
+    page.get_by_label("Reason for the change", exact=True).fill("Entered against the wrong unit")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary.get_by_role("link")).to_have_text(
+        [f"{SATISFACTION}: Enter a value (it was 80), or tick ‘Remove this value’ to remove it"]
+    )
+    expect(value_box(page, SATISFACTION)).to_have_value("")
+    check_accessibility(page, "remove-value-refused")
+
+    remove = page.get_by_label(f"Remove this value for {SATISFACTION} (now 80): give the reason")
+    remove.check()
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_accessibility(page, "remove-value-ticked-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(
+        f"Information: Bucks MH, Q2 2020/21: Removed: {SATISFACTION} (was 80)."
+    )
+    expect(value_box(page, SATISFACTION)).to_have_value("")
+    expect(okr_fieldset(page, SATISFACTION).get_by_text("Remove this value")).to_have_count(0)
+    check_accessibility(page, "remove-value-done")

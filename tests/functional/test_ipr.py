@@ -141,7 +141,14 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
         "and has a recovery plan agreed with the Quality & Safety Committee."
     )
     page.get_by_label("Executive summary").fill(text)
+    # The NHS.UK character count says, as it is typed, how much room is left.
+    expect(page.locator(".nhsuk-character-count__status")).to_have_text(
+        f"You have {6000 - len(text):,} characters remaining"
+    )
     check_accessibility(page, "executive-summary-form")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_accessibility(page, "executive-summary-form-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Save and sign off").click()
 
     expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1$"))
