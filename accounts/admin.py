@@ -7,12 +7,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
+from accounts.forms import AdminLoginForm
 from objectives.admin import AuditedAdmin, ReadOnlyMixin
 
 User = get_user_model()
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+# The admin's login refuses over-long names as the portal's does (accounts/forms.py).
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

@@ -126,3 +126,14 @@ def test_passwords_need_twelve_characters():
     with pytest.raises(ValidationError, match="at least 12 characters"):
         validate_password("Tr0ub4dor&3")
     validate_password("a much longer passphrase")
+
+
+@pytest.mark.parametrize("url", [LOGIN, ADMIN_LOGIN])
+def test_an_over_long_username_is_refused_before_it_reaches_the_lockout_records(client, db, url):
+    """Django's login form sets only the box's maxlength, so a 300-character name
+    went on to authentication and to axes' 255-character column: on PostgreSQL a
+    server error. It is now refused by the form, and counts against nobody."""
+    response = log_in(client, "u" * 300, "whatever", url=url)
+    assert response.status_code == 200
+    assert b"Enter a username of 150 characters or fewer" in response.content
+    assert not AccessAttempt.objects.exists()
