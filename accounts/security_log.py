@@ -57,7 +57,9 @@ def log_event(event: str, *, request: HttpRequest | None = None, **details: Any)
         "address": client_address(request) if request is not None else None,
         **details,
     }
-    logger.info(json.dumps(record, default=str, ensure_ascii=False))
+    # ASCII only: a name with a line separator or a bidirectional control cannot
+    # forge or disguise a line in the log a SOC collects.
+    logger.info(json.dumps(record, default=str, ensure_ascii=True))
 
 
 # Logging in and out ----------------------------------------------------------

@@ -187,3 +187,13 @@ def test_the_security_log_can_go_to_a_file_for_the_soc(tmp_path):
     event = json.loads(line)
     assert event["event"] == "test_event" and event["username"] == "x"
     assert datetime.datetime.fromisoformat(event["time"])
+
+
+def test_a_typed_name_cannot_forge_or_disguise_a_line_of_the_log(client, db, caplog):
+    """One event is one line of ASCII: a line separator or a right-to-left override in
+    a typed username is escaped, so a SOC's tools read it as what it is."""
+    caplog.set_level(logging.INFO, logger="strategy_portal.security")
+    log_in(client, 'admin\u2028{"event": "login"}\u202e', "whatever")
+    [line] = [r.getMessage() for r in caplog.records if r.name == "strategy_portal.security"]
+    assert line.isascii() and "\\u2028" in line and "\\u202e" in line
+    assert json.loads(line)["username"] == 'admin\u2028{"event": "login"}\u202e'
