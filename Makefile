@@ -78,7 +78,7 @@ format: venv ## Format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench-import: venv ## Time an upload of 10,000 results (parse, preview, commit; rolled back)
+bench-import: seed ## Time an upload of 10,000 results (parse, preview, commit; rolled back)
 	$(PY) manage.py bench_import $(BENCH_ARGS)
 
 assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/vendor/
