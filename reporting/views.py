@@ -148,10 +148,11 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     data_month = _data_month(month)
     editions = list(selectors.editions_for_month(data_month))
     reads_drafts = request.user.has_perm("portal.read_draft_ipr")
-    if not reads_drafts and (not editions or request.GET.get("draft")):
+    wants_draft = request.GET.get("draft") == "1"
+    if not reads_drafts and (not editions or wants_draft):
         return _not_published(request, data_month)
     edition = None
-    if editions and not request.GET.get("draft"):
+    if editions and not wants_draft:
         wanted = request.GET.get("revision")
         edition = (
             next((e for e in editions if str(e.revision) == wanted), None)

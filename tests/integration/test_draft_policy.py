@@ -120,3 +120,16 @@ def test_draft_packs_are_for_preparers_and_published_packs_for_everyone(
         assert progress.status_code == expected
         status = client.get(reverse("reporting:pack_export_status", args=[PUBLISHED, export.pk]))
         assert status.status_code == expected
+
+
+def test_only_draft_1_asks_for_the_draft(client, users_by_role):
+    """'?draft=0' or '?draft=' is not a request for the draft: a viewer gets the
+    published edition rather than a refusal."""
+    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=datetime.date(2020, 9, 1))
+    client.force_login(users_by_role[Role.VIEWER])
+    url = reverse("reporting:ipr", kwargs={"month": "2020-09"})
+    for query in ("?draft=0", "?draft=", "?draft=no"):
+        response = client.get(url + query)
+        assert response.status_code == 200, query
+        assert 'data-testid="edition"' in response.content.decode()
+    assert client.get(url + "?draft=1").status_code == 403
