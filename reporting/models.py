@@ -256,6 +256,22 @@ class PackExport(models.Model):
         return STOPPED_MESSAGE if self.has_stopped else self.error
 
     @property
+    def shown_stage(self) -> str:
+        """What it is doing, as the progress page says it. A queued export that no
+        worker has taken for longer than a running one may go unheard of says that
+        the worker may not be running (it still runs when one starts)."""
+        if self.has_stopped:
+            return self.shown_error
+        waited = timezone.now() - self.requested_at
+        if self.status == self.Status.QUEUED and waited > stale_after():
+            minutes = int(waited.total_seconds() // 60)
+            return (
+                f"{self.stage}. No worker has taken it after {minutes} minutes: "
+                "the background worker may not be running, so tell the portal's administrator"
+            )
+        return self.stage
+
+    @property
     def files_in_order(self) -> list["PackFile"]:
         """The files as a reader wants them: the PDF, then the workbook, then the CSV
         (sorted here so a prefetched set needs no second query)."""

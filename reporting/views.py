@@ -321,7 +321,7 @@ def pack_export_status(request: HttpRequest, month: str, pk: int) -> JsonRespons
         {
             "status": export.shown_status,
             "status_label": export.shown_status_label,
-            "stage": export.shown_error if export.has_stopped else export.stage,
+            "stage": export.shown_stage,
             "steps_done": export.steps_done,
             "steps_total": export.steps_total,
             "finished": export.is_over,

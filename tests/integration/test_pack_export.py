@@ -806,3 +806,27 @@ def test_only_secretaries_and_administrators_try_a_failed_export_again(
     retried = client.post(reverse("reporting:export_pack", args=[MONTH]), {"revision": "1"})
     assert retried.status_code == (302 if may_retry else 403)
     assert PackExport.objects.filter(edition=edition).count() == (2 if may_retry else 1)
+
+
+def test_an_export_no_worker_takes_says_the_worker_may_not_be_running(client, secretary):
+    """With no worker running (or one killed just as it took the task) an export
+    waits; after the staleness limit its page says why it may be waiting, and keeps
+    following it, since a worker that starts will still make it."""
+    from django.utils import timezone
+
+    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
+    client.force_login(secretary)
+    url = reverse("reporting:pack_export_status", args=[MONTH, export.pk])
+    assert "may not be running" not in client.get(url).json()["stage"]
+    PackExport.objects.filter(pk=export.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    status = client.get(url).json()
+    assert status["stage"] == (
+        "Waiting for the worker to start. No worker has taken it after 10 minutes: the "
+        "background worker may not be running, so tell the portal's administrator"
+    )
+    assert status["finished"] is False and status["status"] == "queued"
+    page = client.get(reverse("reporting:pack_export", args=[MONTH, export.pk])).content.decode()
+    assert "the background worker may not be running" in page
