@@ -52,8 +52,18 @@ def build_synthetic_trust(scale: int, months: int):
     from reporting.demo import generate_series
 
     reason = "Benchmark data"
+    # The reader is a person as real users are (a user with no person hid an N+1):
+    # an executive who directs every objective and also leads a directorate.
     user = get_user_model().objects.create_user("bench-executive", password="unused")
     user.groups.add(Group.objects.get(name=group_name(Role.EXECUTIVE)))
+    user.groups.add(Group.objects.get(name=group_name(Role.DIRECTORATE_LEAD)))
+    person = strategy_actions.create_person(
+        by=None, slug="bench-executive", full_name="Bench Executive", user=user, reason=reason
+    )
+    director = strategy_actions.create_executive_role(
+        by=None, slug="bench-director", title="Director of Benchmarks", reason=reason
+    )
+    strategy_actions.assign_role(by=None, role=director, person=person, reason=reason)
     trust = strategy_actions.create_unit(
         by=None,
         slug="trust",
@@ -102,6 +112,9 @@ def build_synthetic_trust(scale: int, months: int):
             title=f"Synthetic objective {number}",
             reason=reason,
         )
+        strategy_actions.set_objective_leads(
+            by=None, objective=objective, lead_roles=[director], reason=reason
+        )
         areas = focus_total // objective_count + (number <= focus_total % objective_count)
         for order in range(1, areas + 1):
             strategy_actions.add_focus_area(
@@ -149,6 +162,7 @@ def build_synthetic_trust(scale: int, months: int):
                     for period, value in zip(reporting_periods, series, strict=True)
                 ]
     okr_actions.record_new_results_in_bulk(by=None, entries=entries, reason=reason)
+    strategy_actions.set_units_led(by=None, person=person, units=units[1:2], reason=reason)
     shape = {
         "objectives": objective_count,
         "focus_areas": focus_total,
