@@ -713,3 +713,90 @@ def test_no_values_at_all():
     assert result.mean is None and result.variation is None and result.latest_index is None
     assert all(p.missing for p in result.points)
     assert compute_spc([], improvement="increase").points == ()
+
+
+# --- exactness where floating point would decide wrongly ------------------------------
+
+# Mean 16.2 / 15 = 1.08; moving ranges 0.7, 0.9, 1.2, 1.2, 0.1, 0.3, 0.2, 0.3, 0.1,
+# 0.3, 1.0, 0.1, 0.7, 0.9 sum to 8.0 -> AMR 8/14 = 4/7; 2.66 × 4/7 = 1.52, so
+# UPL = 1.08 + 1.52 = 2.6 exactly (the last value) and LPL = 1.08 - 1.52 = -0.44.
+# Near lines 1.08 ± (2/3)(1.52): 2.093333 and 0.066667.
+ON_THE_LIMIT = [1.0, 1.7, 0.8, 2.0, 0.8, 0.7, 1.0, 0.8, 0.5, 0.4, 0.1, 1.1, 1.0, 1.7, 2.6]
+
+# Mean 16.2 / 15 = 1.08; moving ranges 0.6, 0.2, 1.7, 1.5, 0.4, 0.9, 0.7, 1.3, 0.4,
+# 1.6, 0.9, 0.3, 1.4, 0.1 sum to 12.0 -> AMR 12/14 = 6/7; 2.66 × 6/7 = 2.28, so
+# UPL 3.36, LPL -1.2, and the upper near line 1.08 + (2/3)(2.28) = 2.6 exactly.
+ON_THE_NEAR_LINE = [0.7, 0.1, 0.3, 2.0, 0.5, 0.9, 0.0, 0.7, 2.0, 1.6, 0.0, 0.9, 1.2, 2.6, 2.7]
+
+
+def float_lines(values):
+    """The mean, UPL and upper near line as float arithmetic would put them."""
+    mean = sum(values) / len(values)
+    amr = sum(abs(b - a) for a, b in zip(values, values[1:], strict=False)) / (len(values) - 1)
+    return mean, mean + 2.66 * amr, mean + 2 / 3 * 2.66 * amr
+
+
+def as_decimals(values):
+    from decimal import Decimal
+
+    return [Decimal(str(v)) for v in values]
+
+
+def test_the_cases_below_are_ones_float_arithmetic_gets_wrong():
+    # Floats put the UPL (and the near line) a hair below 2.6, so a float reading
+    # would call the last point outside the limits, or close to them.
+    assert float_lines(ON_THE_LIMIT)[1] < 2.6
+    assert float_lines(ON_THE_NEAR_LINE)[2] < 2.6
+
+
+@pytest.mark.parametrize("convert", [list, as_decimals], ids=["floats", "decimals"])
+def test_a_point_exactly_on_the_upper_limit_is_not_outside(convert):
+    result = compute_spc(convert(ON_THE_LIMIT), improvement="increase")
+    assert result.mean == 1.08 and result.upl == 2.6 and result.lpl == -0.44
+    assert result.partitions[0].amr == pytest.approx(4 / 7)
+    # 2.6 is on the UPL, not strictly above it: no outside-limits hit. Nothing else
+    # is outside, nothing below the lower near line (0.1 > 0.066667), and only 2.6 is
+    # beyond the upper near line, so no two-of-three. Points 4-10 (0.8 ... 0.1) are
+    # 7 in a row below 1.08, between 2.0 and 1.1 above it: the one shift.
+    assert flagged(result, "outside_limits") == []
+    assert special(result) == [4, 5, 6, 7, 8, 9, 10]
+    assert flagged(result, "shift", "low") == [4, 5, 6, 7, 8, 9, 10]
+    assert result.points[-1].point_type == "common_cause"
+    assert result.variation == "common_cause"
+
+
+@pytest.mark.parametrize("convert", [list, as_decimals], ids=["floats", "decimals"])
+@pytest.mark.parametrize(
+    ("target", "improvement", "inclusive", "expected"),
+    [
+        # The target 2.6 is exactly the UPL, -0.44 exactly the LPL.
+        (2.6, "increase", True, "fail"),
+        (2.6, "increase", False, "inconsistent"),
+        (2.6, "decrease", True, "pass"),
+        (2.6, "decrease", False, "inconsistent"),
+        (-0.44, "increase", True, "pass"),
+        (-0.44, "increase", False, "inconsistent"),
+        (-0.44, "decrease", True, "fail"),
+        (-0.44, "decrease", False, "inconsistent"),
+    ],
+)
+def test_a_target_exactly_on_a_limit(convert, target, improvement, inclusive, expected):
+    (target_value,) = convert([target])
+    result = compute_spc(
+        convert(ON_THE_LIMIT),
+        improvement=improvement,
+        target=target_value,
+        inclusive_assurance=inclusive,
+    )
+    assert result.assurance == expected
+
+
+@pytest.mark.parametrize("convert", [list, as_decimals], ids=["floats", "decimals"])
+def test_a_point_exactly_on_the_near_line_is_not_close(convert):
+    result = compute_spc(convert(ON_THE_NEAR_LINE), improvement="increase")
+    assert result.mean == 1.08 and result.upl == 3.36 and result.upper_near == 2.6
+    # The last three (1.2, 2.6, 2.7) are all above the mean, but only 2.7 is strictly
+    # beyond the near line (2.6 is on it): one close point, so no two-of-three. No
+    # other rule fires (longest run on one side 4, longest rise 4, nothing outside).
+    assert special(result) == []
+    assert result.variation == "common_cause"

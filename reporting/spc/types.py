@@ -1,0 +1,194 @@
+"""The vocabulary and the result records of SPC (docs/spc.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, fields
+from typing import Literal
+
+Improvement = Literal["increase", "decrease", "neutral"]
+Conflict = Literal["concern", "improvement", "priority"]
+Rule = Literal["outside_limits", "shift", "trend", "two_of_three"]
+Direction = Literal["high", "low"]
+PointType = Literal["common_cause", "improvement", "concern", "neutral"]
+Variation = Literal[
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+]
+Assurance = Literal["pass", "fail", "inconsistent"]
+ChartType = Literal["xmr", "run"]
+
+#: Limits resting on fewer values than this are trial limits.
+TRIAL_BELOW = 12
+
+#: Rule order used for `rule_hits` tuples (the order the specification lists them).
+RULES: tuple[Rule, ...] = ("outside_limits", "shift", "trend", "two_of_three")
+#: NHSRplotthedots' priority when a point's hits disagree: first wins.
+PRIORITY: tuple[Rule, ...] = ("outside_limits", "trend", "two_of_three", "shift")
+DIRECTIONS: tuple[Direction, ...] = ("high", "low")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One special-cause rule a point hits, and in which direction."""
+
+    rule: Rule
+    direction: Direction
+
+
+@dataclass(frozen=True, slots=True)
+class SpcPoint:
+    """One period of the series, with the lines of its partition and its verdict."""
+
+    #: The period: the position in the sequence, or the Series index label.
+    index: Hashable
+    #: The position in the input (0-based), whatever the index.
+    position: int
+    #: The value, or None for a period with no value.
+    value: float | None
+    missing: bool
+    #: The partition (1-based) the period belongs to.
+    partition: int
+    #: The partition's centre line and lines; None where not shown.
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    lower_near: float | None
+    upper_near: float | None
+    special_cause: bool
+    #: None for a missing period.
+    point_type: PointType | None
+    #: The direction that decided `point_type` (None for common cause or missing).
+    direction: Direction | None
+    #: Every rule hit, for the tooltip, in the order of `RULES`, high before low.
+    rule_hits: tuple[RuleHit, ...]
+
+
+# A frozen dataclass's __init__ sets each field through object.__setattr__, which
+# costs more than the rest of SPC for a 60-point series. `new_point` sets the same
+# slots directly; the point is the same (equal, hashable, frozen).
+_POINT_FIELDS = (
+    "index",
+    "position",
+    "value",
+    "missing",
+    "partition",
+    "mean",
+    "lpl",
+    "upl",
+    "lower_near",
+    "upper_near",
+    "special_cause",
+    "point_type",
+    "direction",
+    "rule_hits",
+)
+assert tuple(field.name for field in fields(SpcPoint)) == _POINT_FIELDS
+(
+    _set_index,
+    _set_position,
+    _set_value,
+    _set_missing,
+    _set_partition,
+    _set_mean,
+    _set_lpl,
+    _set_upl,
+    _set_lower_near,
+    _set_upper_near,
+    _set_special_cause,
+    _set_point_type,
+    _set_direction,
+    _set_rule_hits,
+) = (SpcPoint.__dict__[name].__set__ for name in _POINT_FIELDS)
+
+
+def new_point(
+    index: Hashable,
+    position: int,
+    value: float | None,
+    missing: bool,
+    partition: int,
+    mean: float | None,
+    lpl: float | None,
+    upl: float | None,
+    lower_near: float | None,
+    upper_near: float | None,
+    special_cause: bool,
+    point_type: PointType | None,
+    direction: Direction | None,
+    rule_hits: tuple[RuleHit, ...],
+) -> SpcPoint:
+    """An `SpcPoint`, as `SpcPoint(...)` would make it, about twice as fast."""
+    point = object.__new__(SpcPoint)
+    _set_index(point, index)
+    _set_position(point, position)
+    _set_value(point, value)
+    _set_missing(point, missing)
+    _set_partition(point, partition)
+    _set_mean(point, mean)
+    _set_lpl(point, lpl)
+    _set_upl(point, upl)
+    _set_lower_near(point, lower_near)
+    _set_upper_near(point, upper_near)
+    _set_special_cause(point, special_cause)
+    _set_point_type(point, point_type)
+    _set_direction(point, direction)
+    _set_rule_hits(point, rule_hits)
+    return point
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionSummary:
+    """One partition: from a recalculation point (or the start) to the next."""
+
+    number: int
+    #: Index (position or label) of the partition's first period.
+    start: Hashable
+    start_position: int
+    #: Number of values (gaps not counted).
+    n: int
+    #: Number of values the mean and limits rest on (`fix_after`, or `n`).
+    baseline_n: int
+    mean: float | None
+    #: Average moving range after any screening; None with fewer than 2 values.
+    amr: float | None
+    #: Moving ranges dropped by outlier screening.
+    screened_out: int
+    lpl: float | None
+    upl: float | None
+    lower_near: float | None
+    upper_near: float | None
+    #: Limits resting on fewer than 12 values.
+    trial: bool
+    #: AMR is zero: the limits collapse onto the mean and nothing is flagged.
+    collapsed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpcResult:
+    """The SPC reading of one measure for one organisational unit."""
+
+    chart_type: ChartType
+    improvement: Improvement
+    target: float | None
+    #: Centre line and lines of the latest partition; None where not shown.
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    lower_near: float | None
+    upper_near: float | None
+    points: tuple[SpcPoint, ...]
+    partitions: tuple[PartitionSummary, ...]
+    #: The variation icon, from the latest point with a value; None where not shown.
+    variation: Variation | None
+    #: The assurance icon; None where not shown.
+    assurance: Assurance | None
+    #: The index of the point the variation icon describes (None if no value at all).
+    latest_index: Hashable | None
+    #: Plain-English notes for the chart: trial limits, too few points, zero range...
+    warnings: tuple[str, ...]
