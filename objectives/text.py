@@ -63,3 +63,13 @@ class TextField(forms.CharField):
     @property
     def counted(self) -> bool:
         return isinstance(self.widget, forms.Textarea)
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id sent in a query string or form field, or None if it is not one: ASCII
+    digits only ('²' and '２' are digits to Python's isdigit), short enough for an
+    id column."""
+    text = value or ""
+    if text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts import security_log
 from objectives import selectors as strategy_selectors
 from objectives.models import StrategicObjective
+from objectives.text import parse_id
 from objectives.views import can_view_strategy
 from okrs import actions as okr_actions
 from okrs import periods
@@ -290,10 +291,11 @@ def _edition_or_404(data_month: datetime.date, revision: int):
 def export_pack(request: HttpRequest, month: str) -> HttpResponse:
     """Queue the pack of the revision posted (or of today's draft) and show its progress."""
     data_month = _data_month(month)
-    revision = request.POST.get("revision", "")
-    if revision and not (revision.isascii() and revision.isdigit() and len(revision) < 10):
+    posted = request.POST.get("revision", "")
+    revision = parse_id(posted)
+    if posted and revision is None:
         raise Http404("No such revision.")
-    edition = _edition_or_404(data_month, int(revision)) if revision else None
+    edition = _edition_or_404(data_month, revision) if posted else None
     export = actions.request_pack_export(by=request.user, data_month=data_month, edition=edition)
     security_log.pack_exported(request=request, export=export)
     return redirect("reporting:pack_export", month=month, pk=export.pk)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from objectives import selectors as strategy_selectors
+from objectives.text import parse_id
 from okrs import actions, maintenance_selectors, periods
 from okrs.maintenance_forms import (
     AddKeyResultForm,
@@ -70,11 +71,9 @@ def add_key_result(request: HttpRequest) -> HttpResponse:
                 return redirect(key_result.get_absolute_url())
     else:
         initial = {}
-        chosen = request.GET.get("focus_area", "")
-        # ASCII digits only ('²' is a digit to Python), short enough for the id column.
-        plain_id = chosen.isascii() and chosen.isdigit() and len(chosen) < 10
-        if plain_id and focus_areas.filter(pk=chosen).exists():
-            initial["focus_area"] = int(chosen)
+        chosen = parse_id(request.GET.get("focus_area"))
+        if chosen is not None and focus_areas.filter(pk=chosen).exists():
+            initial["focus_area"] = chosen
         form = AddKeyResultForm(initial=initial, focus_areas=focus_areas)
     return render(
         request,

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from objectives.text import parse_id
 from okrs import tracking
 from okrs.models import ReportingPeriod
 from okrs.selectors import SubmissionStatus
@@ -21,10 +22,10 @@ def today() -> datetime.date:
 @permission_required("portal.track_submissions", raise_exception=True)
 def submissions(request: HttpRequest, period: int | None = None) -> HttpResponse:
     day = today()
-    chosen = request.GET.get("period", "")
-    if period is None and chosen.isascii() and chosen.isdigit():  # '²' is a digit, not a number
+    chosen = parse_id(request.GET.get("period"))
+    if period is None and chosen is not None:
         # The period selector is a GET form; give the choice its own address.
-        return redirect("okrs:tracking", period=int(chosen))
+        return redirect("okrs:tracking", period=chosen)
     if period is None:
         shown = tracking.default_period(day)
     else:
