@@ -4,8 +4,9 @@ or export) live in the actions."""
 from django import forms
 
 from objectives.audit import REASON_MAX_LENGTH
-from objectives.text import PAGE, PARAGRAPH, SHORT_TEXT, TextField
+from objectives.text import TextField
 from okrs.maintenance_forms import NhsForm
+from reporting.actions import COVER_LIMITS, NARRATIVE_LIMITS
 from reporting.models import BoardCover
 
 
@@ -20,46 +21,31 @@ class VersionField(forms.IntegerField):
 class ExecutiveSummaryForm(forms.Form):
     version = VersionField()
     text = TextField(
-        max_length=PAGE,
+        max_length=NARRATIVE_LIMITS["text"],
         label="Executive summary",
         widget=forms.Textarea(attrs={"rows": 12}),
         error_messages={"required": "Write the executive summary"},
     )
 
 
+def _heading(name: str, label: str, *, rows: int = 3, help_text: str = "") -> TextField:
+    """One heading of an OKR commentary, bounded as the action bounds it."""
+    return TextField(
+        max_length=NARRATIVE_LIMITS[name],
+        label=label,
+        help_text=help_text,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class OkrCommentaryForm(forms.Form):
     version = VersionField()
-    chart_shows = TextField(
-        max_length=PARAGRAPH,
-        label="What the chart shows",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    issues = TextField(
-        max_length=PARAGRAPH,
-        label="Issues",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    actions = TextField(
-        max_length=PARAGRAPH,
-        label="Actions",
-        help_text="Each with its owner and date.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    risks = TextField(
-        max_length=PARAGRAPH,
-        label="Risks",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    expected_recovery = TextField(
-        max_length=PARAGRAPH,
-        label="Expected recovery",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    chart_shows = _heading("chart_shows", "What the chart shows")
+    issues = _heading("issues", "Issues")
+    actions = _heading("actions", "Actions", help_text="Each with its owner and date.")
+    risks = _heading("risks", "Risks")
+    expected_recovery = _heading("expected_recovery", "Expected recovery", rows=2)
 
     def clean(self):
         data = super().clean()
@@ -74,7 +60,7 @@ class BoardCoverForm(NhsForm):
     version = VersionField()
     meeting = TextField(
         label="Meeting",
-        max_length=SHORT_TEXT,
+        max_length=COVER_LIMITS["meeting"],
         help_text="Printed after 'Report to the Meeting of the'.",
         error_messages={"required": "Enter whose meeting the pack goes to"},
     )
@@ -86,37 +72,39 @@ class BoardCoverForm(NhsForm):
     )
     reference = TextField(
         label="Reference",
-        max_length=60,
+        max_length=COVER_LIMITS["reference"],
         required=False,
         help_text="For example, BOD 68/2020.",
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
     )
     agenda_item = TextField(
         label="Agenda item",
-        max_length=20,
+        max_length=COVER_LIMITS["agenda_item"],
         required=False,
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5"}),
     )
     title = TextField(
-        label="Title", max_length=SHORT_TEXT, error_messages={"required": "Enter the paper's title"}
+        label="Title",
+        max_length=COVER_LIMITS["title"],
+        error_messages={"required": "Enter the paper's title"},
     )
     purpose = forms.ChoiceField(
         label="For", choices=BoardCover.Purpose.choices, widget=forms.Select()
     )
     summary = TextField(
-        max_length=PAGE,
+        max_length=COVER_LIMITS["summary"],
         label="Summary",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Write the summary the Board reads first"},
     )
     recommendation = TextField(
-        max_length=PARAGRAPH,
+        max_length=COVER_LIMITS["recommendation"],
         label="Recommendation",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write what the Board is asked to do"},
     )
     authors = TextField(
-        max_length=PARAGRAPH,
+        max_length=COVER_LIMITS["authors"],
         label="Authors",
         required=False,
         help_text="One per line, as 'Name – Title'.",
@@ -124,12 +112,12 @@ class BoardCoverForm(NhsForm):
     )
     lead_executive = TextField(
         label="Lead executive director",
-        max_length=SHORT_TEXT,
+        max_length=COVER_LIMITS["lead_executive"],
         required=False,
         help_text="As 'Name – Title'.",
     )
     governance_route = TextField(
-        max_length=PARAGRAPH,
+        max_length=COVER_LIMITS["governance_route"],
         label="Governance route / escalation process",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -3,7 +3,9 @@ editions (`editions`), and the Board pack exports (`pack_exports`)."""
 
 from reporting.actions.editions import (
     COVER_FIELDS,
+    COVER_LIMITS,
     NARRATIVE_FIELDS,
+    NARRATIVE_LIMITS,
     EditConflict,
     NothingToPublish,
     month_has_ended,
@@ -23,7 +25,9 @@ from reporting.actions.pack_exports import (
 
 __all__ = [
     "COVER_FIELDS",
+    "COVER_LIMITS",
     "NARRATIVE_FIELDS",
+    "NARRATIVE_LIMITS",
     "PACK_FORMATS",
     "EditConflict",
     "ExportAbandoned",
