@@ -1,7 +1,7 @@
 """Uploading results in a file: reading a CSV or XLSX (`reading`), turning its rows
-into changes for the one planner and previewing them (`planning`), keeping an
-upload between its preview and confirmation (`storing`), and the pre-filled
-template (`templates`).
+into changes for the one planner (`matching`), previewing and saving them
+(`planning`), keeping an upload between its preview and confirmation (`storing`),
+and the pre-filled template (`templates`).
 
 An upload is all or nothing: one row in error and nothing is saved. An empty value
 leaves the result as it is (an upload never deletes), and rows with neither a value
@@ -11,15 +11,17 @@ The names below are the ones the views and commands use. Limits live in `reading
 (and `storing` for the uploads kept): change them there, e.g. in a test.
 """
 
-from okrs.imports.planning import (
+from okrs.imports.matching import (
     Lookups,
     RowOutcome,
-    UploadPreview,
     UploadRow,
     build_changes,
+    load_lookups,
+)
+from okrs.imports.planning import (
+    UploadPreview,
     commit_preview,
     import_file,
-    load_lookups,
     preview_rows,
 )
 from okrs.imports.reading import (
