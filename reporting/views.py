@@ -172,6 +172,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             ).prefetch_related("lead_roles")
             if request.user.has_perm("portal.write_narrative", objective)
         }
+    month_ended = actions.month_has_ended(data_month)
     return render(
         request,
         "reporting/ipr.html",
@@ -182,9 +183,8 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             "month": month,
             "months": _months_offered(request.user),
             "can_read_drafts": reads_drafts,
-            "can_publish": request.user.has_perm("portal.publish_ipr")
-            and actions.month_has_ended(data_month),
-            "month_ended": actions.month_has_ended(data_month),
+            "can_publish": month_ended and request.user.has_perm("portal.publish_ipr"),
+            "month_ended": month_ended,
             "can_export": request.user.has_perm("portal.export_pack"),
             "exports": selectors.pack_exports(data_month, edition),
             "writable": writable,
