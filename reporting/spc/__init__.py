@@ -1,9 +1,9 @@
 """Statistical process control for the IPR, as NHS England's "Making Data Count".
 
-This package implements docs/spc.md (the shared specification "Statistical process
-control for the IPR"): XmR charts with a variation icon and an assurance icon per
-measure. It is pure Python (pandas only for Series input) so charts, reports and
-tests can use it without Django.
+This package implements the specification "Statistical process control for the
+IPR" (docs/spc.md states the rules and settings the product uses): XmR charts with
+a variation icon and an assurance icon per measure. It is pure Python (pandas only
+for Series input) so charts, reports and tests can use it without Django.
 
 The one entry point is `compute_spc`; it returns an `SpcResult`.
 

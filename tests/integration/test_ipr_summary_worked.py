@@ -4,7 +4,7 @@ Each test builds a small world of its own, through the actions: a strategy that
 is not the Trust's current one (the report is assembled for it alone), one
 objective called "Worked", OKRs with targets and submitted results, and calls
 `assemble_ipr`. The expected lists are written out by hand from the rules in
-docs/domain.md (RAG), ../shared/docs/spc.md (SPC) and the summary's rules:
+docs/domain.md (RAG), docs/spc.md (SPC) and the summary's rules:
 
 - improved / deteriorated: a value that moved from the previous period's, read
   by the OKR's direction of good ("a → b" in the measure's format); a neutral
