@@ -18,7 +18,6 @@ from objectives.models import (
     RoleAssignment,
     StrategicObjective,
     Strategy,
-    Theme,
     Value,
 )
 
@@ -137,13 +136,6 @@ def set_objective_leads(
     objective._history_user = by
     objective._change_reason = reason
     objective.lead_roles.set(lead_roles)
-
-
-@transaction.atomic
-def add_theme(*, by, objective: StrategicObjective, name: str, order: int, reason: str) -> Theme:
-    theme = Theme(objective=objective, name=name, order=order)
-    save_with_audit(theme, by=by, reason=reason)
-    return theme
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """The one permission entry point.
 
-Every view, template and (later) API asks `user.has_perm("portal.<name>", obj)`;
+Every view and template asks `user.has_perm("portal.<name>", obj)`;
 the predicates below are the only place that knows which role may do what.
 Templates use `{% load rules %}{% has_perm "portal.…" user obj as can %}`.
 """
@@ -74,7 +74,8 @@ def drafts_for_objective(user, objective) -> bool:
 
 # Reading the strategy: everyone with a role, governors (Viewer) included.
 rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
-# Maintaining the strategy (the Django admin and, later, the maintenance pages).
+# Maintaining the strategy's structure, people and roles in the Django admin (OKRs
+# have their own permission, below).
 rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_administrator)
 # Having a "My submissions" page: directorate leads.
 rules.add_perm("portal.submit_results", is_directorate_lead)

@@ -1,5 +1,6 @@
 """Plotly figures built from plain data: no database, no request, so they are
-tested directly and reused by every rendering (page now, PDF pack later)."""
+tested directly. The OKR page draws them; the IPR's SPC charts are
+`reporting/charts.py`."""
 
 import datetime
 from collections.abc import Mapping, Sequence
