@@ -3,6 +3,9 @@
 // Charts marked data-static (the printed pack) are drawn without interaction at a
 // fixed size; once all are drawn the page says so on <html data-charts-drawn>,
 // which is what the PDF printer waits for.
+// Loaded with `defer` right after plotly's bundle (also deferred): deferred scripts
+// run in document order once the page is parsed, so Plotly is there and so is every
+// chart's element and figure JSON.
 (function () {
   "use strict";
   var drawing = [];
