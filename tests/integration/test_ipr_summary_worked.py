@@ -29,8 +29,10 @@ import pytest
 
 from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit
+from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
+from okrs.entry import ResultChange
 from reporting.ipr import assemble_ipr
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -132,30 +134,41 @@ def add_okr(
     return key_result
 
 
-def submit(key_result, unit, values: dict[str, object]) -> None:
-    """Submitted results, by period label ('May 2016', 'Q1 2016/17')."""
-    okr_actions.record_new_results_in_bulk(
-        by=None,
-        entries=[
-            okr_actions.ResultEntry(
-                key_result,
-                okr_actions.ensure_period(periods.parse_period_label(label)),
-                unit,
-                Decimal(str(value)),
-            )
-            for label, value in values.items()
-        ],
-        reason="test",
-    )
+@pytest.fixture
+def submit(make_user):
+    """Submit results by period label ('May 2016', 'Q1 2016/17') as a board secretary
+    would, correcting past periods on the entry page: through the one planner,
+    with a reason and a comment (every value here may miss its target)."""
+    secretary = make_user("secretary", Role.BOARD_SECRETARY)
+
+    def submit_values(key_result, unit, values: dict[str, str]) -> None:
+        plan = okr_actions.apply_result_changes(
+            by=secretary,
+            changes=[
+                ResultChange(
+                    key_result=key_result,
+                    unit=unit,
+                    period=okr_actions.ensure_period(periods.parse_period_label(label)),
+                    raw_value=value,
+                    comment="Worked example",
+                )
+                for label, value in values.items()
+            ],
+            submit=True,
+            reason="Worked example",
+        )
+        assert not plan.has_errors, plan.general_errors + [item.message for item in plan.items]
+
+    return submit_values
 
 
-def fifteen_months(values: list[int]) -> dict[str, int]:
+def fifteen_months(values: list[int]) -> dict[str, str]:
     """April 2015 to June 2016, one value a month."""
     assert len(values) == 15
     span = periods.month_span(2015, 4)
     by_label = {}
     for value in values:
-        by_label[periods.period_label(periods.MONTHLY, span.starts_on)] = value
+        by_label[periods.period_label(periods.MONTHLY, span.starts_on)] = str(value)
         span = periods.next_span(span)
     assert list(by_label)[-1] == "June 2016"
     return by_label
@@ -182,7 +195,9 @@ def report(objective, data_month: datetime.date):
 # --- Improved and deteriorated, by direction of good ------------------------------
 
 
-def test_a_value_that_moved_is_improved_or_deteriorated_by_the_okrs_direction(objective, trust):
+def test_a_value_that_moved_is_improved_or_deteriorated_by_the_okrs_direction(
+    objective, trust, submit
+):
     """May → June 2016, the Trust, each OKR's target missed in both months (no
     tolerance), so no rating changes:
 
@@ -251,7 +266,7 @@ def test_a_value_that_moved_is_improved_or_deteriorated_by_the_okrs_direction(ob
 # --- Rating changed -----------------------------------------------------------------
 
 
-def test_a_rating_that_changed_since_the_previous_period_is_listed(objective, trust):
+def test_a_rating_that_changed_since_the_previous_period_is_listed(objective, trust, submit):
     """May → June 2016, the Trust:
 
     - ≥95%, tolerance 2 points: May 94% is 1 point short, within 2 → Amber;
@@ -309,7 +324,7 @@ def test_a_rating_that_changed_since_the_previous_period_is_listed(objective, tr
 # --- Missing ------------------------------------------------------------------------
 
 
-def test_a_unit_owing_a_value_without_one_is_missing_and_not_counted(objective, trust):
+def test_a_unit_owing_a_value_without_one_is_missing_and_not_counted(objective, trust, submit):
     """Units owing values in June 2016 / Q1 2016/17: North and South (new, active
     from April 2016) and the Trust.
 
@@ -358,7 +373,9 @@ def test_a_unit_owing_a_value_without_one_is_missing_and_not_counted(objective, 
 # --- Exceptions ---------------------------------------------------------------------
 
 
-def test_exceptions_are_special_cause_of_concern_failing_assurance_or_both(objective, trust):
+def test_exceptions_are_special_cause_of_concern_failing_assurance_or_both(
+    objective, trust, submit
+):
     """Fifteen months to June 2016, the Trust, higher is better (the series are
     worked at the top of this file):
 
@@ -413,7 +430,7 @@ def test_exceptions_are_special_cause_of_concern_failing_assurance_or_both(objec
 # --- The variation × assurance matrix -----------------------------------------------
 
 
-def test_the_matrix_counts_cells_by_variation_and_assurance(objective, trust):
+def test_the_matrix_counts_cells_by_variation_and_assurance(objective, trust, submit):
     """June 2016. Units owing: the Trust, and North and South (active from April
     2015). Fifteen-month series as worked at the top of this file:
 
@@ -485,7 +502,7 @@ def test_the_matrix_counts_cells_by_variation_and_assurance(objective, trust):
 
 
 @pytest.fixture
-def quarterly_world(objective, trust):
+def quarterly_world(objective, trust, submit):
     """A quarterly OKR (higher is better, ≥90%) with three quarters of values, and a
     monthly OKR with values for February to June 2016, both for the Trust.
 
