@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
+from objectives.text import PARAGRAPH
 from okrs.models import ReportingPeriod
 from okrs.ratings import Rag
 
@@ -304,3 +305,63 @@ class PackFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# The fewest and most values a fixed baseline may rest on: limits need at least two
+# values (one moving range); five years of months is more than any baseline needs.
+BASELINE_VALUES_MIN = 2
+BASELINE_VALUES_MAX = 60
+
+
+class ProcessChange(models.Model):
+    """A known, deliberate change in how an OKR's values arise for a unit (a new
+    pathway, a change in how the measure is counted), recorded by a Trust
+    administrator with its date and reason. The SPC chart of that OKR × unit starts
+    a new partition (its limits are recalculated) from the period it starts in, and
+    may fix its limits on the first values after it (reporting/spc/process_changes.py)."""
+
+    key_result = models.ForeignKey(
+        "okrs.KeyResult", on_delete=models.PROTECT, related_name="process_changes"
+    )
+    unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(
+        help_text="The first day of the first period of the changed process."
+    )
+    reason = models.TextField(
+        max_length=PARAGRAPH, help_text="What changed in the process, and why."
+    )
+    baseline_values = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Fix the limits on this many values from the change (empty: on all of them).",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    # Optimistic locking, as for results: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "unit__order", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "unit", "starts_on"],
+                name="one_process_change_per_okr_unit_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="process_change_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline_values__isnull=True)
+                | models.Q(
+                    baseline_values__gte=BASELINE_VALUES_MIN,
+                    baseline_values__lte=BASELINE_VALUES_MAX,
+                ),
+                name="process_change_baseline_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Process change to {self.key_result.code} for {self.unit} from {self.starts_on}"

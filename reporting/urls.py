@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import views, views_process_changes
 
 app_name = "reporting"
 urlpatterns = [
@@ -27,5 +27,26 @@ urlpatterns = [
         "ipr/<str:month>/objectives/<int:objective>/okrs/<slug:code>/commentary/",
         views.edit_narrative,
         name="edit_commentary",
+    ),
+    # Trust administrators: process changes, which recalculate an OKR × unit's SPC limits.
+    path(
+        "manage/okrs/<slug:code>/process-changes/",
+        views_process_changes.process_changes,
+        name="process_changes",
+    ),
+    path(
+        "manage/okrs/<slug:code>/process-changes/record/",
+        views_process_changes.record_process_change,
+        name="record_process_change",
+    ),
+    path(
+        "manage/okrs/<slug:code>/process-changes/<int:pk>/",
+        views_process_changes.change_process_change,
+        name="change_process_change",
+    ),
+    path(
+        "manage/okrs/<slug:code>/process-changes/<int:pk>/withdraw/",
+        views_process_changes.withdraw_process_change,
+        name="withdraw_process_change",
     ),
 ]

@@ -1,5 +1,6 @@
 """Writes to reporting data, one module per concern: the report's words and
-editions (`editions`), and the Board pack exports (`pack_exports`)."""
+editions (`editions`), the Board pack exports (`pack_exports`), and the process
+changes that recalculate an SPC chart's limits (`process_changes`)."""
 
 from reporting.actions.editions import (
     COVER_FIELDS,
@@ -22,6 +23,12 @@ from reporting.actions.pack_exports import (
     produce_pack,
     request_pack_export,
 )
+from reporting.actions.process_changes import (
+    can_record_process_change,
+    change_process_change,
+    record_process_change,
+    withdraw_process_change,
+)
 
 __all__ = [
     "COVER_FIELDS",
@@ -32,13 +39,17 @@ __all__ = [
     "EditConflict",
     "ExportAbandoned",
     "NothingToPublish",
+    "can_record_process_change",
+    "change_process_change",
     "fail_stopped_exports",
     "month_has_ended",
     "produce_pack",
     "publish_ipr",
     "record_narrative",
     "record_overall_rating_as_published",
+    "record_process_change",
     "request_pack_export",
     "update_cover",
+    "withdraw_process_change",
     "write_narrative",
 ]

@@ -14,6 +14,7 @@ Draft reports are for the people who prepare them: a viewer (a governor) sees
 published editions only, so a draft IPR page or a draft pack's file is refused.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from objectives.roles import Role
+from reporting.actions import record_process_change
+from reporting.models import ProcessChange
 from tests.portal_world import (
     ANONYMOUS,
     DRAFT_MONTH,
@@ -84,6 +87,21 @@ def url(name: str, **kwargs) -> Callable[[World], str]:
         return reverse(name, kwargs=resolved) + query
 
     return build
+
+
+def a_process_change(world: World) -> int:
+    """The id of a process change on the quality OKR for Bucks, recorded (once, before
+    the requests are counted) by the administrator through the action."""
+    existing = ProcessChange.objects.filter(key_result=world.quality_okr).first()
+    if existing is not None:
+        return existing.pk
+    return record_process_change(
+        by=world.users[ADMINISTRATOR],
+        key_result=world.quality_okr,
+        unit=world.bucks,
+        starts_on=datetime.date(2021, 7, 1),
+        reason="New triage pathway",
+    ).pk
 
 
 ROWS = [
@@ -332,6 +350,46 @@ ROWS = [
         "manage/okrs/<slug:code>/retire/",
         "retire",
         url("okrs:retire", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    # Process changes, which recalculate an OKR × unit's SPC limits.
+    Row(
+        "reporting:process_changes",
+        "manage/okrs/<slug:code>/process-changes/",
+        "an OKR's process changes",
+        url("reporting:process_changes", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "reporting:record_process_change",
+        "manage/okrs/<slug:code>/process-changes/record/",
+        "record a process change",
+        url("reporting:record_process_change", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "reporting:change_process_change",
+        "manage/okrs/<slug:code>/process-changes/<int:pk>/",
+        "change a process change",
+        url(
+            "reporting:change_process_change",
+            code="quality-cccs-training",
+            pk=a_process_change,
+        ),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "reporting:withdraw_process_change",
+        "manage/okrs/<slug:code>/process-changes/<int:pk>/withdraw/",
+        "withdraw a process change",
+        url(
+            "reporting:withdraw_process_change",
+            code="quality-cccs-training",
+            pk=a_process_change,
+        ),
         statuses([ADMINISTRATOR]),
         post=statuses([ADMINISTRATOR]),
     ),
