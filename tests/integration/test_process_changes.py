@@ -17,6 +17,7 @@ from reporting import actions
 from reporting.actions import EditConflict
 from reporting.models import ProcessChange
 from reporting.process_changes import periods_for_process_change, process_changes_by_series
+from reporting.spc.process_changes import partitioning_for
 
 D = datetime.date
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -434,3 +435,29 @@ def test_a_bad_or_another_okrs_id_is_not_found(admin_client, admin):
 
 def test_the_list_page_is_read_only_and_refuses_a_post(admin_client):
     assert admin_client.post(page("process_changes")).status_code == 405
+
+
+def test_the_list_costs_the_same_queries_however_many_changes(admin_client, admin):
+    record(admin)
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(page("process_changes")).status_code == 200
+    for slug in ["trust", "community-services", "specialised"]:
+        record(admin, unit=unit(slug))
+    record(admin, starts_on=D(2022, 1, 1))
+    with CaptureQueriesContext(connection) as five:
+        response = admin_client.get(page("process_changes"))
+    assert response.content.decode().count('data-testid="process-change-') == 5
+    assert len(five) == len(one)
+
+
+def test_what_the_read_gives_is_what_the_partitioning_reads(admin):
+    # CCCS is quarterly; its chart for Bucks from Q1 2021/22 (April 2021) to Q4 2022/23:
+    # positions 0 (April 2021) … 7 (January 2023). July 2021 is position 1, January
+    # 2022 position 3.
+    quarters = [D(2021 + (m < 4) + y, m, 1) for y in (0, 1) for m in (4, 7, 10, 1)]
+    record(admin, starts_on=D(2022, 1, 1), reason="Counted by episode", baseline_values=12)
+    record(admin)
+    changes = process_changes_by_series([okr().pk])[(okr().pk, unit().pk)]
+    result = partitioning_for(quarters, changes)
+    assert (result.rebase_at, result.fix_after) == ((1, 3), 12)
+    assert result.note_at(3) == "Limits recalculated from January 2022: Counted by episode"
