@@ -5,6 +5,11 @@ all describe what a person typed as `ResultChange`s and get back a `ChangePlan`
 saying, for each, whether it is new, changed, unchanged, removed or in error, and
 why. `okrs.actions.apply_result_changes` writes a plan only when it has no errors,
 so a bad row or field never half-saves a page or a file.
+
+What the portal loads by itself (the seeded papers, the demo history, the
+benchmarks) goes through the same plan, as the portal's own account
+(accounts/system_actor.py): it may add and change values in any period, always
+with a reason, and never remove one.
 """
 
 import datetime
@@ -16,6 +21,7 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 
+from accounts.system_actor import is_system_actor
 from objectives.models import OrganisationalUnit
 from okrs.formatting import format_value
 from okrs.models import KeyResult, ReportingPeriod, Result
@@ -47,6 +53,11 @@ class ResultChange:
     # Removing a stored value is asked for explicitly (a ticked box), never by
     # leaving its field empty.
     remove: bool = False
+    # Where the value was published (a seeded paper): kept on the result; a value
+    # typed on a page or in a file has none.
+    source: str = ""
+    # Invented by the demo set-up: marks a new result as demo.
+    is_demo: bool = False
 
 
 class Outcome(StrEnum):
@@ -96,10 +107,13 @@ class ChangePlan:
         ]
 
 
-def value_rules(key_result: KeyResult, period: ReportingPeriod) -> ValueRules:
+def value_rules(
+    key_result: KeyResult, period: ReportingPeriod, *, explain_misses: bool = True
+) -> ValueRules:
     """The checks for a value of this OKR in this period (with the target then in force;
-    targets must be prefetched)."""
-    target = target_in_force(key_result.targets.all(), period.ends_on)
+    targets must be prefetched). Without `explain_misses` no comment is asked for a
+    value that misses its target: see `plan_result_changes`."""
+    target = target_in_force(key_result.targets.all(), period.ends_on) if explain_misses else None
     return ValueRules(
         measure=key_result.measure,
         direction=key_result.direction,
@@ -135,6 +149,10 @@ def existing_results(changes: Iterable[ResultChange], *, lock: bool = False) -> 
 
 def _who_may_change(user, unit, period, today: datetime.date) -> tuple[bool, bool, str | None]:
     """(allowed, needs a reason, refusal message) for this user, unit and period."""
+    if is_system_actor(user):
+        # The portal's own loads (seeds, demo, benchmarks): any unit and period,
+        # with a reason. Named here, not given a role a person could be given.
+        return True, True, None
     is_lead = user.has_perm("portal.enter_results_for_unit", unit)
     can_correct = user.has_perm("portal.correct_results")
     if can_correct:
@@ -193,8 +211,14 @@ def plan_result_changes(
     today: datetime.date,
     existing: dict | None = None,
 ) -> ChangePlan:
-    """Decide what each change would do, and every reason it cannot, writing nothing."""
+    """Decide what each change would do, and every reason it cannot, writing nothing.
+
+    A person explains in a comment a value that misses its target beyond tolerance;
+    the portal's own account is not asked to: its figures were reported elsewhere
+    already (the seeded papers, named in `source`) or are invented (demo,
+    benchmarks), and no one could write the explanation. Every other rule holds."""
     plan = ChangePlan(items=[], submit=submit, reason=reason.strip())
+    explain_misses = not is_system_actor(by)
     existing = existing if existing is not None else existing_results(changes)
     access: dict[tuple[int, int], tuple[bool, bool, str | None]] = {}
     reason_needed = False
@@ -206,7 +230,7 @@ def plan_result_changes(
             if not allowed and refusal not in plan.general_errors:
                 plan.general_errors.append(refusal)
         allowed, needs_reason, _ = access[key]
-        item = _plan_one(change, existing, submit=submit)
+        item = _plan_one(change, existing, submit=submit, explain_misses=explain_misses)
         removes_submitted = (
             item.outcome == Outcome.REMOVED and item.existing.status == Result.Status.SUBMITTED
         )
@@ -258,7 +282,9 @@ def _changed_meanwhile(change: ResultChange, current: Result) -> str:
     )
 
 
-def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedChange:
+def _plan_one(
+    change: ResultChange, existing: dict, *, submit: bool, explain_misses: bool = True
+) -> PlannedChange:
     key = (change.key_result.pk, change.unit.pk, change.period.pk)
     current = existing.get(key)
     item = PlannedChange(change=change, existing=current)
@@ -273,9 +299,8 @@ def _plan_one(change: ResultChange, existing: dict, *, submit: bool) -> PlannedC
         # no change, even where today's rules would ask more of a new value.
         item.value, item.outcome = current.value, Outcome.UNCHANGED
         return item
-    checked = check_value(
-        change.raw_value, change.comment, value_rules(change.key_result, change.period)
-    )
+    rules = value_rules(change.key_result, change.period, explain_misses=explain_misses)
+    checked = check_value(change.raw_value, change.comment, rules)
     if checked.errors:
         item.outcome, item.errors = Outcome.ERROR, checked.errors
         return item

@@ -161,7 +161,7 @@ def build_synthetic_trust(scale: int, months: int):
                     )
                     for period, value in zip(reporting_periods, series, strict=True)
                 ]
-    okr_actions.record_new_results_in_bulk(by=None, entries=entries, reason=reason)
+    okr_actions.record_results_as_system(entries=entries, reason=reason)
     strategy_actions.set_units_led(by=None, person=person, units=units[1:2], reason=reason)
     shape = {
         "objectives": objective_count,

@@ -2,8 +2,10 @@
 plausible history of results so charts and reports have something to show.
 
 Everything it makes is marked as demo (`is_demo`) and the pages say so while
-any is present. It never touches a seeded fact: a result that exists already is
-left alone. It refuses to run in production.
+any is present; it is written through the actions (results through the one
+result planner) by the portal's own account (accounts/system_actor.py). It never
+touches a seeded fact: a result that exists already is left alone. It refuses to
+run in production.
 """
 
 import datetime
@@ -19,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from accounts.system_actor import system_actor
 from objectives import actions as strategy_actions
 from objectives.models import (
     ExecutiveRole,
@@ -30,6 +33,7 @@ from objectives.models import (
 from objectives.roles import Role, group_name
 from okrs import actions as okr_actions
 from okrs import periods
+from okrs.entry import Outcome
 from okrs.models import KeyResult, Result
 
 REASON = "Demo data (make run)"
@@ -196,7 +200,7 @@ def _clamp(value: float, measure: str) -> float:
     return value
 
 
-def ensure_demo_users() -> list[DemoUser]:
+def ensure_demo_users(*, by) -> list[DemoUser]:
     User = get_user_model()
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)
@@ -207,7 +211,7 @@ def ensure_demo_users() -> list[DemoUser]:
         user.save()
         user.groups.set([Group.objects.get(name=group_name(demo.role))])
         person = Person.objects.filter(user=user).first() or strategy_actions.create_person(
-            by=None,
+            by=by,
             slug=f"demo-{demo.username}",
             full_name=demo.full_name,
             user=user,
@@ -217,11 +221,11 @@ def ensure_demo_users() -> list[DemoUser]:
         for role in ExecutiveRole.objects.filter(slug__in=demo.holds_roles):
             if not person.role_assignments.filter(role=role).exists():
                 strategy_actions.assign_role(
-                    by=None, role=role, person=person, source="Demo", reason=REASON
+                    by=by, role=role, person=person, source="Demo", reason=REASON
                 )
         if demo.leads_units:
             strategy_actions.set_units_led(
-                by=None,
+                by=by,
                 person=person,
                 units=OrganisationalUnit.objects.filter(slug__in=demo.leads_units),
                 reason=REASON,
@@ -236,7 +240,7 @@ def _spans(frequency: str, first_day: datetime.date, last_day: datetime.date):
         span = periods.next_span(span)
 
 
-def ensure_demo_okrs(strategy: Strategy) -> list[tuple[KeyResult, DemoOkr]]:
+def ensure_demo_okrs(strategy: Strategy, *, by) -> list[tuple[KeyResult, DemoOkr]]:
     objectives = {
         objective.short_name: objective
         for objective in StrategicObjective.objects.filter(strategy=strategy)
@@ -249,7 +253,7 @@ def ensure_demo_okrs(strategy: Strategy) -> list[tuple[KeyResult, DemoOkr]]:
         key_result = KeyResult.objects.filter(code=spec.code).first()
         if key_result is None:
             key_result = okr_actions.create_key_result(
-                by=None,
+                by=by,
                 objective=objective,
                 code=spec.code,
                 statement=spec.statement,
@@ -263,7 +267,7 @@ def ensure_demo_okrs(strategy: Strategy) -> list[tuple[KeyResult, DemoOkr]]:
                 reason=REASON,
             )
             okr_actions.set_target(
-                by=None,
+                by=by,
                 key_result=key_result,
                 value=Decimal(str(spec.target)),
                 effective_from=HISTORY_STARTS,
@@ -329,7 +333,8 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
     if strategy is None:
         raise ImproperlyConfigured("Load the seeds first: python manage.py load_seeds")
     today = today or datetime.date.today()
-    users = ensure_demo_users()
+    by = system_actor()
+    users = ensure_demo_users(by=by)
     units = [
         unit
         for unit in OrganisationalUnit.objects.all()
@@ -338,7 +343,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
     existing = set(Result.objects.values_list("key_result_id", "period_id", "unit_id"))
     entries = []
 
-    for key_result, spec in ensure_demo_okrs(strategy):
+    for key_result, spec in ensure_demo_okrs(strategy, by=by):
         months = [
             okr_actions.ensure_period(span)
             for span in _spans(periods.MONTHLY, HISTORY_STARTS, today)
@@ -389,7 +394,5 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
         for entry in entries
         if not (entry.unit.slug in lead_units and entry.period.is_open_on(today))
     ]
-    created = okr_actions.record_new_results_in_bulk(
-        by=None, entries=entries, reason=REASON, is_demo=True
-    )
-    return {"users": users, "results_created": created}
+    plan = okr_actions.record_results_as_system(entries=entries, reason=REASON, is_demo=True)
+    return {"users": users, "results_created": plan.count(Outcome.NEW)}

@@ -1,10 +1,11 @@
 """Loads the Trust's seeded strategy from the YAML files under `fixtures/`.
 
-Everything is written through the same actions the product uses, so the seeds
-obey the same rules and leave the same audit trail as any other change. Loading
-is idempotent: each record is found by its natural key; a missing one is
-created, a differing one is updated (with history), an identical one is left
-alone, so a second load writes nothing.
+Everything is written through the same actions the product uses (results through
+the one result planner), so the seeds obey the same rules and leave the same audit
+trail as any other change, made by the portal's own account
+(accounts/system_actor.py). Loading is idempotent: each record is found by its
+natural key; a missing one is created, a differing one is updated (with history),
+an identical one is left alone, so a second load writes nothing.
 """
 
 import datetime
@@ -18,6 +19,7 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
+from accounts.system_actor import system_actor
 from objectives import actions as strategy_actions
 from objectives.audit import update_fields
 from objectives.models import (
@@ -33,7 +35,8 @@ from objectives.models import (
     Value,
 )
 from okrs import actions as okr_actions
-from okrs.models import KeyResult, Programme, Result
+from okrs.entry import Outcome
+from okrs.models import KeyResult, Programme
 from okrs.periods import parse_period_label
 from reporting import actions as reporting_actions
 
@@ -403,26 +406,25 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
 
 
 def load_results(block: dict, loader: _Loader) -> None:
-    period_span = parse_period_label(block["period"])
-    for code, by_unit in block["values"].items():
-        key_result = KeyResult.objects.get(code=code)
-        period = okr_actions.ensure_period(period_span)
-        for unit_slug, value in by_unit.items():
-            unit = OrganisationalUnit.objects.get(slug=unit_slug)
-            existed = Result.objects.filter(key_result=key_result, period=period, unit=unit)
-            already = existed.filter(value=_decimal(value)).exists()
-            okr_actions.record_result(
-                by=loader.by,
-                entry=okr_actions.ResultEntry(
-                    key_result=key_result, period=period, unit=unit, value=_decimal(value)
-                ),
-                source=_text(block.get("source")),
-                reason=loader.reason,
-            )
-            if already:
-                loader.report.unchanged += 1
-            else:
-                loader.report.created += 1
+    """A block's figures, through the one planner as the portal's own account (so a
+    changed figure bumps the result's version, and an unchanged one writes nothing)."""
+    period = okr_actions.ensure_period(parse_period_label(block["period"]))
+    entries = [
+        okr_actions.ResultEntry(
+            key_result=KeyResult.objects.get(code=code),
+            period=period,
+            unit=OrganisationalUnit.objects.get(slug=unit_slug),
+            value=_decimal(value),
+        )
+        for code, by_unit in block["values"].items()
+        for unit_slug, value in by_unit.items()
+    ]
+    plan = okr_actions.record_results_as_system(
+        entries=entries, source=_text(block.get("source")), reason=loader.reason
+    )
+    loader.report.created += plan.count(Outcome.NEW)
+    loader.report.updated += plan.count(Outcome.CHANGED)
+    loader.report.unchanged += plan.count(Outcome.UNCHANGED)
 
 
 def seed_files(directory: Path = FIXTURES_DIR) -> list[Path]:
@@ -431,8 +433,10 @@ def seed_files(directory: Path = FIXTURES_DIR) -> list[Path]:
 
 
 @transaction.atomic
-def load_seeds(*, by=None, directory: Path = FIXTURES_DIR) -> LoadReport:
-    """Load every seed file, all or nothing."""
+def load_seeds(*, directory: Path = FIXTURES_DIR) -> LoadReport:
+    """Load every seed file, all or nothing, as the portal's own account (its
+    history names it)."""
+    by = system_actor()
     report = LoadReport()
     current: Strategy | None = None
     for path in seed_files(directory):

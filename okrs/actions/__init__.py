@@ -24,12 +24,10 @@ from okrs.actions.programmes import (
 from okrs.actions.results import (
     ResultEntry,
     apply_result_changes,
-    check_result_entry,
     ensure_period,
     ensure_recent_periods,
     ensure_reportable_period,
-    record_new_results_in_bulk,
-    record_result,
+    record_results_as_system,
     value_problem,
 )
 
@@ -43,7 +41,6 @@ __all__ = [
     "can_change_status",
     "can_change_target",
     "change_target_from",
-    "check_result_entry",
     "create_key_result",
     "create_programme",
     "ensure_period",
@@ -51,9 +48,8 @@ __all__ = [
     "ensure_reportable_period",
     "key_result_code_problem",
     "mark_achieved_and_replace",
-    "record_new_results_in_bulk",
     "record_programme_update",
-    "record_result",
+    "record_results_as_system",
     "retire_key_result",
     "set_target",
     "value_problem",

@@ -1,6 +1,7 @@
-"""Writes of results and the periods they belong to: one result, many new ones
-in bulk (seeds, demo), and a planned set of changes from a form, an upload or the
-command line (all or nothing, under row locks)."""
+"""Writes of results and the periods they belong to. Every result is written by
+`apply_result_changes`, from a plan (okrs/entry.py), all or nothing, under row
+locks: what a person typed (a form, an upload, the command line), and what the
+portal loads by itself (`record_results_as_system`: seeds, demo, benchmarks)."""
 
 import datetime
 from collections import defaultdict
@@ -13,10 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from objectives.audit import (
-    save_with_audit,
-    update_fields,
-)
+from accounts.system_actor import system_actor
 from objectives.models import OrganisationalUnit
 from okrs import periods, selectors
 from okrs.entry import (
@@ -25,7 +23,6 @@ from okrs.entry import (
     ResultChange,
     existing_results,
     plan_result_changes,
-    result_problem,
 )
 from okrs.models import (
     KeyResult,
@@ -61,24 +58,6 @@ def ensure_reportable_period(span: periods.PeriodSpan) -> ReportingPeriod:
     return ensure_period(span)
 
 
-@dataclass(frozen=True)
-class ResultEntry:
-    key_result: KeyResult
-    period: ReportingPeriod
-    unit: OrganisationalUnit
-    value: Decimal
-    comment: str = ""
-
-
-def check_result_entry(entry: ResultEntry) -> None:
-    """The rules any result must meet, however it arrives (form, upload, seeds, demo)."""
-    problem = result_problem(entry.key_result, entry.unit, entry.period) or value_problem(
-        entry.key_result, entry.value
-    )
-    if problem:
-        raise ValidationError(f"{problem}.")
-
-
 def value_problem(key_result: KeyResult, value: Decimal) -> str | None:
     """Why `value` cannot be a value (or target) of this OKR, if it cannot."""
     return range_problem(
@@ -87,68 +66,6 @@ def value_problem(key_result: KeyResult, value: Decimal) -> str | None:
         lowest=key_result.lowest_value,
         highest=key_result.highest_value,
     )
-
-
-@transaction.atomic
-def record_result(
-    *, by, entry: ResultEntry, reason: str, is_demo: bool = False, source: str = ""
-) -> Result:
-    """Create or change the one result for an OKR, period and unit."""
-    check_result_entry(entry)
-    result = Result.objects.filter(
-        key_result=entry.key_result, period=entry.period, unit=entry.unit
-    ).first()
-    if result is None:
-        result = Result(
-            key_result=entry.key_result,
-            period=entry.period,
-            unit=entry.unit,
-            value=entry.value,
-            comment=entry.comment,
-            entered_by=by,
-            entered_at=timezone.now(),
-            is_demo=is_demo,
-            source=source,
-        )
-        save_with_audit(result, by=by, reason=reason)
-    else:
-        update_fields(
-            result,
-            {"value": entry.value, "comment": entry.comment, "source": source},
-            by=by,
-            reason=reason,
-        )
-    return result
-
-
-@transaction.atomic
-def record_new_results_in_bulk(
-    *, by, entries: list[ResultEntry], reason: str, is_demo: bool = False
-) -> int:
-    """Add many results that do not exist yet, all or nothing, with their history rows.
-
-    Every entry is checked by the same rules as `record_result` before anything is written.
-    """
-    for entry in entries:
-        check_result_entry(entry)
-    now = timezone.now()
-    rows = [
-        Result(
-            key_result=entry.key_result,
-            period=entry.period,
-            unit=entry.unit,
-            value=entry.value,
-            comment=entry.comment,
-            entered_by=by,
-            entered_at=now,
-            is_demo=is_demo,
-        )
-        for entry in entries
-    ]
-    bulk_create_with_history(
-        rows, Result, batch_size=500, default_user=by, default_change_reason=reason
-    )
-    return len(rows)
 
 
 @transaction.atomic
@@ -195,6 +112,8 @@ def apply_result_changes(
                     entered_at=now,
                     status=status,
                     submitted_at=now if submit else None,
+                    source=change.source,
+                    is_demo=change.is_demo,
                 )
             )
             continue
@@ -204,6 +123,8 @@ def apply_result_changes(
             result.comment = change.comment.strip()
             result.entered_by = by
             result.entered_at = now
+            # The value now comes from this change: its paper, or none if typed.
+            result.source = change.source
         if submit or result.status == Result.Status.DRAFT:
             # A value once submitted stays submitted; a draft is submitted with the page.
             result.status = status
@@ -225,9 +146,10 @@ def apply_result_changes(
 
 def _update_results(results: list[Result], *, by, reason: str) -> None:
     """Save changed results with their history. Only value and comment differ row by
-    row; the other fields are shared by groups of rows, so each group is one plain
-    UPDATE instead of a CASE expression per row and field (ten times faster for a
-    10,000-row upload). The history rows are written from the objects as saved."""
+    row; the others (who, when, status, source) are shared by groups of rows, so each
+    group is one plain UPDATE instead of a CASE expression per row and field (ten
+    times faster for a 10,000-row upload). The history rows are written from the
+    objects as saved."""
     bulk_update_with_history(
         results,
         Result,
@@ -238,17 +160,75 @@ def _update_results(results: list[Result], *, by, reason: str) -> None:
     )
     groups: dict[tuple, list[int]] = defaultdict(list)
     for result in results:
-        key = (result.entered_by_id, result.entered_at, result.status, result.submitted_at)
+        key = (
+            result.entered_by_id,
+            result.entered_at,
+            result.status,
+            result.submitted_at,
+            result.source,
+        )
         groups[key].append(result.pk)
-    for (entered_by_id, entered_at, status, submitted_at), pks in groups.items():
+    for (entered_by_id, entered_at, status, submitted_at, source), pks in groups.items():
         for start in range(0, len(pks), 1000):
             Result.objects.filter(pk__in=pks[start : start + 1000]).update(
                 entered_by_id=entered_by_id,
                 entered_at=entered_at,
                 status=status,
                 submitted_at=submitted_at,
+                source=source,
                 version=F("version") + 1,
             )
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    """A figure the portal loads by itself (a seeded paper's, the demo's, a
+    benchmark's), for `record_results_as_system`."""
+
+    key_result: KeyResult
+    period: ReportingPeriod
+    unit: OrganisationalUnit
+    value: Decimal
+    comment: str = ""
+
+
+@transaction.atomic
+def record_results_as_system(
+    *, entries: list[ResultEntry], reason: str, source: str = "", is_demo: bool = False
+) -> ChangePlan:
+    """Write figures the portal loads by itself through the one planner, as the
+    portal's own account (accounts/system_actor.py): the checks, version bump and
+    history of any change, all or nothing. A missing result is created, a differing
+    one changed, an identical one left alone. Raises ValidationError naming every
+    entry that breaks a rule, having written nothing."""
+    changes = [
+        ResultChange(
+            key_result=entry.key_result,
+            unit=entry.unit,
+            period=entry.period,
+            raw_value=_as_typed(entry.value),
+            comment=entry.comment,
+            source=source,
+            is_demo=is_demo,
+        )
+        for entry in entries
+    ]
+    plan = apply_result_changes(by=system_actor(), changes=changes, submit=True, reason=reason)
+    if plan.has_errors:
+        problems = plan.general_errors + [
+            f"{item.change.key_result.code}, {item.change.unit.short_name}, "
+            f"{item.change.period.label}: {item.message}."
+            for item in plan.items
+            if item.errors
+        ]
+        raise ValidationError(problems)
+    return plan
+
+
+def _as_typed(value: Decimal) -> str:
+    """A figure as a person would type it: 94.5, not 94.5000 or 9.45E+1."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def ensure_recent_periods(today: datetime.date) -> list[ReportingPeriod]:

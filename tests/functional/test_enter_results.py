@@ -392,7 +392,7 @@ def test_board_secretary_corrects_a_closed_period_with_a_reason(page: Page, live
     expect(newest.nth(4)).to_have_text(
         "Survey re-audited by the patient experience team: 86, not 80."
     )
-    expect(first.nth(1)).to_have_text("System (loaded data)")
+    expect(first.nth(1)).to_have_text("Strategy Portal (system)")
     expect(first.nth(2)).to_have_text("Created")
     expect(first.nth(3)).to_contain_text("Value: 80")
     check_accessibility(page, "result-history-correction")

@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
+from accounts.system_actor import SYSTEM_USERNAME
 from objectives.models import Person
 from objectives.roles import Role
 from okrs.models import KeyResult, Result
@@ -50,6 +51,19 @@ def test_demo_history_is_marked_and_leaves_the_seeded_facts_alone():
         periods = key_result.results.values("period").distinct().count()
         assert periods >= 36, key_result.code
         assert "(demo)" in key_result.statement
+
+
+def test_the_demo_history_is_written_by_the_portals_own_account():
+    load_demo(today=TODAY)
+    system = get_user_model().objects.get(username=SYSTEM_USERNAME)
+    demo = Result.objects.filter(is_demo=True)
+    assert set(demo.values_list("entered_by", "version", "status")) == {(system.pk, 1, "submitted")}
+    # One history row per demo result, its creation, by the portal's own account.
+    history = Result.history.filter(is_demo=True)
+    assert history.count() == demo.count()
+    assert set(history.values_list("history_type", "history_user", "history_change_reason")) == {
+        ("+", system.pk, "Demo data (make run)")
+    }
 
 
 def test_loading_the_demo_again_adds_nothing():

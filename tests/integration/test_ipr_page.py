@@ -107,7 +107,7 @@ def test_the_ipr_does_a_fixed_number_of_queries_whatever_the_data(client, make_u
             for unit in units
             if unit.is_active_on(month.starts_on)
         ]
-    okr_actions.record_new_results_in_bulk(by=None, entries=entries, reason="test")
+    okr_actions.record_results_as_system(entries=entries, reason="test")
     for number in range(5, 9):
         more = strategy_actions.add_objective(
             by=None,

@@ -7,7 +7,9 @@ from django.db import IntegrityError, transaction
 
 from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit, Strategy
+from objectives.roles import Role
 from okrs import actions as okr_actions
+from okrs.entry import ResultChange
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.periods import parse_period_label
 from okrs.selectors import target_in_force
@@ -73,17 +75,23 @@ def test_a_unit_cannot_end_before_it_starts():
 
 
 def test_recording_a_result_keeps_who_when_and_why(make_user):
-    lead = make_user("lead-user")
+    secretary = make_user("secretary-user", Role.BOARD_SECRETARY)
     key_result = KeyResult.objects.get(code="quality-cccs-training")
     unit = OrganisationalUnit.objects.get(slug="bucks-mh")
-    entry = okr_actions.ResultEntry(key_result, period("Q3 2020/21"), unit, Decimal("93.5"))
-    result = okr_actions.record_result(by=lead, entry=entry, reason="Monthly return")
-    assert result.entered_by == lead and result.value == Decimal("93.5")
-    changed = okr_actions.ResultEntry(key_result, period("Q3 2020/21"), unit, Decimal("94"))
-    okr_actions.record_result(by=lead, entry=changed, reason="Late correction from ward")
+    for raw, reason in [("93.5", "Monthly return"), ("94", "Late correction from ward")]:
+        plan = okr_actions.apply_result_changes(
+            by=secretary,
+            changes=[ResultChange(key_result, unit, period("Q3 2020/21"), raw, "Ward data late")],
+            submit=True,
+            reason=reason,
+        )
+        assert not plan.has_errors
+    result = Result.objects.get(key_result=key_result, unit=unit, period=period("Q3 2020/21"))
+    assert result.entered_by == secretary and result.value == Decimal("94")
+    assert result.version == 2
     history = list(result.history.order_by("history_date"))
     assert [h.value for h in history] == [Decimal("93.5"), Decimal("94")]
-    assert [h.history_user for h in history] == [lead, lead]
+    assert [h.history_user for h in history] == [secretary, secretary]
     assert history[-1].history_change_reason == "Late correction from ward"
 
 
@@ -105,7 +113,7 @@ def test_results_that_break_the_rules_are_refused(code, label, unit_slug, messag
     )
     before = Result.objects.count()
     with pytest.raises(ValidationError, match=message):
-        okr_actions.record_result(by=None, entry=entry, reason="test")
+        okr_actions.record_results_as_system(entries=[entry], reason="test")
     assert Result.objects.count() == before
 
 
@@ -119,7 +127,7 @@ def test_a_bulk_load_is_all_or_nothing():
     )
     before = Result.objects.count()
     with pytest.raises(ValidationError):
-        okr_actions.record_new_results_in_bulk(by=None, entries=[good, bad], reason="test")
+        okr_actions.record_results_as_system(entries=[good, bad], reason="test")
     assert Result.objects.count() == before
 
 

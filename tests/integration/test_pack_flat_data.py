@@ -46,8 +46,7 @@ def _retargeted_okr(*, status):
         )
     trust = OrganisationalUnit.objects.get(slug="trust")
     june, july = (okr_actions.ensure_period(periods.month_span(2020, month)) for month in (6, 7))
-    okr_actions.record_new_results_in_bulk(
-        by=None,
+    okr_actions.record_results_as_system(
         entries=[
             okr_actions.ResultEntry(key_result, june, trust, Decimal(92)),
             okr_actions.ResultEntry(key_result, july, trust, Decimal(92)),

@@ -122,7 +122,7 @@ def _add_okrs_with_history(prefix: str, count: int, months: int) -> None:
             for period in spans
             for unit in units
         ]
-    okr_actions.record_new_results_in_bulk(by=None, entries=entries, reason="test")
+    okr_actions.record_results_as_system(entries=entries, reason="test")
 
 
 def _queries(client, url: str) -> int:
