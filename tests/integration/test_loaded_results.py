@@ -12,9 +12,11 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from accounts.system_actor import SYSTEM_USERNAME, system_actor
 from objectives.models import OrganisationalUnit
@@ -147,7 +149,7 @@ def test_a_form_saved_on_the_version_before_a_seed_correction_is_refused(
     assert not seeded_result.history.filter(history_user=secretary).exists()
 
 
-def test_the_portals_own_account_cannot_log_in(client):
+def test_the_portals_own_account_cannot_log_in(client, make_user):
     system = system_actor()
     assert not system.is_active and not system.has_usable_password()
     request = RequestFactory().post(reverse("login"))
@@ -159,9 +161,17 @@ def test_the_portals_own_account_cannot_log_in(client):
         )
         assert response.status_code == 200  # the form again, not a redirect
         assert "_auth_user_id" not in client.session
-    # Nor is a session made for it honoured.
-    client.force_login(system, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.get(reverse("objectives:home"))
+    # Nor is a session made for it honoured, where one made for a person is.
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if issubclass(import_string(path), ModelBackend)
+    )
+    home = reverse("objectives:home")
+    client.force_login(make_user("vic", Role.VIEWER), backend=backend)
+    assert client.get(home).status_code == 200
+    client.force_login(system, backend=backend)
+    response = client.get(home)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
