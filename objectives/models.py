@@ -400,3 +400,19 @@ class RagKeyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word}: {self.meaning}"
+
+
+class DataVersion(models.Model):
+    """One row counting the changes to the data reports are made of.
+
+    Every recorded change (a history row of any domain model, and the bulk writes
+    that make their history rows in bulk) adds one in the same transaction, so a
+    number read from here names one state of the data: anything computed from that
+    state (the assembled IPR) can be kept under it and reused until the next change.
+    See `objectives.data_version`.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Data version {self.number}"

@@ -59,6 +59,17 @@ def media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing kept: the data version starts again with each
+    test's database, so a report kept by one test could be taken for another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def add_active_okr(
     objective,
     code: str,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.system_actor import system_actor
+from objectives import data_version
 from objectives.models import OrganisationalUnit
 from okrs import periods, selectors
 from okrs.entry import (
@@ -137,6 +138,9 @@ def apply_result_changes(
         )
     if updated:
         _update_results(updated, by=by, reason=why)
+    if created or updated:
+        # Bulk history rows are written without the signal that counts a change.
+        data_version.bump()
     for result in removed:
         result._history_user = by
         result._change_reason = why

@@ -1,0 +1,40 @@
+"""The data version: a number that changes whenever the reported data changes.
+
+Reports are pure functions of the data, so a report assembled at data version n
+can be served again, without assembling it, to anyone who reads version n. The
+version is one row (`DataVersion`) that every change adds one to *inside the
+transaction that makes the change*: a reader who sees version n also sees every
+change counted in it, so a report kept under n is never older than n's data.
+
+What counts as a change: every history row written for a domain model (all
+domain writes go through actions that record history; `post_create_historical_record`
+is connected in `ObjectivesConfig.ready`), and the bulk writes, which write their
+history rows in bulk without that signal and call `bump()` themselves (once for
+the whole batch).
+
+A restored database backup can go back to an earlier number: clear the cache
+after a restore (`manage.py clear_report_cache`), as the operations guide says.
+"""
+
+from django.db.models import F
+
+from objectives.models import DataVersion
+
+
+def current() -> int:
+    """The version of the data this request reads (one query)."""
+    number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    return number or 0
+
+
+def bump() -> None:
+    """Count a change. Inside a transaction this holds the row's lock until commit:
+    the actions lock the rows they change first (`select_for_update`), so this is
+    the last lock a writer takes and writers queue here rather than deadlock."""
+    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def count_history_row(**kwargs) -> None:
+    """`post_create_historical_record` receiver: a recorded change is a change."""
+    bump()
