@@ -82,7 +82,39 @@ def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> dict
                 "hovertemplate": "Target: %{y}<extra></extra>",
             }
         )
+    # A recorded process change: a line where the limits were recalculated.
+    changes = [point for point in points if point.recalculated]
+    layout_marks = {
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": point.period_start,
+                "x1": point.period_start,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#425563", "dash": "dashdot", "width": 1.5},
+            }
+            for point in changes
+        ],
+        "annotations": [
+            {
+                "x": point.period_start,
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "text": "Limits recalculated",
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 11, "color": "#425563"},
+            }
+            for point in changes
+        ],
+    }
     layout = {
+        **(layout_marks if changes else {}),
         "font": {"family": "Arial, sans-serif", "color": "#212b32", "size": 13},
         "yaxis": {"title": {"text": value_label}, "gridcolor": "#d8dde0", "zeroline": False},
         "xaxis": {"gridcolor": "#f0f4f5"},
@@ -114,4 +146,5 @@ def chart_summary(okr: IprOkr, *, unit: str | None = None) -> str:
         parts.append(f"Variation: {cell.variation.replace('_', ' ')}.")
     if cell and cell.assurance:
         parts.append(f"Assurance: {cell.assurance}.")
+    parts += [f"{point.recalculated}." for point in points if point.recalculated]
     return " ".join(parts)

@@ -1,0 +1,118 @@
+"""The Integrated Performance Report, assembled once as plain data.
+
+The parts, in the order the data flows:
+
+- `selectors.report_inputs` reads what a month's report is made of, in a fixed
+  number of queries whatever the size of the strategy or its history;
+- `assemble.assemble` turns that into an `Ipr` (`types`), a pure function;
+- `editions` stores a published report as versioned JSON and reads it back, and
+  says in words what changed between two editions.
+
+`assemble_ipr` puts the first two together and keeps the result under the data
+version (`objectives.data_version`): the report is a pure function of the data,
+so until something changes, a second reader gets the report already assembled
+(one query to read the version) instead of assembling it again.
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from objectives import data_version
+from objectives.models import Strategy
+from reporting.ipr.assemble import assemble
+from reporting.ipr.editions import (
+    SCHEMA_VERSION,
+    EditionFormatError,
+    describe_changes,
+    ipr_from_dict,
+    ipr_to_dict,
+)
+from reporting.ipr.selectors import monthly_periods_with_results, report_inputs
+from reporting.ipr.types import (
+    ASSURANCES,
+    VARIATIONS,
+    Ipr,
+    IprCell,
+    IprChange,
+    IprCommentary,
+    IprExecutive,
+    IprFocusArea,
+    IprHistoryPoint,
+    IprNarrative,
+    IprObjective,
+    IprOkr,
+    IprOverall,
+    IprSpcPoint,
+    IprSummary,
+)
+
+# An assembled report is kept this long at most (seconds). The data version makes a
+# kept report right for as long as it is kept; the limit only bounds the memory a
+# month no one reads again holds, and how long a restored backup could show a report
+# of data it no longer has if the cache was not cleared (see objectives.data_version).
+CACHE_SECONDS = 60 * 60
+
+
+def assemble_ipr(
+    data_month: datetime.date,
+    *,
+    strategy: Strategy | None = None,
+    with_history: bool = True,
+    version: int | None = None,
+) -> Ipr:
+    """The IPR for the month containing `data_month`, of the current strategy unless
+    another is given. `with_history` adds each cell's full series (exports and
+    published editions need it; the web page does not). `version` is the data
+    version, if the caller has read it already."""
+    if version is None:
+        version = data_version.current()
+    key = _cache_key(data_month, strategy, with_history, version)
+    report = cache.get(key)
+    if report is None:
+        inputs = report_inputs(data_month, strategy=strategy)
+        assembled_at = timezone.now().isoformat(timespec="seconds")
+        report = assemble(inputs, assembled_at=assembled_at, with_history=with_history)
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+def _cache_key(
+    data_month: datetime.date, strategy: Strategy | None, with_history: bool, version: int
+) -> str:
+    # "current" is safe to key on: making another strategy current is a change, so
+    # it moves the data version on.
+    which = strategy.pk if strategy else "current"
+    month = data_month.strftime("%Y-%m")
+    history = "history" if with_history else "cells"
+    return f"ipr:v{SCHEMA_VERSION}:data{version}:{which}:{month}:{history}"
+
+
+__all__ = [
+    "ASSURANCES",
+    "CACHE_SECONDS",
+    "SCHEMA_VERSION",
+    "VARIATIONS",
+    "EditionFormatError",
+    "Ipr",
+    "IprCell",
+    "IprChange",
+    "IprCommentary",
+    "IprExecutive",
+    "IprFocusArea",
+    "IprHistoryPoint",
+    "IprNarrative",
+    "IprObjective",
+    "IprOkr",
+    "IprOverall",
+    "IprSpcPoint",
+    "IprSummary",
+    "assemble",
+    "assemble_ipr",
+    "describe_changes",
+    "ipr_from_dict",
+    "ipr_to_dict",
+    "monthly_periods_with_results",
+    "report_inputs",
+]

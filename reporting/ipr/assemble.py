@@ -1,0 +1,430 @@
+"""Assembling the IPR: a pure function from what `selectors.report_inputs` read
+to the `Ipr` every rendering shows. No database access and no clock here: the
+time of assembly is passed in, so the same inputs always give the same report.
+
+Per OKR × unit: the value of the period the OKR reports this month (monthly: the
+data month; quarterly: the latest quarter ended by the month's end), the target
+then in force, its RAG (reporting.rag), and SPC over the unit's series up to that
+period (reporting.spc). Per objective × unit: the overall rating by the
+objective's rule. Then the summary the Board reads first: what improved,
+deteriorated, changed rating, is missing, and the exceptions.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from objectives.models import OrganisationalUnit, StrategicObjective
+from okrs import periods
+from okrs.formatting import format_value
+from okrs.models import KeyResult, Target
+from okrs.selectors import target_in_force
+from reporting.ipr.selectors import ReportInputs, SeriesValue
+from reporting.ipr.types import (
+    ASSURANCES,
+    VARIATIONS,
+    Ipr,
+    IprCell,
+    IprChange,
+    IprCommentary,
+    IprExecutive,
+    IprFocusArea,
+    IprHistoryPoint,
+    IprNarrative,
+    IprObjective,
+    IprOkr,
+    IprOverall,
+    IprSpcPoint,
+    IprSummary,
+)
+from reporting.models import Narrative
+from reporting.rag import (
+    CombinationMethod,
+    CombinationRule,
+    Rating,
+    combine,
+    rate_value,
+    rating_for,
+)
+from reporting.spc import compute_spc
+from reporting.spc.process_changes import partitioning_for
+
+
+def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = True) -> Ipr:
+    """The report for `inputs.month`. `with_history` adds each cell's full series,
+    rated period by period (the flat data of the exports and published editions;
+    the web page does not show it)."""
+    month, series = inputs.month, inputs.series
+    summary = IprSummary(
+        matrix={variation: dict.fromkeys(ASSURANCES + ["none"], 0) for variation in VARIATIONS}
+    )
+    summary.matrix["none"] = dict.fromkeys(ASSURANCES + ["none"], 0)
+    ipr_objectives = []
+    for objective in inputs.objectives:
+        okrs = []
+        ratings_by_unit: dict[str, list[Rating]] = defaultdict(list)
+        objective_units: list[OrganisationalUnit] = []
+        for key_result in objective.key_results.all():
+            span = _report_period(key_result, month)
+            owing = [
+                unit
+                for unit in inputs.units
+                if unit.is_active_on(span.starts_on)
+                or unit.is_active_on(span.ends_on)
+                or series.get((key_result.pk, unit.pk))
+            ]
+            okr = _assemble_okr(
+                objective,
+                key_result,
+                span,
+                owing,
+                inputs,
+                summary,
+                with_history=with_history,
+            )
+            commentary = inputs.commentaries.get(key_result.pk)
+            okr.commentary = _commentary(commentary) if commentary else None
+            okrs.append(okr)
+            for cell in okr.cells:
+                ratings_by_unit[cell.unit].append(Rating(cell.rag))
+            for unit in owing:
+                if unit not in objective_units:
+                    objective_units.append(unit)
+        objective_units.sort(key=lambda unit: (unit.order, unit.name))
+        rule = _rule_of(objective)
+        overall = []
+        for unit in objective_units:
+            rated = combine(ratings_by_unit[unit.short_name], rule)
+            overall.append(
+                IprOverall(
+                    unit.short_name, rated.rating.value, rated.rating.label, rated.explanation
+                )
+            )
+        ipr_objectives.append(
+            IprObjective(
+                id=objective.pk,
+                number=objective.number,
+                short_name=objective.short_name,
+                title=objective.title,
+                executives=[
+                    IprExecutive(
+                        holding.role.title, [person.full_name for person in holding.holders]
+                    )
+                    for holding in objective.lead_holdings
+                ],
+                committee=objective.committee.name if objective.committee else None,
+                rating_rule=_rule_text(objective),
+                units=[unit.short_name for unit in objective_units],
+                focus_areas=_focus_areas(objective),
+                okrs=okrs,
+                overall=overall,
+                narratives=[
+                    IprNarrative(
+                        kind=narrative.get_kind_display(),
+                        text=narrative.text,
+                        author=narrative.author.full_name if narrative.author else None,
+                        author_title=narrative.author_title,
+                        signed_by=narrative.signed_by.full_name if narrative.signed_by else None,
+                        signed_on=narrative.signed_on.isoformat() if narrative.signed_on else None,
+                    )
+                    for narrative in inputs.narratives.get(objective.pk, [])
+                ],
+            )
+        )
+    key_results = [kr for objective in inputs.objectives for kr in objective.key_results.all()]
+    return Ipr(
+        trust=inputs.trust,
+        strategy=inputs.strategy.title,
+        data_month=periods.period_label(periods.MONTHLY, month.starts_on),
+        data_month_start=month.starts_on.isoformat(),
+        assembled_at=assembled_at,
+        contains_demo_data=any(value.is_demo for values in series.values() for value in values)
+        or any(kr.is_demo for kr in key_results),
+        objectives=ipr_objectives,
+        summary=summary,
+    )
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _report_period(key_result: KeyResult, month: periods.PeriodSpan) -> periods.PeriodSpan:
+    """Monthly OKRs report the data month; quarterly ones their latest quarter that
+    has ended by the end of the data month."""
+    if key_result.frequency == periods.MONTHLY:
+        return month
+    quarter = periods.span_containing(periods.QUARTERLY, month.ends_on)
+    return quarter if quarter.ends_on == month.ends_on else periods.previous_span(quarter)
+
+
+def _rule_of(objective: StrategicObjective) -> CombinationRule:
+    return CombinationRule(
+        CombinationMethod(objective.rating_method),
+        objective.rating_green_from,
+        objective.rating_amber_from,
+    )
+
+
+def _rule_text(objective: StrategicObjective) -> str:
+    if objective.rating_method == CombinationMethod.WORST_OF:
+        return "Overall rating: the worst of the OKR ratings."
+    return (
+        "Overall rating: points (Green 3, Amber 2, Red 1) averaged over the rated OKRs; "
+        f"Green from {objective.rating_green_from.normalize():f}, "
+        f"Amber from {objective.rating_amber_from.normalize():f}, otherwise Red."
+    )
+
+
+def _tolerance_text(key_result: KeyResult) -> str:
+    if not key_result.tolerance:
+        return "none"
+    amount = key_result.tolerance.normalize()
+    if key_result.tolerance_kind == "relative":
+        return f"{amount:f}% of the target"
+    if key_result.measure in ("percentage", "percentage_change"):
+        return f"{amount:f} percentage point{'' if amount == 1 else 's'}"
+    return format_value(key_result.tolerance, key_result.measure)
+
+
+def _focus_areas(objective: StrategicObjective) -> list[IprFocusArea]:
+    """The objective's focus areas in order, each with its OKRs in the report."""
+    areas = {
+        area.pk: IprFocusArea(area.title, area.provenance, [])
+        for area in objective.focus_areas.all()
+    }
+    unlinked = IprFocusArea(None, None, [])
+    for key_result in objective.key_results.all():
+        areas.get(key_result.focus_area_id, unlinked).okr_codes.append(key_result.code)
+    return list(areas.values()) + ([unlinked] if unlinked.okr_codes else [])
+
+
+def _commentary(narrative: Narrative) -> IprCommentary:
+    return IprCommentary(
+        chart_shows=narrative.chart_shows,
+        issues=narrative.issues,
+        actions=narrative.actions,
+        risks=narrative.risks,
+        expected_recovery=narrative.expected_recovery,
+        author=narrative.author.full_name if narrative.author else None,
+        author_title=narrative.author_title,
+        signed_by=narrative.signed_by.full_name if narrative.signed_by else None,
+        signed_on=narrative.signed_on.isoformat() if narrative.signed_on else None,
+    )
+
+
+def _assemble_okr(
+    objective: StrategicObjective,
+    key_result: KeyResult,
+    span: periods.PeriodSpan,
+    units: list[OrganisationalUnit],
+    inputs: ReportInputs,
+    summary: IprSummary,
+    *,
+    with_history: bool,
+) -> IprOkr:
+    targets = list(key_result.targets.all())
+    target = target_in_force(targets, span.ends_on)
+    label = periods.period_label(span.frequency, span.starts_on)
+    achieved = key_result.status == KeyResult.Status.ACHIEVED
+    cells = []
+    chart_unit, chart_points = None, []
+    for unit in units:
+        history = [
+            result
+            for result in inputs.series.get((key_result.pk, unit.pk), [])
+            if result.period.frequency == span.frequency
+            and result.period.starts_on <= span.starts_on
+        ]
+        current = None
+        if history and history[-1].period.starts_on == span.starts_on:
+            current = history[-1]
+        earlier = history[:-1] if current else history
+        previous = earlier[-1] if earlier else None
+        rated = _rate(key_result, current.value if current else None, target, achieved=achieved)
+        previous_rated = (
+            _rate(key_result, previous.value, target_in_force(targets, previous.period.ends_on))
+            if previous
+            else None
+        )
+        spc, partitioning = None, None
+        if current is not None and key_result.direction:
+            # Recorded process changes start new partitions (limits recalculated).
+            partitioning = partitioning_for(
+                [result.period.starts_on for result in history],
+                inputs.process_changes.get((key_result.pk, unit.pk), []),
+            )
+            spc = compute_spc(
+                [result.value for result in history],
+                improvement=key_result.direction,
+                target=target.value if target else None,
+                rebase_at=partitioning.rebase_at,
+                fix_after=partitioning.fix_after,
+            )
+        spc_points = spc.points if spc else [None] * len(history)
+        cell_history = (
+            [
+                _history_point(
+                    key_result,
+                    targets,
+                    result,
+                    point,
+                    achieved=achieved and result is current,
+                    recalculated=partitioning.note_at(position) if partitioning else None,
+                )
+                for position, (result, point) in enumerate(zip(history, spc_points, strict=True))
+            ]
+            if with_history
+            else []
+        )
+        cell = IprCell(
+            unit=unit.short_name,
+            unit_slug=unit.slug,
+            period=label,
+            value=_float(current.value) if current else None,
+            value_text=format_value(current.value if current else None, key_result.measure),
+            target=_float(target.value) if target else None,
+            target_text=format_value(target.value, key_result.measure) if target else "No target",
+            rag=rated.rating.value,
+            rag_label=rated.rating.label,
+            rag_explanation=rated.explanation,
+            variation=spc.variation if spc else None,
+            assurance=spc.assurance if spc else None,
+            spc_mean=spc.mean if spc else None,
+            spc_lower_limit=spc.lpl if spc else None,
+            spc_upper_limit=spc.upl if spc else None,
+            spc_notes=(
+                [item.note for item in partitioning.recalculations]
+                + list(partitioning.warnings)
+                + list(spc.warnings)
+                if spc
+                else []
+            ),
+            previous_value=_float(previous.value) if previous else None,
+            previous_rag=previous_rated.rating.value if previous_rated else None,
+            is_demo=current.is_demo if current else False,
+            history=cell_history,
+        )
+        cells.append(cell)
+        _summarise(summary, objective, key_result, cell)
+        # The chart shows the Trust's own series (the row the Board reads first),
+        # or the first unit's where the Trust has none.
+        if spc is not None and (chart_unit is None or unit.kind == OrganisationalUnit.Kind.TRUST):
+            chart_unit = unit.short_name
+            chart_points = [
+                IprSpcPoint(
+                    period=result.period.label,
+                    period_start=result.period.starts_on.isoformat(),
+                    value=point.value,
+                    mean=point.mean,
+                    lpl=point.lpl,
+                    upl=point.upl,
+                    point_type=point.point_type,
+                    rules=[f"{hit.rule} ({hit.direction})" for hit in point.rule_hits],
+                    recalculated=partitioning.note_at(position),
+                )
+                for position, (result, point) in enumerate(zip(history, spc.points, strict=True))
+            ]
+    return IprOkr(
+        code=key_result.code,
+        statement=key_result.statement,
+        focus_area=key_result.focus_area.title if key_result.focus_area else None,
+        measure=key_result.measure,
+        direction=key_result.direction,
+        frequency=key_result.frequency,
+        status=key_result.status,
+        owner=key_result.owner_role.title if key_result.owner_role else None,
+        period=label,
+        tolerance=_tolerance_text(key_result),
+        cells=cells,
+        chart_unit=chart_unit,
+        chart=chart_points,
+        chart_target=_float(target.value) if target else None,
+        calculation=key_result.calculation,
+        data_source=key_result.data_source,
+        target_rationale=key_result.target_rationale,
+        long_term_plan_metric=key_result.long_term_plan_metric,
+        period_start=span.starts_on.isoformat(),
+    )
+
+
+def _rate(key_result: KeyResult, value, target: Target | None, *, achieved: bool = False):
+    return rate_value(
+        value,
+        target=target.value if target else None,
+        direction=key_result.direction,
+        measure=key_result.measure,
+        tolerance=key_result.tolerance,
+        tolerance_kind=key_result.tolerance_kind,
+        achieved=achieved,
+    )
+
+
+def _history_point(
+    key_result: KeyResult,
+    targets: list[Target],
+    result: SeriesValue,
+    point,
+    *,
+    achieved: bool,
+    recalculated: str | None,
+) -> IprHistoryPoint:
+    """A period of a unit's series, rated against the target in force then (an
+    achieved OKR is Blue in its report period only: earlier periods keep their
+    rating, as `previous_rag` does)."""
+    target = target_in_force(targets, result.period.ends_on)
+    rating = rating_for(
+        result.value,
+        target=target.value if target else None,
+        direction=key_result.direction,
+        tolerance=key_result.tolerance,
+        tolerance_kind=key_result.tolerance_kind,
+        achieved=achieved,
+    )
+    return IprHistoryPoint(
+        period=result.period.label,
+        period_start=result.period.starts_on.isoformat(),
+        value=_float(result.value),
+        value_text=format_value(result.value, key_result.measure),
+        target=_float(target.value) if target else None,
+        rag=rating.value,
+        mean=point.mean if point else None,
+        lpl=point.lpl if point else None,
+        upl=point.upl if point else None,
+        point_type=point.point_type if point else None,
+        rules=[f"{hit.rule} ({hit.direction})" for hit in point.rule_hits] if point else [],
+        is_demo=result.is_demo,
+        recalculated=recalculated,
+    )
+
+
+def _summarise(
+    summary: IprSummary, objective: StrategicObjective, key_result: KeyResult, cell: IprCell
+) -> None:
+    def change(detail: str) -> IprChange:
+        return IprChange(
+            objective.short_name or objective.title, key_result.statement, cell.unit, detail
+        )
+
+    if cell.value is None:
+        summary.missing.append(change(f"No value for {cell.period}"))
+        return
+    summary.matrix[cell.variation or "none"][cell.assurance or "none"] += 1
+    if cell.previous_value is not None and cell.value != cell.previous_value:
+        better = (cell.value > cell.previous_value) == (key_result.direction == "increase")
+        if key_result.direction in ("increase", "decrease"):
+            moved = (
+                f"{format_value(Decimal(str(cell.previous_value)), key_result.measure)} → "
+                f"{cell.value_text}"
+            )
+            (summary.improved if better else summary.deteriorated).append(change(moved))
+    if cell.previous_rag and cell.previous_rag != cell.rag:
+        summary.rating_changed.append(
+            change(f"{Rating(cell.previous_rag).label} → {cell.rag_label}")
+        )
+    if (cell.variation or "").startswith("concern") or cell.assurance == "fail":
+        reasons = []
+        if (cell.variation or "").startswith("concern"):
+            reasons.append("special cause of concern")
+        if cell.assurance == "fail":
+            reasons.append("will not meet its target without change")
+        summary.exceptions.append(change(", ".join(reasons)))

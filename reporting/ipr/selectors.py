@@ -1,0 +1,148 @@
+"""What the IPR is made of, read from the database in a fixed number of queries.
+
+`report_inputs` returns the objectives with their OKRs, targets, focus areas and
+accountable executives, the units the report covers, every submitted value up to
+the end of the month as plain series, and the month's narratives. `assemble`
+turns them into the report without touching the database.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, Subquery
+
+from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
+from objectives.selectors import attach_lead_holdings
+from okrs import periods
+from okrs.models import KeyResult, ReportingPeriod, Result, Target
+from reporting.models import Narrative, ProcessChange
+from reporting.process_changes import process_changes_by_series
+
+
+@dataclass(frozen=True)
+class SeriesValue:
+    """One submitted result, as the assembly needs it."""
+
+    period: ReportingPeriod
+    unit: OrganisationalUnit
+    value: Decimal
+    is_demo: bool
+
+
+@dataclass
+class ReportInputs:
+    """Everything the IPR for one month is made of.
+
+    `objectives` have `key_results` (active and achieved, in order, each with its
+    `targets` oldest first, `focus_area` and `owner_role`), `focus_areas` and
+    `lead_holdings` loaded. `series` maps (key result id, unit id) to its values,
+    oldest first. `narratives` maps an objective id to its summaries; `commentaries`
+    a key result id to its exception commentary."""
+
+    trust: str
+    strategy: Strategy
+    month: periods.PeriodSpan
+    objectives: list[StrategicObjective]
+    units: list[OrganisationalUnit]
+    series: dict[tuple[int, int], list[SeriesValue]]
+    narratives: dict[int, list[Narrative]]
+    commentaries: dict[int, Narrative]
+    # Recorded process changes per (key result id, unit id), oldest first: where a
+    # series' SPC limits are recalculated.
+    process_changes: dict[tuple[int, int], list[ProcessChange]]
+
+
+def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None) -> ReportInputs:
+    month = periods.span_containing(periods.MONTHLY, data_month)
+    strategy = strategy or Strategy.objects.get(is_current=True)
+    objectives = list(
+        strategy.objectives.filter(category=StrategicObjective.Category.OBJECTIVE)
+        .select_related("committee")
+        .prefetch_related(
+            "lead_roles",
+            Prefetch("focus_areas", queryset=KeyFocusArea.objects.order_by("order")),
+            Prefetch(
+                "key_results",
+                queryset=KeyResult.objects.filter(
+                    status__in=[KeyResult.Status.ACTIVE, KeyResult.Status.ACHIEVED]
+                )
+                .select_related("focus_area", "owner_role")
+                .prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.order_by("effective_from"))
+                )
+                .order_by("order", "code"),
+            ),
+        )
+        .order_by("number")
+    )
+    attach_lead_holdings(objectives)
+    key_results = [kr for objective in objectives for kr in objective.key_results.all()]
+    # Every submitted result up to the end of the month: the values and the SPC
+    # history. Read as plain tuples (the report can hold tens of thousands), with
+    # the few periods and units they refer to looked up once.
+    all_units = {unit.pk: unit for unit in OrganisationalUnit.objects.all()}
+    known_periods = {
+        period.pk: period for period in ReportingPeriod.objects.filter(ends_on__lte=month.ends_on)
+    }
+    rows = (
+        Result.objects.filter(
+            key_result__in=key_results,
+            status=Result.Status.SUBMITTED,
+            period__ends_on__lte=month.ends_on,
+        )
+        .order_by("period__starts_on")
+        .values_list("key_result_id", "unit_id", "period_id", "value", "is_demo")
+    )
+    series: dict[tuple[int, int], list[SeriesValue]] = defaultdict(list)
+    for key_result_id, unit_id, period_id, value, is_demo in rows:
+        series[(key_result_id, unit_id)].append(
+            SeriesValue(known_periods[period_id], all_units[unit_id], value, is_demo)
+        )
+    reporting_units = {value.unit for values in series.values() for value in values}
+    active_units = [
+        unit
+        for unit in all_units.values()
+        if unit.is_active_on(month.starts_on) or unit.is_active_on(month.ends_on)
+    ]
+    units = sorted(reporting_units | set(active_units), key=lambda unit: (unit.order, unit.name))
+    narratives = defaultdict(list)
+    commentaries = {}
+    for narrative in Narrative.objects.filter(
+        objective__in=objectives,
+        period__frequency=periods.MONTHLY,
+        period__starts_on=month.starts_on,
+    ).select_related("author", "signed_by"):
+        if narrative.kind == Narrative.Kind.OKR_COMMENTARY:
+            commentaries[narrative.key_result_id] = narrative
+        else:
+            narratives[narrative.objective_id].append(narrative)
+    return ReportInputs(
+        trust=settings.TRUST_NAME,
+        strategy=strategy,
+        month=month,
+        objectives=objectives,
+        units=units,
+        series=dict(series),
+        narratives=dict(narratives),
+        commentaries=commentaries,
+        process_changes=process_changes_by_series(kr.pk for kr in key_results),
+    )
+
+
+def monthly_periods_with_results() -> list[ReportingPeriod]:
+    """Months the IPR can be run for: every monthly period up to the latest month
+    with any submitted result (quarterly data shows in its quarter's last month).
+    One query."""
+    latest = (
+        Result.objects.filter(status=Result.Status.SUBMITTED)
+        .order_by("-period__ends_on")
+        .values("period__ends_on")[:1]
+    )
+    return list(
+        ReportingPeriod.objects.filter(
+            frequency=periods.MONTHLY, ends_on__lte=Subquery(latest)
+        ).order_by("-starts_on")
+    )

@@ -1,0 +1,214 @@
+"""The Integrated Performance Report as plain data: what every rendering reads.
+
+`Ipr` holds objectives → OKRs → one cell per unit (value, target, RAG with its
+explanation, SPC mean, limits and icons), the overall rating per unit, the
+narratives, the accountable executives and the report's summary. The web page,
+the JSON, the PDF, the workbook and the CSV all render this one structure and
+none re-queries or re-computes. A published edition keeps it as JSON (see
+`editions`): a field added here needs a default, and a field renamed or removed
+needs `editions.SCHEMA_VERSION` raised with an upgrade step.
+"""
+
+from dataclasses import dataclass, field
+
+# The SPC icons a cell can carry, in the order the summary's matrix lists them.
+VARIATIONS = [
+    "improvement_high",
+    "improvement_low",
+    "common_cause",
+    "neutral_high",
+    "neutral_low",
+    "concern_high",
+    "concern_low",
+]
+ASSURANCES = ["pass", "inconsistent", "fail"]
+
+
+@dataclass
+class IprSpcPoint:
+    period: str
+    period_start: str
+    value: float | None
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    point_type: str | None
+    rules: list[str]
+    # Where a recorded process change starts a new partition: its note
+    # ("Limits recalculated from July 2021: <reason>").
+    recalculated: str | None = None
+
+
+@dataclass
+class IprHistoryPoint:
+    """One period of a unit's series up to the report's period: the value, the
+    target then in force and its rating, and the SPC fields at that point."""
+
+    period: str
+    period_start: str
+    value: float | None
+    value_text: str
+    target: float | None
+    rag: str
+    mean: float | None
+    lpl: float | None
+    upl: float | None
+    point_type: str | None
+    rules: list[str]
+    is_demo: bool = False
+    recalculated: str | None = None
+
+
+@dataclass
+class IprCell:
+    unit: str
+    unit_slug: str
+    period: str
+    value: float | None
+    value_text: str
+    target: float | None
+    target_text: str
+    rag: str
+    rag_label: str
+    rag_explanation: str
+    variation: str | None
+    assurance: str | None
+    spc_mean: float | None
+    spc_lower_limit: float | None
+    spc_upper_limit: float | None
+    spc_notes: list[str]
+    previous_value: float | None
+    previous_rag: str | None
+    is_demo: bool
+    # Every period of this unit's series, oldest first (the flat data exports).
+    history: list[IprHistoryPoint] = field(default_factory=list)
+
+
+@dataclass
+class IprCommentary:
+    chart_shows: str
+    issues: str
+    actions: str
+    risks: str
+    expected_recovery: str
+    author: str | None
+    author_title: str
+    signed_by: str | None
+    signed_on: str | None
+
+    @property
+    def headed_sections(self) -> list[tuple[str, str]]:
+        """The headings boards use for an exception, in order, with what was written."""
+        return [
+            ("What the chart shows", self.chart_shows),
+            ("Issues", self.issues),
+            ("Actions (owner, date)", self.actions),
+            ("Risks", self.risks),
+            ("Expected recovery", self.expected_recovery),
+        ]
+
+
+@dataclass
+class IprOkr:
+    code: str
+    statement: str
+    focus_area: str | None
+    measure: str
+    direction: str
+    frequency: str
+    status: str
+    owner: str | None
+    period: str
+    tolerance: str
+    cells: list[IprCell]
+    chart_unit: str | None
+    chart: list[IprSpcPoint]
+    chart_target: float | None
+    commentary: IprCommentary | None = None
+    # The OKR's definition, for the pack's appendix.
+    calculation: str = ""
+    data_source: str = ""
+    target_rationale: str = ""
+    long_term_plan_metric: str = ""
+    period_start: str = ""
+
+
+@dataclass
+class IprNarrative:
+    kind: str
+    text: str
+    author: str | None
+    author_title: str
+    signed_by: str | None
+    signed_on: str | None
+
+
+@dataclass
+class IprExecutive:
+    role: str
+    holders: list[str]
+
+
+@dataclass
+class IprOverall:
+    unit: str
+    rag: str
+    rag_label: str
+    explanation: str
+
+
+@dataclass
+class IprFocusArea:
+    """A key focus area and the codes of its OKRs in this report (an OKR the source
+    does not link to a focus area is listed under title None)."""
+
+    title: str | None
+    provenance: str | None
+    okr_codes: list[str]
+
+
+@dataclass
+class IprObjective:
+    id: int
+    number: int
+    short_name: str
+    title: str
+    executives: list[IprExecutive]
+    committee: str | None
+    rating_rule: str
+    units: list[str]
+    focus_areas: list[IprFocusArea]
+    okrs: list[IprOkr]
+    overall: list[IprOverall]
+    narratives: list[IprNarrative]
+
+
+@dataclass
+class IprChange:
+    objective: str
+    okr: str
+    unit: str
+    detail: str
+
+
+@dataclass
+class IprSummary:
+    improved: list[IprChange] = field(default_factory=list)
+    deteriorated: list[IprChange] = field(default_factory=list)
+    rating_changed: list[IprChange] = field(default_factory=list)
+    missing: list[IprChange] = field(default_factory=list)
+    exceptions: list[IprChange] = field(default_factory=list)
+    # variation → assurance → number of OKR × unit cells
+    matrix: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass
+class Ipr:
+    trust: str
+    strategy: str
+    data_month: str
+    data_month_start: str
+    assembled_at: str
+    contains_demo_data: bool
+    objectives: list[IprObjective]
+    summary: IprSummary

@@ -1,0 +1,86 @@
+"""A published edition's stored form: versioned, read strictly, and today's form
+keeps opening (tests/data/edition_schema_1.json is a September 2020 edition of
+the seeded strategy stored as editions are stored today)."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from reporting.ipr import SCHEMA_VERSION, EditionFormatError, ipr_from_dict, ipr_to_dict
+
+STORED = json.loads((Path(__file__).parent.parent / "data" / "edition_schema_1.json").read_text())
+
+
+def _cccs_cells(report):
+    okr = report.objectives[0].okrs[1]
+    assert okr.statement == "We will achieve 95% compliance in CCCS training"
+    return {cell.unit: cell for cell in okr.cells}
+
+
+def test_an_edition_stored_in_todays_form_opens_with_its_figures():
+    report = ipr_from_dict(STORED)
+    assert report.data_month == "September 2020" and len(report.objectives) == 4
+    bucks = _cccs_cells(report)["Bucks MH"]
+    assert (bucks.value_text, bucks.target_text, bucks.rag_label) == ("92%", "95%", "Red")
+    assert bucks.history[-1].value == 92.0
+
+
+def test_reading_and_writing_again_keeps_every_stored_field_as_it_was():
+    again = ipr_to_dict(ipr_from_dict(STORED))
+
+    def same(stored, written, where="report"):
+        if isinstance(stored, dict):
+            for key, value in stored.items():
+                assert key in written, f"{where}.{key} is no longer written"
+                same(value, written[key], f"{where}.{key}")
+        elif isinstance(stored, list):
+            assert len(stored) == len(written), where
+            for index, (one, other) in enumerate(zip(stored, written, strict=True)):
+                same(one, other, f"{where}[{index}]")
+        else:
+            assert stored == written, where
+
+    same(STORED, again)
+    assert again["schema_version"] == SCHEMA_VERSION
+
+
+def test_an_edition_from_before_the_version_was_written_reads_as_version_one():
+    unversioned = {key: value for key, value in STORED.items() if key != "schema_version"}
+    assert _cccs_cells(ipr_from_dict(unversioned))["Trust"].value_text == "94%"
+
+
+def test_a_renamed_field_is_an_error_naming_it_never_a_silent_blank():
+    renamed = copy.deepcopy(STORED)
+    cell = renamed["objectives"][0]["okrs"][1]["cells"][2]
+    cell["value_txt"] = cell.pop("value_text")
+    with pytest.raises(EditionFormatError) as error:
+        ipr_from_dict(renamed)
+    assert "objectives[0].okrs[1].cells[2]" in str(error.value)
+    assert "value_txt" in str(error.value)
+
+
+def test_a_missing_field_without_a_default_is_an_error():
+    missing = copy.deepcopy(STORED)
+    del missing["objectives"][1]["rating_rule"]
+    with pytest.raises(EditionFormatError, match=r"objectives\[1\]: missing field rating_rule"):
+        ipr_from_dict(missing)
+
+
+def test_a_field_added_later_with_a_default_may_be_absent():
+    older = copy.deepcopy(STORED)
+    for objective in older["objectives"]:
+        for okr in objective["okrs"]:
+            del okr["calculation"]
+            for cell in okr["cells"]:
+                del cell["history"]
+    report = ipr_from_dict(older)
+    assert report.objectives[0].okrs[0].calculation == ""
+    assert _cccs_cells(report)["Trust"].history == []
+
+
+@pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, 0, "1", None])
+def test_a_form_this_version_does_not_know_is_refused(version):
+    with pytest.raises(EditionFormatError, match="form"):
+        ipr_from_dict({**STORED, "schema_version": version})
