@@ -27,27 +27,53 @@ has_a_role = (
 )
 
 
+def group_names(user) -> set[str]:
+    """The names of the user's groups, read once per user object (one request's) and
+    shared with the role predicates above (`rules` keeps them in the same place)."""
+    if not hasattr(user, "_group_names_cache"):
+        user._group_names_cache = set(user.groups.values_list("name", flat=True))
+    return user._group_names_cache
+
+
 def _person_facts(user) -> dict:
     """What the predicates below need to know about the user's person: the units they
     lead, the executive roles they hold today and the objectives they draft for.
-    Read once per user object (one request's), in three queries however many units or
+    Read once per user object (one request's), in one query however many units or
     objectives a page asks about, instead of one or two queries per question."""
     facts = getattr(user, "_portal_person_facts", None)
     if facts is None:
-        person = getattr(user, "person", None) if user.is_authenticated else None
-        facts = {"units": frozenset(), "roles": frozenset(), "delegated": frozenset()}
-        if person is not None:
-            today = datetime.date.today()
-            facts = {
-                "units": frozenset(person.lead_for_units.values_list("pk", flat=True)),
-                "roles": frozenset(
-                    assignment.role_id
-                    for assignment in person.role_assignments.all()
-                    if assignment.is_active_on(today)
-                ),
-                "delegated": frozenset(person.narratives_delegated.values_list("pk", flat=True)),
-            }
+        facts = {"units": set(), "roles": set(), "delegated": set()}
+        if user.is_authenticated:
+            facts = _read_person_facts(user, datetime.date.today())
         user._portal_person_facts = facts
+    return facts
+
+
+def _read_person_facts(user, today: datetime.date) -> dict:
+    from django.db.models import Q, Value
+
+    from objectives.models import OrganisationalUnit, RoleAssignment, StrategicObjective
+
+    units = (
+        OrganisationalUnit.objects.filter(leads__user=user)
+        .order_by()
+        .values_list("pk", Value("units"))
+    )
+    roles = (
+        RoleAssignment.objects.filter(person__user=user)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by()
+        .values_list("role_id", Value("roles"))
+    )
+    delegated = (
+        StrategicObjective.objects.filter(narrative_delegates__user=user)
+        .order_by()
+        .values_list("pk", Value("delegated"))
+    )
+    facts = {"units": set(), "roles": set(), "delegated": set()}
+    for pk, kind in units.union(roles, delegated, all=True).order_by():
+        facts[kind].add(pk)
     return facts
 
 

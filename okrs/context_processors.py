@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from objectives.permissions import group_names
 from objectives.roles import Role
 from okrs.selectors import demo_data_present
 
@@ -22,7 +23,7 @@ def portal(request: HttpRequest) -> dict:
     if user is not None and user.is_authenticated:
         context["demo_data_present"] = demo_data_present()
         context["user_role_labels"] = sorted(
-            name for name in user.groups.values_list("name", flat=True) if name in _ROLE_LABELS
+            name for name in group_names(user) if name in _ROLE_LABELS
         )
     request._portal_context = context
     return context

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Max, Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -56,10 +56,11 @@ def reporting_period(span: periods.PeriodSpan) -> ReportingPeriod | None:
 
 
 def demo_data_present() -> bool:
-    return (
-        Result.objects.filter(is_demo=True).exists()
-        or KeyResult.objects.filter(is_demo=True).exists()
-    )
+    """Whether any demo OKR or result is in the database (every page says so): one
+    query (a result always belongs to an OKR, so asking of OKRs covers both)."""
+    return KeyResult.objects.filter(
+        Q(is_demo=True) | Exists(Result.objects.filter(is_demo=True))
+    ).exists()
 
 
 def key_results_for_objective(objective: StrategicObjective) -> QuerySet[KeyResult]:

@@ -3,6 +3,8 @@ unit tables, the chart figures and their text alternatives, the exceptions with
 their commentary and the variation × assurance matrix. Shared by the web page
 and the printed pack, so both lay out the same report the same way."""
 
+from django.utils.functional import SimpleLazyObject
+
 from okrs.formatting import measure_axis_label
 from reporting import charts
 from reporting.ipr import ASSURANCES, VARIATIONS, Ipr, IprOkr
@@ -11,11 +13,17 @@ from reporting.tables import okr_by_unit_table
 
 def report_context(report: Ipr, *, exception_charts: bool = False) -> dict:
     """`exception_charts` adds each exception unit's own SPC chart (the printed
-    pack's exception pages; the web page links to the section's chart instead)."""
+    pack's exception pages; the web page links to the section's chart instead).
+
+    The sections (tables and chart figures) and exceptions are worked out when a
+    template first reads them: a page whose report body is already rendered and
+    kept (see the IPR view) never builds them."""
     return {
         "report": report,
-        "sections": sections(report),
-        "exceptions": exceptions_with_commentary(report, charts=exception_charts),
+        "sections": SimpleLazyObject(lambda: sections(report)),
+        "exceptions": SimpleLazyObject(
+            lambda: exceptions_with_commentary(report, charts=exception_charts)
+        ),
         "variations": VARIATIONS,
         "assurances": [*ASSURANCES, "none"],
         "matrix_rows": [

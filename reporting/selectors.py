@@ -4,8 +4,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from objectives.models import StrategicObjective
 from okrs import periods
+from reporting.ipr import CACHE_SECONDS, SCHEMA_VERSION, Ipr, ipr_from_dict
 from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
 
 
@@ -45,13 +48,26 @@ def published_months() -> list[PublishedMonth]:
 
 
 def editions_for_month(data_month) -> list[IprEdition]:
-    """A month's published editions, newest revision first."""
+    """A month's published editions, newest revision first (their stored reports
+    are read only when asked for: see `edition_report`)."""
     month = data_month.replace(day=1)
     return list(
         IprEdition.objects.filter(data_month=month)
         .select_related("published_by")
+        .defer("report")
         .order_by("-revision")
     )
+
+
+def edition_report(edition: IprEdition) -> Ipr:
+    """A published edition's report. An edition never changes, so it is read and
+    rebuilt once and then kept (by its id) for every reader after."""
+    key = f"ipr-edition:v{SCHEMA_VERSION}:{edition.pk}"
+    report = cache.get(key)
+    if report is None:
+        report = ipr_from_dict(edition.report)
+        cache.set(key, report, CACHE_SECONDS)
+    return report
 
 
 def narrative_for(objective, period, key_result=None) -> Narrative | None:
@@ -70,6 +86,7 @@ def pack_exports(data_month, edition: IprEdition | None) -> list[PackExport]:
     return list(
         PackExport.objects.filter(data_month=data_month.replace(day=1), edition=edition)
         .select_related("requested_by", "edition")
+        .defer("edition__report")
         .prefetch_related("files")
         .order_by("-requested_at", "-pk")
     )
@@ -78,6 +95,7 @@ def pack_exports(data_month, edition: IprEdition | None) -> list[PackExport]:
 def pack_export(pk: int) -> PackExport:
     return (
         PackExport.objects.select_related("requested_by", "edition")
+        .defer("edition__report")
         .prefetch_related("files")
         .get(pk=pk)
     )

@@ -3,20 +3,27 @@ OKRs' latest values, a focus area with its OKRs and programmes. They live here,
 above `okrs` and `objectives`, so dependencies keep pointing one way."""
 
 import datetime
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import format_html
+from django.utils.http import quote_etag
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from accounts import security_log
+from objectives import data_version
 from objectives import selectors as strategy_selectors
 from objectives.models import StrategicObjective
+from objectives.permissions import group_names
 from objectives.text import parse_id
 from objectives.views import can_view_strategy
 from okrs import actions as okr_actions
@@ -24,10 +31,17 @@ from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.maintenance_forms import add_action_errors
 from okrs.models import KeyResult
+from okrs.selectors import demo_data_present
 from okrs.views.okr import CHART_PAGE_CSP
 from reporting import actions, selectors
 from reporting.forms import BoardCoverForm, ExecutiveSummaryForm, OkrCommentaryForm
-from reporting.ipr import assemble_ipr, ipr_from_dict, monthly_periods_with_results
+from reporting.ipr import (
+    CACHE_SECONDS,
+    SCHEMA_VERSION,
+    assemble_ipr,
+    ipr_from_dict,
+    monthly_periods_with_results,
+)
 from reporting.models import PackExport, PackFile
 from reporting.pack import default_cover, latest_cover
 from reporting.presentation import report_context
@@ -91,7 +105,7 @@ def ipr_latest(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, "There is no report for that month: choose a month from the list."
             )
-    months = _months_offered(request.user)
+    months = _months_offered(request.user, okr_selectors.reportable_months())
     if not months:
         if not request.user.has_perm("portal.read_draft_ipr"):
             return _not_published(request, None, status=200)
@@ -99,11 +113,10 @@ def ipr_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
 
 
-def _months_offered(user) -> list:
-    """The months a reader can choose: every month with data for those who read
-    drafts, the published months for everyone else (decision 8)."""
+def _months_offered(user, reportable) -> list:
+    """The months a reader can choose: every month with data (within `reportable`)
+    for those who read drafts, the published months for everyone else (decision 8)."""
     if user.has_perm("portal.read_draft_ipr"):
-        reportable = okr_selectors.reportable_months()
         return [month for month in monthly_periods_with_results() if month.starts_on in reportable]
     return selectors.published_months()
 
@@ -122,21 +135,22 @@ def _not_published(request: HttpRequest, data_month, *, status: int = 403) -> Ht
     )
 
 
-def _month_in_range(month: str) -> datetime.date:
+def _month_in_range(month: str, reportable=None) -> datetime.date:
     """The month `2020-09` names, if a report can be about it; else a ValueError
     saying why (see `okrs.selectors.reportable_months`)."""
     data_month = periods.parse_month(month)
-    refusal = okr_selectors.reportable_months().refusal(data_month)
+    reportable = reportable or okr_selectors.reportable_months()
+    refusal = reportable.refusal(data_month)
     if refusal:
         raise ValueError(refusal)
     return data_month
 
 
-def _data_month(month: str) -> datetime.date:
+def _data_month(month: str, reportable=None) -> datetime.date:
     """The month in an address; a month that is not one, or is outside the
     strategy's span, is not found (and nothing is made for it)."""
     try:
-        return _month_in_range(month)
+        return _month_in_range(month, reportable)
     except ValueError as error:
         raise Http404(str(error)) from error
 
@@ -146,7 +160,8 @@ def _data_month(month: str) -> datetime.date:
 def ipr(request: HttpRequest, month: str) -> HttpResponse:
     """A month's IPR: its latest published edition (or the revision asked for), else
     the draft assembled from today's data. `?draft=1` shows the draft regardless."""
-    data_month = _data_month(month)
+    reportable = okr_selectors.reportable_months()
+    data_month = _data_month(month, reportable)
     editions = list(selectors.editions_for_month(data_month))
     reads_drafts = request.user.has_perm("portal.read_draft_ipr")
     wants_draft = request.GET.get("draft") == "1"
@@ -162,34 +177,73 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         )
         if edition is None:
             raise Http404("No such revision.")
-    report = ipr_from_dict(edition.report) if edition else assemble_ipr(data_month)
-    writable = set()
     if edition is None:
-        writable = {
-            objective.pk
-            for objective in StrategicObjective.objects.filter(
-                pk__in=[section.id for section in report.objectives]
-            ).prefetch_related("lead_roles")
-            if request.user.has_perm("portal.write_narrative", objective)
-        }
+        # The page shows no cell's full series: the exports do.
+        version = data_version.current()
+        report = assemble_ipr(data_month, with_history=False, version=version)
+        writable = strategy_selectors.objectives_user_may_write(
+            request.user, [section.id for section in report.objectives]
+        )
+        body_key = f"draft-{version}-{month}-{sorted(writable)}"
+    else:
+        report, writable = selectors.edition_report(edition), set()
+        body_key = f"edition-{edition.pk}-v{SCHEMA_VERSION}"
     month_ended = actions.month_has_ended(data_month)
-    return render(
-        request,
-        "reporting/ipr.html",
-        report_context(report)
-        | {
-            "edition": edition,
-            "editions": editions,
-            "month": month,
-            "months": _months_offered(request.user),
-            "can_read_drafts": reads_drafts,
-            "can_publish": month_ended and request.user.has_perm("portal.publish_ipr"),
-            "month_ended": month_ended,
-            "can_export": request.user.has_perm("portal.export_pack"),
-            "exports": selectors.pack_exports(data_month, edition),
-            "writable": writable,
-        },
-    )
+    context = report_context(report) | {
+        "edition": edition,
+        "editions": editions,
+        "month": month,
+        "months": _months_offered(request.user, reportable),
+        "can_read_drafts": reads_drafts,
+        "can_publish": month_ended and request.user.has_perm("portal.publish_ipr"),
+        "month_ended": month_ended,
+        "can_export": request.user.has_perm("portal.export_pack"),
+        "exports": selectors.pack_exports(data_month, edition),
+        "writable": writable,
+        "body_key": body_key,
+        "body_seconds": CACHE_SECONDS,
+    }
+    if edition is None:
+        return render(request, "reporting/ipr.html", context)
+    # An edition never changes: a reader who has this page already, as it would be
+    # drawn for them now, is told so (304) after the checks above, not sent it again.
+    etag = _edition_page_etag(request, context)
+    if etag is not None:
+        unchanged = get_conditional_response(request, etag=etag)
+        if unchanged is not None:
+            return unchanged
+    response = render(request, "reporting/ipr.html", context)
+    if etag is not None:
+        response["ETag"] = etag
+        # Kept by the browser only, and asked about again every time (permissions
+        # are checked on every request).
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
+    """A tag for the page as this reader would see it now: the edition, the other
+    editions and the exports listed, the months offered, what the reader may do
+    and who they are in this session. None when the page carries a one-off message."""
+    if get_messages(request):
+        return None
+    user = request.user
+    state = [
+        context["body_key"],
+        [edition.revision for edition in context["editions"]],
+        [(export.pk, export.shown_status, export.finished_at) for export in context["exports"]],
+        [str(month.starts_on) for month in context["months"]],
+        [context[name] for name in ("can_read_drafts", "can_publish", "can_export")],
+        user.pk,
+        user.get_full_name(),
+        sorted(group_names(user)),
+        demo_data_present(),
+        request.session.session_key,
+        # The page's forms carry a token made from the reader's CSRF secret (made
+        # here if this is their first page): a copy is only good with the same one.
+        get_token(request) and request.META.get("CSRF_COOKIE"),
+    ]
+    return quote_etag(hashlib.sha256(repr(state).encode()).hexdigest()[:32])
 
 
 @require_POST

@@ -122,3 +122,5 @@ def test_the_ipr_does_a_fixed_number_of_queries_whatever_the_data(client, make_u
         )
     after = count()
     assert after == before
+    # The same page again, nothing changed: the report and its body are kept.
+    assert count() <= 12
