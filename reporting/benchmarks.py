@@ -86,10 +86,6 @@ def build_synthetic_trust(scale: int, months: int):
         )
         for number in range(1, 5)
     ]
-    strategy = strategy_actions.create_strategy(
-        by=None, slug="synthetic", title=f"Synthetic strategy ({scale}×)", reason=reason
-    )
-    strategy_actions.make_strategy_current(by=None, strategy=strategy, reason=reason)
     objective_count = SEEDED_SHAPE["objectives"] * scale
     focus_total = SEEDED_SHAPE["focus_areas"] * scale
     okr_total = SEEDED_SHAPE["okrs"] * scale
@@ -100,6 +96,15 @@ def build_synthetic_trust(scale: int, months: int):
         span = periods.previous_span(span)
         spans.append(span)
     spans.reverse()
+    # Dated from its first month, so every month of its history can be reported on.
+    strategy = strategy_actions.create_strategy(
+        by=None,
+        slug="synthetic",
+        title=f"Synthetic strategy ({scale}×)",
+        starts_on=spans[0].starts_on,
+        reason=reason,
+    )
+    strategy_actions.make_strategy_current(by=None, strategy=strategy, reason=reason)
     reporting_periods = [okr_actions.ensure_period(span) for span in spans]
     entries = []
     okr_number = 0

@@ -26,10 +26,12 @@ def report_context(report: Ipr, *, exception_charts: bool = False) -> dict:
         ),
         "variations": VARIATIONS,
         "assurances": [*ASSURANCES, "none"],
-        "matrix_rows": [
-            (variation, [counts[assurance] for assurance in [*ASSURANCES, "none"]])
-            for variation, counts in report.summary.matrix.items()
-        ],
+        "matrix_rows": SimpleLazyObject(
+            lambda: [
+                (variation, [counts[assurance] for assurance in [*ASSURANCES, "none"]])
+                for variation, counts in report.summary.matrix.items()
+            ]
+        ),
     }
 
 

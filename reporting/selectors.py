@@ -59,6 +59,35 @@ def editions_for_month(data_month) -> list[IprEdition]:
     )
 
 
+@dataclass(frozen=True)
+class ReportHeading:
+    """What a report page says above the report itself."""
+
+    trust: str
+    strategy: str
+    data_month: str
+    assembled_at: str
+    contains_demo_data: bool
+
+
+def edition_heading(edition: IprEdition) -> ReportHeading:
+    """A published edition's heading, kept by its id: a reader whose page body is
+    already rendered and kept needs no more of the stored report than this."""
+    key = f"ipr-edition-heading:v{SCHEMA_VERSION}:{edition.pk}"
+    heading = cache.get(key)
+    if heading is None:
+        report = edition_report(edition)
+        heading = ReportHeading(
+            report.trust,
+            report.strategy,
+            report.data_month,
+            report.assembled_at,
+            report.contains_demo_data,
+        )
+        cache.set(key, heading, CACHE_SECONDS)
+    return heading
+
+
 def edition_report(edition: IprEdition) -> Ipr:
     """A published edition's report. An edition never changes, so it is read and
     rebuilt once and then kept (by its id) for every reader after."""

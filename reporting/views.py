@@ -14,6 +14,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.http import quote_etag
 from django.views.decorators.csp import csp_override
@@ -29,9 +30,9 @@ from objectives.views import can_view_strategy
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs import selectors as okr_selectors
+from okrs.context_processors import portal as portal_context
 from okrs.maintenance_forms import add_action_errors
 from okrs.models import KeyResult
-from okrs.selectors import demo_data_present
 from okrs.views.okr import CHART_PAGE_CSP
 from reporting import actions, selectors
 from reporting.forms import BoardCoverForm, ExecutiveSummaryForm, OkrCommentaryForm
@@ -185,8 +186,11 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             request.user, [section.id for section in report.objectives]
         )
         body_key = f"draft-{version}-{month}-{sorted(writable)}"
+        heading = report
     else:
-        report, writable = selectors.edition_report(edition), set()
+        # Read only if the kept body has to be rendered again.
+        report = SimpleLazyObject(lambda: selectors.edition_report(edition))
+        heading, writable = selectors.edition_heading(edition), set()
         body_key = f"edition-{edition.pk}-v{SCHEMA_VERSION}"
     month_ended = actions.month_has_ended(data_month)
     context = report_context(report) | {
@@ -200,6 +204,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         "can_export": request.user.has_perm("portal.export_pack"),
         "exports": selectors.pack_exports(data_month, edition),
         "writable": writable,
+        "heading": heading,
         "body_key": body_key,
         "body_seconds": CACHE_SECONDS,
     }
@@ -237,7 +242,8 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
         user.pk,
         user.get_full_name(),
         sorted(group_names(user)),
-        demo_data_present(),
+        # The banner every page shows (asked once per request, see the context processor).
+        portal_context(request).get("demo_data_present"),
         request.session.session_key,
         # The page's forms carry a token made from the reader's CSRF secret (made
         # here if this is their first page): a copy is only good with the same one.

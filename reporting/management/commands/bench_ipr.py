@@ -1,12 +1,16 @@
 """Benchmark the IPR: assemble and render it for a synthetic trust at 1× and 10×
 the size of the seeded strategy, with 60 months of history, in a separate
 database (a temporary SQLite file unless --database-url names another), and
-print the median times and query counts."""
+print the median times and query counts: for the first reader after a change
+(nothing kept) and for the readers after (the report kept under the data
+version), with 60 and with 12 months of history, and for a published edition;
+with --serve, the edition served by gunicorn against a static file of its size."""
 
 import argparse
 import statistics
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.benchmarks import build_synthetic_trust, run_in_fresh_database
@@ -23,69 +27,140 @@ class Command(BaseCommand):
             "--database-url",
             help="A database URL for the benchmark (default: a new temporary SQLite file).",
         )
+        parser.add_argument(
+            "--serve",
+            action="store_true",
+            help="Also time the published edition against a static file of the same size, "
+            "both served by gunicorn.",
+        )
         # Internal: run one scale inside the benchmark database.
         parser.add_argument("--scale", type=int, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if options["scale"]:
-            self._measure(options["scale"], options["months"], options["repeats"])
+            self._measure(options["scale"], options["months"], options["repeats"], options["serve"])
             return
         for scale in [int(part) for part in options["scales"].split(",")]:
             run_in_fresh_database(
                 ["bench_ipr", "--scale", str(scale), "--months", str(options["months"])]
-                + ["--repeats", str(options["repeats"])],
+                + ["--repeats", str(options["repeats"])]
+                + (["--serve"] if options["serve"] else []),
                 database_url=options["database_url"],
                 what=f"The {scale}× benchmark",
             )
 
-    def _measure(self, scale: int, months: int, repeats: int) -> None:
+    def _measure(self, scale: int, months: int, repeats: int, serve: bool) -> None:
         import warnings
 
         # WhiteNoise notes the static root is not collected; the benchmark needs none.
         warnings.filterwarnings("ignore", message="No directory at")
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.core.cache import cache
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
+        from objectives.roles import Role, group_name
+        from okrs import periods
+        from reporting.actions import publish_ipr
         from reporting.ipr import assemble_ipr
 
         started = time.perf_counter()
         shape, last_month = build_synthetic_trust(scale, months)
         built = time.perf_counter() - started
-        assemble_times = []
-        for _ in range(repeats):
-            tick = time.perf_counter()
-            report = assemble_ipr(last_month)
-            assemble_times.append(time.perf_counter() - tick)
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as assembled:
-            assemble_ipr(last_month)
-
-        user = get_user_model().objects.get(username="bench-executive")
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        url = f"/ipr/{last_month:%Y-%m}/"
-        page_times = []
-        for _ in range(repeats):
-            tick = time.perf_counter()
-            response = client.get(url)
-            page_times.append(time.perf_counter() - tick)
-            if response.status_code != 200:
-                raise CommandError(f"The IPR page answered {response.status_code}.")
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as rendered:
-            client.get(url)
-        cells = sum(len(okr.cells) for objective in report.objectives for okr in objective.okrs)
-        assemble = statistics.median(assemble_times)
-        page = statistics.median(page_times)
         self.stdout.write(
             f"{scale}×: {shape['objectives']} objectives, {shape['focus_areas']} focus areas, "
             f"{shape['okrs']} OKRs, {shape['units']} units, {months} months, "
-            f"{shape['results']} results (built in {built:.1f} s)\n"
-            f"    assemble IPR: median {assemble * 1000:.0f} ms over {repeats} runs "
-            f"({len(assembled)} queries, {cells} OKR × unit cells)\n"
-            f"    render page:  median {page * 1000:.0f} ms for the whole request, "
-            f"{max(page - assemble, 0) * 1000:.0f} ms beyond assembly "
-            f"({len(rendered)} queries, {len(response.content) // 1024} KiB)"
+            f"{shape['results']} results (built in {built:.1f} s)"
         )
+
+        def timed(action, *, fresh: bool):
+            """Median seconds of `action` and the queries of one more run; `fresh`
+            empties the cache first each time (the first reader after a change)."""
+            times = []
+            for _ in range(repeats):
+                if fresh:
+                    cache.clear()
+                tick = time.perf_counter()
+                outcome = action()
+                times.append(time.perf_counter() - tick)
+            if fresh:
+                cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                outcome = action()
+            return statistics.median(times), len(queries), outcome
+
+        assemble, assemble_queries, report = timed(
+            lambda: assemble_ipr(last_month, with_history=False), fresh=True
+        )
+        cells = sum(len(okr.cells) for objective in report.objectives for okr in objective.okrs)
+        self.stdout.write(
+            f"    assemble IPR (first reader after a change): median {assemble * 1000:.0f} ms "
+            f"({assemble_queries} queries, {cells} OKR × unit cells)"
+        )
+
+        # The reader is a person holding roles, as real users are.
+        user = get_user_model().objects.get(username="bench-executive")
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+
+        def page(month):
+            response = client.get(f"/ipr/{month:%Y-%m}/")
+            if response.status_code != 200:
+                raise CommandError(f"The IPR page answered {response.status_code}.")
+            return response
+
+        # The month with 12 months of history: the same data, read from earlier on.
+        year_in = None
+        if months > 12:
+            span = periods.span_containing(periods.MONTHLY, last_month)
+            for _ in range(months - 12):
+                span = periods.previous_span(span)
+            year_in = span.starts_on
+        for label, month in [(f"{months} months", last_month), ("12 months", year_in)]:
+            if month is None:
+                continue
+            cold, cold_queries, _ = timed(lambda month=month: page(month), fresh=True)
+            warm, warm_queries, response = timed(lambda month=month: page(month), fresh=False)
+            if month == last_month:
+                figures = {"cold": cold, "warm": warm}
+            else:
+                figures = {"cold": figures["cold"] / cold, "warm": figures["warm"] / warm}
+            self.stdout.write(
+                f"    IPR page, draft, {label} of history: median {cold * 1000:.0f} ms for the "
+                f"first reader after a change ({cold_queries} queries), {warm * 1000:.0f} ms "
+                f"after ({warm_queries} queries), {len(response.content) // 1024} KiB"
+            )
+        if year_in is not None:
+            self.stdout.write(
+                f"    {months} vs 12 months of history: {figures['cold']:.2f}× for the first "
+                f"reader after a change, {figures['warm']:.2f}× after"
+            )
+
+        secretary = get_user_model().objects.create_user("bench-secretary", password="unused")
+        secretary.groups.add(Group.objects.get(name=group_name(Role.BOARD_SECRETARY)))
+        publish_ipr(by=secretary, data_month=last_month)
+        cold, cold_queries, _ = timed(lambda: page(last_month), fresh=True)
+        warm, warm_queries, response = timed(lambda: page(last_month), fresh=False)
+        self.stdout.write(
+            f"    IPR page, published edition: median {cold * 1000:.0f} ms for its first reader "
+            f"({cold_queries} queries), {warm * 1000:.0f} ms after ({warm_queries} queries)"
+        )
+        if serve:
+            from reporting.bench_serving import page_against_static_file
+
+            served = page_against_static_file(
+                f"/ipr/{last_month:%Y-%m}/",
+                response.content,
+                session_cookie=client.cookies[settings.SESSION_COOKIE_NAME].value,
+            )
+            page_p50, static_p50 = served["page"]["p50"], served["static"]["p50"]
+            self.stdout.write(
+                f"    served by gunicorn ({served['clients']} clients at once, "
+                f"{served['requests']} requests each, gzip accepted): published edition "
+                f"p50 {page_p50 * 1000:.1f} ms (p90 {served['page']['p90'] * 1000:.1f} ms, "
+                f"{served['page']['bytes'] // 1024} KiB sent); a static file of the same size "
+                f"p50 {static_p50 * 1000:.1f} ms (p90 {served['static']['p90'] * 1000:.1f} ms, "
+                f"{served['static']['bytes'] // 1024} KiB sent): {page_p50 / static_p50:.1f}×"
+            )
