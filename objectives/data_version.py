@@ -12,27 +12,32 @@ is connected in `ObjectivesConfig.ready`), and the bulk writes, which write thei
 history rows in bulk without that signal and call `bump()` themselves (once for
 the whole batch).
 
-A restored database backup can go back to an earlier number: clear the cache
-after a restore (`manage.py clear_report_cache`), as the operations guide says.
+Each change also draws a new random token, and the version read is the number
+with its token: a restored backup goes back to an earlier number, and the changes
+after the restore count up from there again, but with new tokens, so a report
+kept for the abandoned timeline is never taken for the restored one.
 """
+
+import uuid
 
 from django.db.models import F
 
 from objectives.models import DataVersion
 
 
-def current() -> int:
+def current() -> str:
     """The version of the data this request reads (one query)."""
-    number = DataVersion.objects.filter(pk=1).values_list("number", flat=True).first()
-    return number or 0
+    row = DataVersion.objects.filter(pk=1).values_list("number", "token").first()
+    return "{}-{}".format(*row) if row else "0"
 
 
 def bump() -> None:
     """Count a change. Inside a transaction this holds the row's lock until commit:
     the actions lock the rows they change first (`select_for_update`), so this is
     the last lock a writer takes and writers queue here rather than deadlock."""
-    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1):
-        DataVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    token = uuid.uuid4().hex
+    if not DataVersion.objects.filter(pk=1).update(number=F("number") + 1, token=token):
+        DataVersion.objects.get_or_create(pk=1, defaults={"number": 1, "token": token})
 
 
 def count_history_row(**kwargs) -> None:

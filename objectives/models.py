@@ -413,6 +413,9 @@ class DataVersion(models.Model):
     """
 
     number = models.PositiveBigIntegerField(default=0)
+    # Drawn afresh with each change: after a backup is restored, the number can come
+    # round again with other data, the token cannot.
+    token = models.CharField(max_length=32, default="")
 
     def __str__(self) -> str:
         return f"Data version {self.number}"

@@ -60,7 +60,7 @@ def assemble_ipr(
     *,
     strategy: Strategy | None = None,
     with_history: bool = True,
-    version: int | None = None,
+    version: str | None = None,
 ) -> Ipr:
     """The IPR for the month containing `data_month`, of the current strategy unless
     another is given. `with_history` adds each cell's full series (exports and
@@ -79,7 +79,7 @@ def assemble_ipr(
 
 
 def _cache_key(
-    data_month: datetime.date, strategy: Strategy | None, with_history: bool, version: int
+    data_month: datetime.date, strategy: Strategy | None, with_history: bool, version: str
 ) -> str:
     # "current" is safe to key on: making another strategy current is a change, so
     # it moves the data version on.

@@ -100,16 +100,37 @@ def test_each_kind_of_report_is_kept_apart():
 
 
 def test_every_recorded_change_moves_the_version_on_and_a_rolled_back_one_does_not():
-    before = data_version.current()
+    from objectives.models import DataVersion
+
+    def number():
+        return DataVersion.objects.get(pk=1).number
+
+    data_version.bump()
+    before, before_version = number(), data_version.current()
     result = Result.objects.filter(status="submitted").first()
     result.value = result.value + Decimal(1)
     result.save()  # with its history row, as every action writes
-    assert data_version.current() == before + 1
+    assert number() == before + 1 and data_version.current() != before_version
+    after_version = data_version.current()
     with pytest.raises(RuntimeError), transaction.atomic():
         result.value = result.value + Decimal(1)
         result.save()
         raise RuntimeError("the write fails after the change")
-    assert data_version.current() == before + 1
+    assert number() == before + 1 and data_version.current() == after_version
+
+
+def test_a_restored_backup_counting_up_again_never_meets_a_version_it_had():
+    """After a restore the number comes round again; the version read does not."""
+    from objectives.models import DataVersion
+
+    data_version.bump()
+    backup = DataVersion.objects.get(pk=1)
+    data_version.bump()
+    abandoned = data_version.current()
+    DataVersion.objects.filter(pk=1).update(number=backup.number, token=backup.token)
+    data_version.bump()  # the first change after the restore
+    assert DataVersion.objects.get(pk=1).number == backup.number + 1
+    assert data_version.current() != abandoned
 
 
 def test_publishing_reads_today_s_report_with_its_history(users_by_role):
