@@ -78,10 +78,6 @@ class RoleHolding:
     role: ExecutiveRole
     holders: list[Person]
 
-    @property
-    def is_vacant(self) -> bool:
-        return not self.holders
-
 
 def holdings_for_roles(
     roles: list[ExecutiveRole], *, on: datetime.date | None = None
@@ -112,12 +108,6 @@ def all_role_holdings() -> list[RoleHolding]:
 
 def units_overview() -> QuerySet[OrganisationalUnit]:
     return OrganisationalUnit.objects.select_related("parent").prefetch_related("leads")
-
-
-def unit_detail(slug: str) -> OrganisationalUnit:
-    return get_object_or_404(
-        OrganisationalUnit.objects.select_related("parent").prefetch_related("leads"), slug=slug
-    )
 
 
 def people_overview() -> QuerySet[Person]:
