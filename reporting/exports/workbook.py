@@ -14,46 +14,36 @@ Like every rendering it lays out the one assembled report it is given.
 
 import datetime
 import io
-import math
 import re
-from collections.abc import Iterable
-from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from okrs.formatting import words
-from reporting.exports.formulas import looks_like_formula
-from reporting.ipr import IprChange, IprCommentary, IprNarrative, IprObjective, IprOkr
+from reporting.exports.sheet_writing import (
+    BOLD,
+    CAPTION,
+    DRAFT_STYLE,
+    HEADER_FILL,
+    HEADING,
+    PUBLISHED_STYLE,
+    TOP,
+    WRAP,
+    Sheet,
+    number_format_for,
+    put_cell,
+    rating_style,
+    signature,
+    when,
+)
+from reporting.ipr import IprChange, IprObjective, IprOkr
 from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
-from reporting.rag import Rating
-from reporting.templatetags.ipr import assurance_words, long_date, variation_words
-
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=16)
-HEADING = Font(bold=True, size=13)
-CAPTION = Font(italic=True, color="4C6272")
-HEADER_FILL = PatternFill("solid", fgColor="D8DDE0")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-
-# The rating tags' colours on the portal (static/css): fill and text.
-RATING_COLOURS = {
-    Rating.RED: ("F7D4D1", "6B140E"),
-    Rating.AMBER: ("FFDC8E", "5E3A00"),
-    Rating.GREEN: ("CCE5D8", "00401E"),
-    Rating.BLUE: ("D2E2F1", "002F5C"),
-    Rating.NO_DATA: ("F0F4F5", "212B32"),
-}
-# The page's draft warning (yellow) and published edition (blue) markers.
-DRAFT_STYLE = (PatternFill("solid", fgColor="FFF9C4"), Font(bold=True, size=13, color="212B32"))
-PUBLISHED_STYLE = (PatternFill("solid", fgColor="D2E2F1"), Font(bold=True, size=13))
+from reporting.templatetags.ipr import assurance_words, variation_words
 
 SHEET_NAME_LIMIT = 31
 # Characters Excel refuses in a sheet name.
@@ -64,10 +54,6 @@ RESERVED_SHEET_NAMES = {"summary", "data", "definitions", "history"}
 # The objective sheets' OKR table: these columns, then a value and a rating per unit.
 OKR_COLUMNS = [("OKR", 50), ("Code", 26), ("Focus area", 26), ("Period", 13), ("Target", 10)]
 VALUE_WIDTH, RATING_WIDTH = 10, 11
-# Points per line of 11-point text: merged cells never grow to fit their text, so
-# the rows holding paragraphs are given their height, up to Excel's highest row.
-LINE_HEIGHT, MAX_ROW_HEIGHT = 15, 409
-BLANK_LINE = re.compile(r"\n\s*\n")
 
 DEFINITION_COLUMNS = [
     ("Code", 26),
@@ -92,11 +78,11 @@ def render_workbook(pack: Pack) -> bytes:
     summary = book.active
     summary.title = "Summary"
     sheet_names = _sheet_names(pack.report.objectives)
-    _write_summary(_Sheet(summary, pack), pack, sheet_names)
+    _write_summary(Sheet(summary, pack), pack, sheet_names)
     for objective, name in zip(pack.report.objectives, sheet_names, strict=True):
-        _write_objective(_Sheet(book.create_sheet(name), pack), objective, pack)
+        _write_objective(Sheet(book.create_sheet(name), pack), objective, pack)
     _write_data(book.create_sheet("Data"), pack)
-    _write_definitions(_Sheet(book.create_sheet("Definitions"), pack), pack)
+    _write_definitions(Sheet(book.create_sheet("Definitions"), pack), pack)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -134,155 +120,10 @@ def _sheet_names(objectives: list[IprObjective]) -> list[str]:
     return names
 
 
-class _Sheet:
-    """Writes a report-like sheet top to bottom, a row at a time."""
-
-    def __init__(self, worksheet: Worksheet, pack: Pack):
-        self.worksheet = worksheet
-        self.row = 1
-        self.width_in_columns = 1
-        worksheet.sheet_view.showGridLines = False
-        # Printed: landscape, as wide as the page, the edition on every page.
-        worksheet.page_setup.orientation = "landscape"
-        worksheet.page_setup.fitToWidth = 1
-        worksheet.page_setup.fitToHeight = 0
-        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
-        # "&" starts a code in Excel's headers and footers; "&&" prints one.
-        worksheet.oddHeader.center.text = pack.running_header.replace("&", "&&")
-        worksheet.oddFooter.center.text = "Page &P of &N"
-
-    def set_widths(self, widths: Iterable[float]) -> None:
-        widths = list(widths)
-        for column, width in enumerate(widths, start=1):
-            self.worksheet.column_dimensions[get_column_letter(column)].width = width
-        self.width_in_columns = len(widths)
-
-    def put(self, column: int, value, **style) -> Cell:
-        return _put(self.worksheet, self.row, column, value, **style)
-
-    def line(self, *values, font: Font | None = None, fill: PatternFill | None = None) -> None:
-        for column, value in enumerate(values, start=1):
-            self.put(column, value, font=font, fill=fill, alignment=WRAP)
-        self.row += 1
-
-    def title(self, text: str, font: Font = TITLE) -> None:
-        self.put(1, text, font=font)
-        self.row += 1
-
-    def header(self, *labels: str | None) -> None:
-        for column, label in enumerate(labels, start=1):
-            self.put(column, label, font=BOLD, fill=HEADER_FILL, alignment=WRAP)
-        self.row += 1
-
-    def paragraph(self, text: str, *, font: Font | None = None) -> None:
-        """Text across the sheet's width, in one merged cell tall enough to show it."""
-        self.put(1, text, font=font, alignment=WRAP)
-        last = max(self.width_in_columns, 1)
-        self.merge(1, last)
-        characters_per_line = max(
-            sum(
-                self.worksheet.column_dimensions[get_column_letter(column)].width or 10
-                for column in range(1, last + 1)
-            ),
-            1,
-        )
-        lines = sum(
-            max(1, math.ceil(len(part) / characters_per_line)) for part in text.splitlines()
-        )
-        height = min(max(lines, 1) * LINE_HEIGHT, MAX_ROW_HEIGHT)
-        self.worksheet.row_dimensions[self.row].height = height
-        self.row += 1
-
-    def paragraphs(self, text: str) -> None:
-        """Text written in paragraphs (a narrative), a row each as the page shows
-        them, so a long narrative never needs a row higher than Excel allows."""
-        for part in BLANK_LINE.split(text.strip()):
-            self.paragraph(part)
-
-    def merge(self, first_column: int, last_column: int, *, row: int | None = None) -> None:
-        """One cell across columns of the current row (or `row`)."""
-        row = row or self.row
-        if last_column > first_column:
-            self.worksheet.merge_cells(
-                start_row=row, start_column=first_column, end_row=row, end_column=last_column
-            )
-
-    def skip(self, rows: int = 1) -> None:
-        self.row += rows
-
-
-def _put(
-    worksheet: Worksheet,
-    row: int,
-    column: int,
-    value,
-    *,
-    font: Font | None = None,
-    fill: PatternFill | None = None,
-    alignment: Alignment | None = None,
-    number_format: str | None = None,
-) -> Cell:
-    if isinstance(value, str):
-        # Control characters pasted into a narrative would make the file invalid.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value) or None  # an empty text: a blank cell
-    cell = worksheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and looks_like_formula(value):
-        # openpyxl takes a text starting with "=" for a formula; the report has none:
-        # a text cell shows it as written and never runs it.
-        cell.data_type = "s"
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def _rating_style(rating: str) -> dict:
-    fill, text = RATING_COLOURS[Rating(rating)]
-    return {"fill": PatternFill("solid", fgColor=fill), "font": Font(bold=True, color=text)}
-
-
-def _number_format(value: float, measure: str) -> str:
-    """The Excel format that shows a value as the report does: its own decimals, "%"
-    after a percentage, "£" and thousands separators on money, the true minus."""
-    places = max(0, -Decimal(repr(value)).normalize().as_tuple().exponent)
-    digits = ("#,##0" if measure in ("count", "currency") else "0") + (
-        "." + "0" * places if places else ""
-    )
-    prefix = "£" if measure == "currency" else ""
-    suffix = '"%"' if measure in ("percentage", "percentage_change") else ""
-    positive = f'"{prefix}"{digits}{suffix}' if prefix else f"{digits}{suffix}"
-    # The second section is for negative numbers, shown without their own sign.
-    return f'{positive};"\u2212{prefix}"{digits}{suffix}'
-
-
-def _when(iso: str | None) -> str:
-    """'2020-11-12T10:30+00:00' → '12 November 2020, 10:30' (UK time, as the page)."""
-    if not iso:
-        return ""
-    moment = datetime.datetime.fromisoformat(iso)
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return f"{long_date(moment.date().isoformat())}, {moment:%H:%M}"
-
-
-def _signature(text: IprNarrative | IprCommentary) -> str:
-    who = (text.author or "Author not recorded") + (
-        f", {text.author_title}" if text.author_title else ""
-    )
-    if text.signed_by:
-        return f"{who} — signed off by {text.signed_by} on {long_date(text.signed_on)}"
-    return f"{who} — not yet signed off"
-
-
 # --- Summary ---------------------------------------------------------------------
 
 
-def _write_summary(sheet: _Sheet, pack: Pack, sheet_names: list[str]) -> None:
+def _write_summary(sheet: Sheet, pack: Pack, sheet_names: list[str]) -> None:
     report = pack.report
     units = _units_in_report_order(report.objectives)
     sheet.set_widths([50, *([18] * max(len(units), 4))])
@@ -293,11 +134,11 @@ def _write_summary(sheet: _Sheet, pack: Pack, sheet_names: list[str]) -> None:
     sheet.skip()
     if pack.is_draft:
         sheet.paragraph(
-            f"Assembled {_when(report.assembled_at)} from the results submitted so far: "
+            f"Assembled {when(report.assembled_at)} from the results submitted so far: "
             "figures may be provisional and can still change."
         )
     else:
-        published = f"Published {_when(pack.published_at)}" if pack.published_at else "Published"
+        published = f"Published {when(pack.published_at)}" if pack.published_at else "Published"
         by = f" by {pack.published_by}" if pack.published_by else ""
         sheet.paragraph(
             f"{published}{by}. This edition does not change when figures are corrected later."
@@ -339,7 +180,7 @@ def _write_summary(sheet: _Sheet, pack: Pack, sheet_names: list[str]) -> None:
         for column, unit in enumerate(units, start=2):
             if unit in ratings:
                 rating = ratings[unit]
-                sheet.put(column, rating.rag_label, **_rating_style(rating.rag))
+                sheet.put(column, rating.rag_label, **rating_style(rating.rag))
         sheet.skip()
 
     sheet.skip()
@@ -379,7 +220,7 @@ def _units_in_report_order(objectives: list[IprObjective]) -> list[str]:
     return ordered
 
 
-def _write_changes(sheet: _Sheet, title: str, items: list[IprChange]) -> None:
+def _write_changes(sheet: Sheet, title: str, items: list[IprChange]) -> None:
     sheet.title(title, font=HEADING)
     if not items:
         sheet.line("None.")
@@ -392,7 +233,7 @@ def _write_changes(sheet: _Sheet, title: str, items: list[IprChange]) -> None:
 # --- One sheet per objective -------------------------------------------------------
 
 
-def _write_objective(sheet: _Sheet, objective: IprObjective, pack: Pack) -> None:
+def _write_objective(sheet: Sheet, objective: IprObjective, pack: Pack) -> None:
     sheet.set_widths(
         [width for _, width in OKR_COLUMNS] + [VALUE_WIDTH, RATING_WIDTH] * len(objective.units)
     )
@@ -422,7 +263,7 @@ def _write_objective(sheet: _Sheet, objective: IprObjective, pack: Pack) -> None
     _write_narratives(sheet, objective, pack)
 
 
-def _write_okr_table(sheet: _Sheet, objective: IprObjective) -> None:
+def _write_okr_table(sheet: Sheet, objective: IprObjective) -> None:
     first_unit_column = len(OKR_COLUMNS) + 1
     # Two header rows: each unit's name over its value and rating columns.
     for index, unit in enumerate(objective.units):
@@ -444,13 +285,13 @@ def _write_okr_table(sheet: _Sheet, objective: IprObjective) -> None:
         if unit in overall:
             rating = overall[unit]
             sheet.put(
-                first_unit_column + 2 * index + 1, rating.rag_label, **_rating_style(rating.rag)
+                first_unit_column + 2 * index + 1, rating.rag_label, **rating_style(rating.rag)
             )
     sheet.skip()
     sheet.paragraph(objective.rating_rule, font=CAPTION)
 
 
-def _write_okr_row(sheet: _Sheet, okr: IprOkr, units: list[str], first_unit_column: int) -> None:
+def _write_okr_row(sheet: Sheet, okr: IprOkr, units: list[str], first_unit_column: int) -> None:
     period = okr.period + (" · Achieved" if okr.status == "achieved" else "")
     sheet.put(1, okr.statement, alignment=WRAP)
     sheet.put(2, okr.code, alignment=WRAP)
@@ -461,7 +302,7 @@ def _write_okr_row(sheet: _Sheet, okr: IprOkr, units: list[str], first_unit_colu
     if target is None:
         sheet.put(5, "No target", alignment=TOP)
     else:
-        sheet.put(5, target, alignment=TOP, number_format=_number_format(target, okr.measure))
+        sheet.put(5, target, alignment=TOP, number_format=number_format_for(target, okr.measure))
     cells = {cell.unit: cell for cell in okr.cells}
     for index, unit in enumerate(units):
         column = first_unit_column + 2 * index
@@ -474,13 +315,13 @@ def _write_okr_row(sheet: _Sheet, okr: IprOkr, units: list[str], first_unit_colu
                 column,
                 cell.value,
                 alignment=TOP,
-                number_format=_number_format(cell.value, okr.measure),
+                number_format=number_format_for(cell.value, okr.measure),
             )
-        sheet.put(column + 1, cell.rag_label, alignment=TOP, **_rating_style(cell.rag))
+        sheet.put(column + 1, cell.rag_label, alignment=TOP, **rating_style(cell.rag))
     sheet.skip()
 
 
-def _write_rating_explanations(sheet: _Sheet, objective: IprObjective) -> None:
+def _write_rating_explanations(sheet: Sheet, objective: IprObjective) -> None:
     sheet.skip()
     sheet.title("How each rating was reached", font=HEADING)
     for okr in objective.okrs:
@@ -498,7 +339,7 @@ def _write_rating_explanations(sheet: _Sheet, objective: IprObjective) -> None:
         sheet.paragraph(f"{overall.unit}: {overall.explanation}")
 
 
-def _write_commentary(sheet: _Sheet, okr: IprOkr) -> None:
+def _write_commentary(sheet: Sheet, okr: IprOkr) -> None:
     commentary = okr.commentary
     sheet.title(f"Commentary: {okr.statement}", font=HEADING)
     for label, text in [
@@ -511,17 +352,17 @@ def _write_commentary(sheet: _Sheet, okr: IprOkr) -> None:
         if text:
             sheet.line(label, font=BOLD)
             sheet.paragraphs(text)
-    sheet.paragraph(_signature(commentary), font=CAPTION)
+    sheet.paragraph(signature(commentary), font=CAPTION)
 
 
-def _write_narratives(sheet: _Sheet, objective: IprObjective, pack: Pack) -> None:
+def _write_narratives(sheet: Sheet, objective: IprObjective, pack: Pack) -> None:
     if not objective.narratives:
         sheet.title("Executive summary", font=HEADING)
         sheet.paragraph(f"Not written: no executive summary for {pack.report.data_month} yet.")
     for narrative in objective.narratives:
         sheet.title(narrative.kind, font=HEADING)
         sheet.paragraphs(narrative.text)
-        sheet.paragraph(_signature(narrative), font=CAPTION)
+        sheet.paragraph(signature(narrative), font=CAPTION)
 
 
 # --- Data and definitions ----------------------------------------------------------
@@ -532,12 +373,12 @@ def _write_data(worksheet: Worksheet, pack: Pack) -> None:
     an empty text as a blank cell, the header row frozen."""
     columns = [column for column, _ in FLAT_COLUMNS]
     for index, column in enumerate(columns, start=1):
-        _put(worksheet, 1, index, column, font=BOLD)
+        put_cell(worksheet, 1, index, column, font=BOLD)
     rows = flat_rows(pack)
     for row_number, row in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
             if column == "period_start" and row[column]:
-                _put(
+                put_cell(
                     worksheet,
                     row_number,
                     index,
@@ -545,7 +386,7 @@ def _write_data(worksheet: Worksheet, pack: Pack) -> None:
                     number_format="yyyy-mm-dd",
                 )
             else:
-                _put(worksheet, row_number, index, row[column])
+                put_cell(worksheet, row_number, index, row[column])
     for index, column in enumerate(columns, start=1):
         longest = max((len(str(row[column])) for row in rows), default=0)
         width = min(max(len(column), longest, 10) + 2, 60)
@@ -561,7 +402,7 @@ def _write_data(worksheet: Worksheet, pack: Pack) -> None:
         worksheet.auto_filter.ref = f"A1:{last}"
 
 
-def _write_definitions(sheet: _Sheet, pack: Pack) -> None:
+def _write_definitions(sheet: Sheet, pack: Pack) -> None:
     sheet.set_widths(width for _, width in DEFINITION_COLUMNS)
     sheet.title("OKR definitions", font=HEADING)
     sheet.header(*(label for label, _ in DEFINITION_COLUMNS))
