@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from accounts.system_actor import is_system_actor
 from okrs.models import Result
 from okrs.selectors import target_in_force
 
@@ -35,7 +36,11 @@ class ResultTable(tables.Table):
         return self._format(target.value) if target else "No target"
 
     def render_entered(self, record) -> str:
-        who = record.entered_by.get_full_name() if record.entered_by else "Loaded from the papers"
         if record.is_demo:
             who = "Demo data"
+        elif record.entered_by is None or (is_system_actor(record.entered_by) and record.source):
+            # The portal loaded it from one of the Trust's papers (the seeds).
+            who = "Loaded from the papers"
+        else:
+            who = record.entered_by.get_full_name()
         return f"{who}, {record.entered_at:%d %b %Y}"
