@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "objectives",
     "okrs",
     "reporting",
+    "datasets",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     the seeds as loaded. pytest-django runs those before transactional tests
     (browser tests), which flush the database and load what they need themselves.
     """
-    from reporting.seeding import load_seeds
+    from datasets.seeding import load_seeds
 
     with django_db_blocker.unblock():
         load_seeds()

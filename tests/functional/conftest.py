@@ -82,8 +82,8 @@ def seeded_site(transactional_db):
 
     live_server runs on the transactional database, which is flushed after every
     test, so the data is loaded per test."""
-    from reporting.demo import load_demo
-    from reporting.seeding import load_seeds
+    from datasets.demo import load_demo
+    from datasets.seeding import load_seeds
 
     load_seeds()
     load_demo()

@@ -6,10 +6,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
 from accounts.system_actor import SYSTEM_USERNAME
+from datasets.demo import DEMO_USERS, load_demo
 from objectives.models import Person
 from objectives.roles import Role
 from okrs.models import KeyResult, Result
-from reporting.demo import DEMO_USERS, load_demo
 
 pytestmark = pytest.mark.usefixtures("seeded")
 TODAY = datetime.date(2026, 11, 22)

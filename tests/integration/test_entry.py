@@ -193,7 +193,7 @@ def test_two_simultaneous_saves_cannot_both_win(make_user):
     """Two requests at once, each on its own database connection: the row lock
     (PostgreSQL) or the write lock taken at BEGIN (SQLite) makes the second see
     the first's version and refuse, rather than overwrite."""
-    from reporting.seeding import load_seeds
+    from datasets.seeding import load_seeds
 
     load_seeds()
     secretary = make_user("sec", Role.BOARD_SECRETARY)

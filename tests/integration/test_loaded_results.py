@@ -19,13 +19,13 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from accounts.system_actor import SYSTEM_USERNAME, system_actor
+from datasets.seeding import load_seeds
 from objectives.models import OrganisationalUnit
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs.entry import ResultChange
 from okrs.models import KeyResult, Result
 from okrs.periods import parse_period_label
-from reporting.seeding import load_seeds
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

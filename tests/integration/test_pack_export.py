@@ -608,7 +608,7 @@ def test_an_export_whose_worker_is_killed_stops_and_can_be_tried_again(client, s
     """The real worker, killed by its process id while printing the PDF: the export
     is shown as stopped once its heartbeat is overdue (reading never writes), the
     next worker marks it failed with a plain reason, and trying again works."""
-    from reporting.seeding import load_seeds
+    from datasets.seeding import load_seeds
 
     load_seeds()  # the database of a test that commits starts empty
     secretary = make_user("secretary-of-a-killed-export", Role.BOARD_SECRETARY)

@@ -143,7 +143,7 @@ def test_two_simultaneous_first_publishes_make_one_revision(make_user):
     each on its own connection. The second waits for the first (the month's period
     row is locked; on SQLite the write lock is taken at BEGIN) and is then told
     nothing has changed, instead of hitting the unique revision (a server error)."""
-    from reporting.seeding import load_seeds
+    from datasets.seeding import load_seeds
 
     load_seeds()
     secretaries = [make_user(f"sec-{n}", Role.BOARD_SECRETARY) for n in (1, 2)]

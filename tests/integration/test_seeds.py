@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from datasets.seeding import load_seeds
 from objectives.models import (
     KeyFocusArea,
     OrganisationalUnit,
@@ -20,7 +21,6 @@ from objectives.models import (
 )
 from okrs.models import KeyResult, ProgrammeUpdate, Result
 from reporting.models import Narrative, RecordedOverallRating
-from reporting.seeding import load_seeds
 
 SOURCES = Path(settings.BASE_DIR) / "fixtures" / "sources"
 

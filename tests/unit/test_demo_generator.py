@@ -1,4 +1,4 @@
-from reporting.demo import generate_series
+from datasets.demo import generate_series
 
 
 def test_the_demo_history_is_deterministic():

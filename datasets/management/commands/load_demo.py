@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reporting.demo import load_demo
+from datasets.demo import load_demo
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.benchmarks import build_synthetic_trust, run_in_fresh_database
+from datasets.benchmarks import build_synthetic_trust, run_in_fresh_database
 
 
 class Command(BaseCommand):
@@ -148,7 +148,7 @@ class Command(BaseCommand):
             f"({cold_queries} queries), {warm * 1000:.0f} ms after ({warm_queries} queries)"
         )
         if serve:
-            from reporting.bench_serving import page_against_static_file
+            from datasets.bench_serving import page_against_static_file
 
             served = page_against_static_file(
                 f"/ipr/{last_month:%Y-%m}/",

@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reporting.benchmarks import build_synthetic_trust, run_in_fresh_database
+from datasets.benchmarks import build_synthetic_trust, run_in_fresh_database
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reporting.seeding import load_seeds
+from datasets.seeding import load_seeds
 
 
 class Command(BaseCommand):

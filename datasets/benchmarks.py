@@ -45,11 +45,11 @@ def build_synthetic_trust(scale: int, months: int):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from datasets.demo import generate_series
     from objectives import actions as strategy_actions
     from objectives.roles import Role, group_name
     from okrs import actions as okr_actions
     from okrs import periods
-    from reporting.demo import generate_series
 
     reason = "Benchmark data"
     # The reader is a person as real users are (a user with no person hid an N+1):
