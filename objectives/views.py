@@ -1,16 +1,13 @@
 """Strategy pages. Thin: check permission, read through selectors, render."""
 
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from objectives import selectors
-
-can_view_strategy = permission_required("portal.view_strategy", raise_exception=True)
-"""Applied to every page that shows the strategy (here and in reporting.views)."""
+from web.pages import requires_portal_role
 
 
-@can_view_strategy
+@requires_portal_role
 def home(request: HttpRequest) -> HttpResponse:
     strategy = selectors.current_strategy()
     if strategy is None:
@@ -18,7 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _strategy_page(request, strategy)
 
 
-@can_view_strategy
+@requires_portal_role
 def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     return _strategy_page(request, selectors.strategy_by_slug(slug))
 
@@ -38,7 +35,7 @@ def _strategy_page(request: HttpRequest, strategy) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def strategy_history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -47,12 +44,12 @@ def strategy_history(request: HttpRequest) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def units(request: HttpRequest) -> HttpResponse:
     return render(request, "objectives/units.html", {"units": selectors.units_overview()})
 
 
-@can_view_strategy
+@requires_portal_role
 def people(request: HttpRequest) -> HttpResponse:
     return render(
         request,

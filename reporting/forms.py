@@ -5,9 +5,9 @@ from django import forms
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.text import TextField
-from okrs.maintenance_forms import NhsForm
 from reporting.actions import COVER_LIMITS, NARRATIVE_LIMITS
 from reporting.models import BoardCover
+from web.forms import NhsForm
 
 
 class VersionField(forms.IntegerField):

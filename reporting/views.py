@@ -26,14 +26,10 @@ from objectives import selectors as strategy_selectors
 from objectives.models import StrategicObjective
 from objectives.permissions import group_names
 from objectives.text import parse_id
-from objectives.views import can_view_strategy
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs import selectors as okr_selectors
-from okrs.context_processors import portal as portal_context
-from okrs.maintenance_forms import add_action_errors
 from okrs.models import KeyResult
-from okrs.views.okr import CHART_PAGE_CSP
 from reporting import actions, selectors
 from reporting.forms import BoardCoverForm, ExecutiveSummaryForm, OkrCommentaryForm
 from reporting.ipr import (
@@ -46,9 +42,12 @@ from reporting.ipr import (
 from reporting.models import PackExport, PackFile
 from reporting.pack import default_cover, latest_cover
 from reporting.presentation import report_context
+from web.context_processors import portal as portal_context
+from web.forms import add_action_errors
+from web.pages import CHART_PAGE_CSP, requires_portal_role
 
 
-@can_view_strategy
+@requires_portal_role
 def objective(request: HttpRequest, pk: int) -> HttpResponse:
     objective = strategy_selectors.objective_detail(pk)
     okr_rows, units = okr_selectors.latest_value_grid(
@@ -69,7 +68,7 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
     focus_area = strategy_selectors.focus_area_detail(pk)
     okr_rows, units = okr_selectors.latest_value_grid(
@@ -94,7 +93,7 @@ def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def ipr_latest(request: HttpRequest) -> HttpResponse:
     """The IPR for the latest month with data (or the month chosen in the selector)."""
     chosen = request.GET.get("month")
@@ -156,7 +155,7 @@ def _data_month(month: str, reportable=None) -> datetime.date:
         raise Http404(str(error)) from error
 
 
-@can_view_strategy
+@requires_portal_role
 @csp_override(CHART_PAGE_CSP)
 def ipr(request: HttpRequest, month: str) -> HttpResponse:
     """A month's IPR: its latest published edition (or the revision asked for), else
@@ -272,7 +271,7 @@ def publish(request: HttpRequest, month: str) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def edit_narrative(request: HttpRequest, month: str, objective: int, code: str | None = None):
     """Write an objective's executive summary for a month, or (with `code`) the
     commentary on one of its OKRs; the executive director can also sign it off."""
@@ -361,7 +360,7 @@ def export_pack(request: HttpRequest, month: str) -> HttpResponse:
     return redirect("reporting:pack_export", month=month, pk=export.pk)
 
 
-@can_view_strategy
+@requires_portal_role
 def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
     """An export's progress, then its files to download."""
     export = _export_or_404(month, pk)
@@ -373,7 +372,7 @@ def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def pack_export_status(request: HttpRequest, month: str, pk: int) -> JsonResponse:
     """How far an export has got, for the progress page to poll; `finished` once
     nothing more will happen to it (an export whose worker died shows as stopped)."""
@@ -413,7 +412,7 @@ def _report_url(export) -> str:
     return f"{page}?revision={export.edition.revision}" if export.edition_id else f"{page}?draft=1"
 
 
-@can_view_strategy
+@requires_portal_role
 def download_pack_file(request: HttpRequest, pk: int) -> FileResponse:
     """A stored pack file, byte for byte as it was made."""
     stored = get_object_or_404(PackFile.objects.select_related("export"), pk=pk)

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from okrs import maintenance_selectors, periods
-from okrs.maintenance_forms import add_action_errors
 from okrs.views.maintenance import can_maintain_okrs
 from reporting import actions
 from reporting import process_changes as selectors
 from reporting.process_change_forms import ProcessChangeForm, WithdrawProcessChangeForm
+from web.forms import add_action_errors
 
 
 def _list_url(key_result) -> str:

@@ -148,7 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "okrs.context_processors.portal",
+                "web.context_processors.portal",
             ],
         },
     },

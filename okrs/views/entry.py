@@ -7,15 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
-from objectives.views import can_view_strategy
 from okrs import actions, selectors
 from okrs.entry import ChangePlan, Outcome
 from okrs.formatting import format_value
 from okrs.forms import ResultEntryForm
 from okrs.models import ReportingPeriod
+from web.pages import requires_portal_role
 
 
-@can_view_strategy
+@requires_portal_role
 def my_submissions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The periods open today are made by `open_periods` (daily): a GET never writes.
@@ -37,7 +37,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
     unit = get_object_or_404(OrganisationalUnit, slug=unit)
     period = get_object_or_404(ReportingPeriod, pk=period)
@@ -81,7 +81,7 @@ def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
     )
 
 
-@can_view_strategy
+@requires_portal_role
 def result_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of one value: who, when, what it was and became, and why.
     Works for a value that has since been removed (its history remains)."""

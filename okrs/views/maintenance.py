@@ -18,8 +18,8 @@ from okrs.maintenance_forms import (
     ChangeTargetForm,
     ReasonForm,
     ReplaceKeyResultForm,
-    add_action_errors,
 )
+from web.forms import add_action_errors
 
 can_maintain_okrs = permission_required("portal.maintain_okrs", raise_exception=True)
 

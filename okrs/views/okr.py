@@ -2,25 +2,18 @@
 
 import json
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csp import csp_override
 from django_tables2 import RequestConfig
 
-from objectives.views import can_view_strategy
 from okrs import charts, selectors
 from okrs.formatting import format_value, measure_axis_label
 from okrs.tables import ResultTable
-
-# plotly.js writes inline styles as it draws; only chart pages allow them.
-CHART_PAGE_CSP = {
-    **settings.SECURE_CSP,
-    "style-src": [*settings.SECURE_CSP["style-src"], "'unsafe-inline'"],
-}
+from web.pages import CHART_PAGE_CSP, requires_portal_role
 
 
-@can_view_strategy
+@requires_portal_role
 @csp_override(CHART_PAGE_CSP)
 def key_result(request: HttpRequest, code: str) -> HttpResponse:
     key_result = selectors.key_result_detail(code)

@@ -1,0 +1,57 @@
+"""The base of every form drawn in the NHS.UK style, and the one way an action's
+refusal is put back on a form: every message beside its field, every typed value kept."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+
+_WIDGET_CLASSES = {
+    "select": ("nhsuk-select", "nhsuk-select--error"),
+    "textarea": ("nhsuk-textarea", "nhsuk-textarea--error"),
+}
+_INPUT_CLASSES = ("nhsuk-input", "nhsuk-input--error")
+
+
+class NhsBoundField(BoundField):
+    """Adds the NHS.UK classes to the widget, and the error modifier when the field
+    has an error. Django already sets aria-invalid and aria-describedby (pointing at
+    `<id>_helptext` and `<id>_error`, the ids `_field.html` gives the hint and error)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        base, error = _WIDGET_CLASSES.get(self.widget_type, _INPUT_CLASSES)
+        # These attrs replace the widget's own, so its classes (widths) are kept here.
+        classes = [base, *widget.attrs.get("class", "").split(), *attrs.get("class", "").split()]
+        if self.errors:
+            classes.append(error)
+        attrs["class"] = " ".join(classes)
+        if getattr(self.field, "counted", False):
+            # The character count's message (templates/okrs/maintenance/_field.html).
+            described_by = attrs.get("aria-describedby", "").split()
+            attrs["aria-describedby"] = " ".join([f"{self.auto_id}-info", *described_by])
+        return attrs
+
+
+class NhsForm(forms.Form):
+    bound_field_class = NhsBoundField
+    # The server checks everything and says what to fix; the browser's own bubbles
+    # are neither accessible nor consistent (NHS.UK guidance).
+    use_required_attribute = False
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(link target, message) for the error summary, in the order of the fields."""
+        items = [("", str(message)) for message in self.non_field_errors()]
+        for bound_field in self:
+            for message in bound_field.errors:
+                items.append((bound_field.auto_id, str(message)))
+        return items
+
+
+def add_action_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put an action's refusal on the form: on the field it names, else at the top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
