@@ -146,5 +146,8 @@ def chart_summary(okr: IprOkr, *, unit: str | None = None) -> str:
         parts.append(f"Variation: {cell.variation.replace('_', ' ')}.")
     if cell and cell.assurance:
         parts.append(f"Assurance: {cell.assurance}.")
-    parts += [f"{point.recalculated}." for point in points if point.recalculated]
+    # Where the limits were recalculated and why, and what the reader should know
+    # about them (trial limits, no variation): said here, under the chart.
+    notes = cell.spc_notes if cell else [point.recalculated for point in points]
+    parts += [note if note.endswith(".") else f"{note}." for note in notes if note]
     return " ".join(parts)

@@ -65,12 +65,15 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         objective_units: list[OrganisationalUnit] = []
         for key_result in objective.key_results.all():
             span = _report_period(key_result, month)
+            # The units that owe this period a value: those open during it, and a
+            # closed one only if it has a value for it (a unit that has closed is not
+            # "missing" its values for ever after).
             owing = [
                 unit
                 for unit in inputs.units
                 if unit.is_active_on(span.starts_on)
                 or unit.is_active_on(span.ends_on)
-                or series.get((key_result.pk, unit.pk))
+                or _has_value_for(series.get((key_result.pk, unit.pk), []), span)
             ]
             okr = _assemble_okr(
                 objective,
@@ -184,6 +187,13 @@ def _tolerance_text(key_result: KeyResult) -> str:
     if key_result.measure in ("percentage", "percentage_change"):
         return f"{amount:f} percentage point{'' if amount == 1 else 's'}"
     return format_value(key_result.tolerance, key_result.measure)
+
+
+def _has_value_for(values: list[SeriesValue], span: periods.PeriodSpan) -> bool:
+    return any(
+        value.period.frequency == span.frequency and value.period.starts_on == span.starts_on
+        for value in values
+    )
 
 
 def _focus_areas(objective: StrategicObjective) -> list[IprFocusArea]:

@@ -32,7 +32,7 @@ from objectives.models import OrganisationalUnit
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
-from okrs.entry import ResultChange
+from okrs.result_planner import ResultChange
 from reporting.ipr import assemble_ipr
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -368,6 +368,40 @@ def test_a_unit_owing_a_value_without_one_is_missing_and_not_counted(objective, 
     ]
     assert summary.improved == summary.deteriorated == summary.rating_changed == []
     assert summary.matrix == matrix_with({("none", "none"): 3})
+
+
+def test_a_unit_that_has_closed_owes_nothing_after_it_closed(objective, trust, submit):
+    """West was open April 2015 to March 2016 and reported every month it was open.
+    In June 2016 it owes nothing: it is not missing and has no cell (so no overall
+    rating either), although it has a history. In March 2016, its last month, its
+    value is reported as any other."""
+    west = strategy_actions.create_unit(
+        by=None,
+        slug="west",
+        name="West Directorate",
+        short_name="West",
+        kind="directorate",
+        active_from=datetime.date(2015, 4, 1),
+        active_to=datetime.date(2016, 3, 31),
+        order=3,
+        reason="test",
+    )
+    monthly = add_okr(
+        objective,
+        "worked-c-closing",
+        "Closing measure",
+        targets=((datetime.date(2015, 4, 1), "90"),),
+    )
+    months = fifteen_months([91] * 15)
+    submit(monthly, trust, months)
+    submit(monthly, west, dict(list(months.items())[:12]))  # April 2015 – March 2016
+
+    june = report(objective, JUNE_2016)
+    assert june.summary.missing == []
+    assert [cell.unit for cell in june.objectives[0].okrs[0].cells] == ["Trust"]
+    assert [overall.unit for overall in june.objectives[0].overall] == ["Trust"]
+    march = report(objective, datetime.date(2016, 3, 1))
+    assert [cell.value_text for cell in march.objectives[0].okrs[0].cells] == ["91%", "91%"]
 
 
 # --- Exceptions ---------------------------------------------------------------------
