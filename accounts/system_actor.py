@@ -10,7 +10,7 @@ without it.
 
 It cannot log in: its password is unusable and the account is inactive (Django's
 backends refuse an inactive account, at login and for an existing session), and it
-holds no role. The result planner allows it by name (okrs/entry.py), not through a
+holds no role. The result planner allows it by name (okrs/result_planner.py), not through a
 role or a permission, and only while it is still unable to log in: an account of
 that name given a password or made active in the admin is no longer the system's.
 """

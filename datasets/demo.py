@@ -33,8 +33,8 @@ from objectives.models import (
 from objectives.roles import Role, group_name
 from okrs import actions as okr_actions
 from okrs import periods
-from okrs.entry import Outcome
 from okrs.models import KeyResult, Result
+from okrs.result_planner import Outcome
 
 REASON = "Demo data (make run)"
 # The history runs from the start of the 2020 directorate structure.

@@ -35,9 +35,9 @@ from objectives.models import (
     Value,
 )
 from okrs import actions as okr_actions
-from okrs.entry import Outcome
 from okrs.models import KeyResult, Programme
 from okrs.periods import parse_period_label
+from okrs.result_planner import Outcome
 from reporting import actions as reporting_actions
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"

@@ -1,6 +1,10 @@
-"""RAG words as boards write them, normalised to the product's ratings.
+"""The RAG vocabulary: the product's one rating enum (`Rag`), and the words boards
+write, normalised to it.
 
-Pure: used by the fixtures loader for programme updates and by reporting.
+Words, not the engine: what a rating is. How a value is rated is reporting/rag.py,
+which rates in this enum. It sits here, below reporting, because the OKRs app stores
+ratings too (programme updates, and the fixtures loader reads them from the
+papers); reporting may import okrs, never the reverse. Pure.
 """
 
 from django.db import models

@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from okrs import maintenance_selectors, periods
+from okrs import periods
+from okrs.selectors import maintenance as maintenance_selectors
 from okrs.views.maintenance import can_maintain_okrs
 from reporting import actions
 from reporting import process_changes as selectors

@@ -1,5 +1,5 @@
 """Writes of results and the periods they belong to. Every result is written by
-`apply_result_changes`, from a plan (okrs/entry.py), all or nothing, under row
+`apply_result_changes`, from a plan (okrs/result_planner.py), all or nothing, under row
 locks: what a person typed (a form, an upload, the command line), and what the
 portal loads by itself (`record_results_as_system`: seeds, demo, benchmarks)."""
 
@@ -18,17 +18,17 @@ from accounts.system_actor import system_actor
 from objectives import data_version
 from objectives.models import OrganisationalUnit
 from okrs import periods, selectors
-from okrs.entry import (
+from okrs.models import (
+    KeyResult,
+    ReportingPeriod,
+    Result,
+)
+from okrs.result_planner import (
     ChangePlan,
     Outcome,
     ResultChange,
     existing_results,
     plan_result_changes,
-)
-from okrs.models import (
-    KeyResult,
-    ReportingPeriod,
-    Result,
 )
 from okrs.validation import range_problem
 
@@ -78,7 +78,7 @@ def apply_result_changes(
     reason: str = "",
     today: datetime.date | None = None,
 ) -> ChangePlan:
-    """Plan the changes (see okrs.entry) and, only if none is in error, write them
+    """Plan the changes (see okrs.result_planner) and, only if none is in error, write them
     all in one transaction, each with its audit entry. Returns the plan either way.
 
     The rows concerned are locked while planning, so two people saving the same

@@ -1,5 +1,5 @@
 """Turning the rows of a file into `ResultChange`s for the one planner
-(okrs/entry.py): finding the OKR, unit and period each row names, in a fixed number
+(okrs/result_planner.py): finding the OKR, unit and period each row names, in a fixed number
 of queries whatever the number of rows, and refusing rows that repeat another.
 """
 
@@ -11,12 +11,12 @@ from django.db.models import Prefetch
 
 from objectives.models import OrganisationalUnit
 from okrs import periods
-from okrs.entry import (
+from okrs.imports.reading import COMMENT_MAX_LENGTH, FileRow
+from okrs.models import KeyResult, ReportingPeriod, Target
+from okrs.result_planner import (
     Outcome,
     ResultChange,
 )
-from okrs.imports.reading import COMMENT_MAX_LENGTH, FileRow
-from okrs.models import KeyResult, ReportingPeriod, Target
 from okrs.validation import parse_number
 
 

@@ -1,6 +1,6 @@
 """What saving a file's rows would do, row by row (the preview), and saving them:
 the rows come as changes from `matching`, and go to the one planner
-(okrs/entry.py).
+(okrs/result_planner.py).
 
 The rules are not here. Whether a value is a number, needs a comment, may be
 entered by this person in this window or needs a reason is decided by
@@ -18,14 +18,6 @@ from django.db import transaction
 
 from objectives.text import plain_text
 from okrs.actions import apply_result_changes
-from okrs.entry import (
-    REASON_REQUIRED,
-    ChangePlan,
-    Outcome,
-    ResultChange,
-    existing_results,
-    plan_result_changes,
-)
 from okrs.imports.matching import (
     ProblemGroup,
     RowOutcome,
@@ -34,6 +26,14 @@ from okrs.imports.matching import (
     load_lookups,
 )
 from okrs.imports.reading import FileRow, read_result_file
+from okrs.result_planner import (
+    REASON_REQUIRED,
+    ChangePlan,
+    Outcome,
+    ResultChange,
+    existing_results,
+    plan_result_changes,
+)
 
 # --- Preview and commit ----------------------------------------------------------
 

@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from okrs import audit_log as log
-from okrs.maintenance_forms import AuditLogFilterForm
+from okrs.forms.maintenance import AuditLogFilterForm
+from okrs.selectors import audit_log as log
 
 
 @permission_required("portal.view_audit_log", raise_exception=True)

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
 from okrs import actions, selectors
-from okrs.entry import ChangePlan, Outcome
 from okrs.formatting import format_value
-from okrs.forms import ResultEntryForm
+from okrs.forms.result_entry import ResultEntryForm
 from okrs.models import ReportingPeriod
+from okrs.result_planner import ChangePlan, Outcome
 from web.pages import requires_portal_role
 
 

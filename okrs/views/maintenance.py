@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from objectives import selectors as strategy_selectors
 from objectives.text import parse_id
-from okrs import actions, maintenance_selectors, periods
-from okrs.maintenance_forms import (
+from okrs import actions, periods
+from okrs.forms.maintenance import (
     AddKeyResultForm,
     ChangeTargetForm,
     ReasonForm,
     ReplaceKeyResultForm,
 )
+from okrs.selectors import maintenance as maintenance_selectors
 from web.forms import add_action_errors
 
 can_maintain_okrs = permission_required("portal.maintain_okrs", raise_exception=True)

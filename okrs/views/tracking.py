@@ -9,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from objectives.text import parse_id
-from okrs import tracking
 from okrs.models import ReportingPeriod
-from okrs.selectors import SubmissionStatus
+from okrs.selectors import SubmissionStatus, tracking
 
 
 def today() -> datetime.date:

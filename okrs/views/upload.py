@@ -1,6 +1,6 @@
 """Uploading a file of results: the pre-filled template, the upload, its preview
 (every row and what it would do) and its confirmation. Thin: the file is read and
-planned in okrs/imports/, and the rules are the planner's (okrs/entry.py)."""
+planned in okrs/imports/, and the rules are the planner's (okrs/result_planner.py)."""
 
 from functools import wraps
 
@@ -16,8 +16,8 @@ from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
 from objectives.text import TextField
 from okrs import imports, selectors
-from okrs.entry import REASON_REQUIRED
 from okrs.models import ReportingPeriod, ResultUpload
+from okrs.result_planner import REASON_REQUIRED
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -21,7 +21,7 @@ from reporting.exports.formulas import looks_like_formula
 from reporting.ipr import IprCommentary, IprNarrative
 from reporting.pack import Pack
 from reporting.rag import Rating
-from reporting.templatetags.ipr import long_date
+from reporting.templatetags.ipr_format import long_date
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=16)

@@ -43,7 +43,7 @@ from reporting.exports.sheet_writing import (
 )
 from reporting.ipr import IprChange, IprObjective, IprOkr
 from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
-from reporting.templatetags.ipr import assurance_words, variation_words
+from reporting.templatetags.ipr_format import assurance_words, variation_words
 
 SHEET_NAME_LIMIT = 31
 # Characters Excel refuses in a sheet name.

@@ -15,10 +15,10 @@ from django.utils import timezone
 from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs import audit_log
-from okrs.entry import ResultChange
 from okrs.models import KeyResult, Result
 from okrs.periods import next_span, parse_period_label
+from okrs.result_planner import ResultChange
+from okrs.selectors import audit_log
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -15,8 +15,8 @@ from objectives import data_version
 from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs.entry import ResultChange
 from okrs.models import KeyResult, ReportingPeriod, Result
+from okrs.result_planner import ResultChange
 from reporting import ipr
 from reporting.actions import publish_ipr, write_narrative
 

@@ -23,9 +23,9 @@ from datasets.seeding import load_seeds
 from objectives.models import OrganisationalUnit
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs.entry import ResultChange
 from okrs.models import KeyResult, Result
 from okrs.periods import parse_period_label
+from okrs.result_planner import ResultChange
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -9,9 +9,9 @@ from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit, Strategy
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs.entry import ResultChange
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.periods import parse_period_label
+from okrs.result_planner import ResultChange
 from okrs.selectors import target_in_force
 
 D = datetime.date

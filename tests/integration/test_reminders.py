@@ -10,10 +10,10 @@ from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs.entry import ResultChange
 from okrs.models import KeyResult
 from okrs.periods import parse_period_label
 from okrs.reminders import send_submission_reminders
+from okrs.result_planner import ResultChange
 from tests.integration.test_settings import PRODUCTION, _manage
 
 pytestmark = pytest.mark.usefixtures("seeded")

@@ -12,9 +12,9 @@ from objectives import actions as strategy_actions
 from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
-from okrs.entry import ResultChange
 from okrs.models import KeyResult
 from okrs.periods import parse_period_label
+from okrs.result_planner import ResultChange
 from tests.conftest import add_active_okr
 
 pytestmark = pytest.mark.usefixtures("seeded")

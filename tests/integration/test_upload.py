@@ -19,8 +19,8 @@ from objectives.models import OrganisationalUnit, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import imports, periods
-from okrs.entry import ResultChange
 from okrs.models import KeyResult, ReportingPeriod, Result, ResultUpload
+from okrs.result_planner import ResultChange
 from tests.conftest import make_unit_lead, period_open_today
 from tests.crafted_files import CRAFTED
 

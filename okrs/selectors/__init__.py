@@ -1,4 +1,10 @@
-"""Reads of OKRs, targets, results and programmes, in a fixed number of queries."""
+"""Every read of the OKRs app, in a fixed number of queries whatever the data size.
+
+Here: the reads most pages share (OKRs, targets, results, programmes, reporting
+periods, what units owe). The reads of one family of pages each have a module:
+`maintenance` (the OKR maintenance pages), `tracking` (tracking submissions) and
+`audit_log` (the audit log).
+"""
 
 import datetime
 from collections import defaultdict

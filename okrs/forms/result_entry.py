@@ -1,5 +1,5 @@
 """Forms for entering results. They only carry what was typed: the rules are
-checked once, by the planner in okrs/entry.py, and its messages are put back on
+checked once, by the planner in okrs/result_planner.py, and its messages are put back on
 the fields here, so the page keeps every value the person typed."""
 
 from django import forms
@@ -7,8 +7,8 @@ from django import forms
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
 from objectives.text import PARAGRAPH, TextField
-from okrs.entry import REASON_REQUIRED, ChangePlan, ResultChange
 from okrs.models import ReportingPeriod
+from okrs.result_planner import REASON_REQUIRED, ChangePlan, ResultChange
 from okrs.selectors import OwedValue
 
 

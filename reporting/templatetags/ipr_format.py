@@ -1,4 +1,5 @@
-"""Template helpers for the IPR: SPC icons as a letter, a colour and words."""
+"""Template helpers for the IPR's formatting: SPC icons as a letter, a colour and words;
+long dates. Named apart from the `reporting.ipr` package, which assembles the report."""
 
 from django import template
 
