@@ -25,7 +25,12 @@ from django.utils.dateformat import format as format_date
 from objectives.models import OrganisationalUnit, Person
 from okrs import actions, selectors
 from okrs.models import ReportingPeriod
-from okrs.selectors import OwedValue, SubmissionStatus, UnitSubmission
+from okrs.selectors.submissions import (
+    OwedValue,
+    SubmissionStatus,
+    UnitSubmission,
+    submissions_for_period,
+)
 
 # Remind leads on the due date and on each of this many days before it.
 DEFAULT_DAYS_BEFORE = 3
@@ -283,7 +288,7 @@ def owing_submissions(
     submissions: list[UnitSubmission] = []
     for period in selectors.periods_open_on(today):
         if reminder_kind(period, today, days_before=days_before, overdue_every=overdue_every):
-            submissions += selectors.submissions_for_period(period, units, today)
+            submissions += submissions_for_period(period, units, today)
     return submissions
 
 

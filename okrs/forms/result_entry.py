@@ -9,7 +9,7 @@ from objectives.models import OrganisationalUnit
 from objectives.text import PARAGRAPH, TextField
 from okrs.models import ReportingPeriod
 from okrs.result_planner import REASON_REQUIRED, ChangePlan, ResultChange
-from okrs.selectors import OwedValue
+from okrs.selectors.submissions import OwedValue
 
 
 class ResultEntryForm(forms.Form):

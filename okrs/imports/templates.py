@@ -11,7 +11,7 @@ from decimal import Decimal
 from objectives.models import OrganisationalUnit
 from okrs.imports.reading import COLUMNS, escape_text, plain_number
 from okrs.models import ReportingPeriod
-from okrs.selectors import UnitSubmission
+from okrs.selectors.submissions import UnitSubmission
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Reads for tracking submissions: which period to show first, and the units ×
 OKRs grid of submission statuses with its summary.
 
-Built on the selectors for what units owe (`okrs.selectors.submissions_for_period`)
+Built on the selectors for what units owe (`okrs.selectors.submissions`)
 and, like them, in a fixed number of queries whatever the number of OKRs or units.
 """
 
@@ -15,7 +15,12 @@ from objectives.models import OrganisationalUnit, Person
 from okrs import selectors
 from okrs.formatting import format_value
 from okrs.models import Frequency, KeyResult, ReportingPeriod, Result
-from okrs.selectors import OwedValue, SubmissionStatus, UnitSubmission
+from okrs.selectors.submissions import (
+    OwedValue,
+    SubmissionStatus,
+    UnitSubmission,
+    submissions_for_period,
+)
 
 # The order statuses are counted and explained in, from done to most urgent.
 STATUSES = (
@@ -170,7 +175,7 @@ def submission_tracking(period: ReportingPeriod, today: datetime.date) -> Submis
     units = OrganisationalUnit.objects.prefetch_related(
         Prefetch("leads", queryset=Person.objects.order_by("full_name"))
     )
-    submissions = _trust_last(selectors.submissions_for_period(period, units, today))
+    submissions = _trust_last(submissions_for_period(period, units, today))
     key_results = [value.key_result for value in submissions[0].values] if submissions else []
 
     unit_rows = []

@@ -12,6 +12,7 @@ from okrs.formatting import format_value
 from okrs.forms.result_entry import ResultEntryForm
 from okrs.models import ReportingPeriod
 from okrs.result_planner import ChangePlan, Outcome
+from okrs.selectors.submissions import submissions_for_period, units_led_by
 from web.pages import requires_portal_role
 
 
@@ -19,13 +20,13 @@ from web.pages import requires_portal_role
 def my_submissions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The periods open today are made by `open_periods` (daily): a GET never writes.
-    units = selectors.units_led_by(request.user)
+    units = units_led_by(request.user)
     periods = []
     if units:
         for period in selectors.periods_open_on(today):
             submissions = [
                 submission
-                for submission in selectors.submissions_for_period(period, units, today)
+                for submission in submissions_for_period(period, units, today)
                 if submission.values
             ]
             if submissions:
@@ -46,7 +47,7 @@ def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
     if not (is_lead or can_correct):
         raise PermissionDenied(f"You cannot enter results for {unit.short_name}.")
     today = timezone.localdate()
-    submissions = selectors.submissions_for_period(period, [unit], today)
+    submissions = submissions_for_period(period, [unit], today)
     owed = submissions[0].values if submissions else []
     form = ResultEntryForm(request.POST or None, owed=owed, can_correct=can_correct)
     if request.method == "POST" and form.is_valid():

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from objectives.text import parse_id
 from okrs.models import ReportingPeriod
-from okrs.selectors import SubmissionStatus, tracking
+from okrs.selectors import tracking
+from okrs.selectors.submissions import SubmissionStatus
 
 
 def today() -> datetime.date:

@@ -18,6 +18,7 @@ from objectives.text import TextField
 from okrs import imports, selectors
 from okrs.models import ReportingPeriod, ResultUpload
 from okrs.result_planner import REASON_REQUIRED
+from okrs.selectors.submissions import submissions_for_period, units_led_by, units_owing
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -81,7 +82,7 @@ def upload_template(request: HttpRequest, unit: str, period: int, fmt: str) -> H
         or request.user.has_perm("portal.correct_results")
     ):
         raise PermissionDenied(f"You cannot enter results for {unit.short_name}.")
-    submissions = selectors.submissions_for_period(period, [unit], timezone.localdate())
+    submissions = submissions_for_period(period, [unit], timezone.localdate())
     if not submissions:
         raise Http404(f"{unit.short_name} was not active in {period.label}.")
     rows = imports.template_rows(submissions)
@@ -164,12 +165,12 @@ def _templates_offered(user) -> list[tuple[ReportingPeriod, list[OrganisationalU
     else:
         units = [
             unit
-            for unit in selectors.units_led_by(user)
+            for unit in units_led_by(user)
             if user.has_perm("portal.enter_results_for_unit", unit)
         ]
     offered = []
     for period in selectors.periods_open_on(today):
-        owing = selectors.units_owing(period, units)
+        owing = units_owing(period, units)
         if owing:
             offered.append((period, owing))
     return offered

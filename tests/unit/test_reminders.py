@@ -11,7 +11,7 @@ from objectives.models import OrganisationalUnit, Person
 from okrs import periods
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.reminders import ReminderKind, plan_reminders, reminder_kind, reminder_message
-from okrs.selectors import OwedValue, SubmissionStatus, UnitSubmission
+from okrs.selectors.submissions import OwedValue, SubmissionStatus, UnitSubmission
 
 D = datetime.date
 

@@ -25,7 +25,7 @@ from objectives.models import StrategicObjective
 from objectives.roles import Role, group_name
 from okrs import actions, imports, periods
 from okrs.models import KeyResult
-from okrs.selectors import units_owing
+from okrs.selectors.submissions import units_owing
 
 # Units are active from April 2020 (the seeds): two financial years of months.
 FIRST_MONTH = (2020, 4)
