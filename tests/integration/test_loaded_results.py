@@ -195,3 +195,12 @@ def test_an_account_of_that_name_that_can_log_in_is_not_the_portals(seeded_resul
     assert plan.general_errors == ["You cannot enter results for Bucks MH."]
     seeded_result.refresh_from_db()
     assert seeded_result.value == Decimal(92) and seeded_result.version == 1
+
+
+def test_the_okr_page_says_a_seeded_value_was_loaded_from_the_papers(client, users_by_role):
+    """Entered by the portal's own account with a source paper: the table says where
+    it came from, not the account's name."""
+    client.force_login(users_by_role[Role.VIEWER])
+    page = client.get(reverse("okrs:key_result", args=["quality-cccs-training"])).content.decode()
+    assert "Loaded from the papers" in page
+    assert "Strategy Portal (system)" not in page
