@@ -32,7 +32,7 @@ class WholeNumberField(forms.IntegerField):
 def _audit_reason(label: str, help_text: str, missing: str) -> TextField:
     return TextField(
         label=label,
-        help_text=f"{help_text} It is kept in the process change's history "
+        help_text=f"{help_text} It is kept in the audit log "
         f"({REASON_MAX_LENGTH:,} characters or fewer).",
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),

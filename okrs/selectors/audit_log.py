@@ -1,10 +1,11 @@
 """The audit log: every create, change and delete of an OKR, a target or a result,
-as plain rows (who, when, what, old → new, why), read from django-simple-history's
-tables.
+and of the kinds of record the apps above add (`add_kind`: reporting adds process
+changes), as plain rows (who, when, what, old → new, why), read from
+django-simple-history's tables.
 
 A page of the log costs a fixed number of queries however long the history is:
-one to count, one for the page (a UNION of the three history tables, newest
-first), and per kind of record one for the page's rows, each carrying the id of the
+one to count, one for the page (a UNION of the history tables, newest first), and
+per kind of record on the page one for its rows, each carrying the id of the
 version before it (a subquery), and one for those previous versions. Asking
 simple-history for each row's `prev_record` instead would cost a query per row.
 """
@@ -73,6 +74,7 @@ class _Kind:
     okr_lookup: str  # how its history rows name their OKR
     fields: list[tuple[str, str]]  # the fields people care about, with their labels
     related: tuple[str, ...]  # what a row needs to describe itself and its values
+    of_a_unit: bool = False  # its records belong to a unit (a `unit` foreign key)
 
 
 _KINDS = [
@@ -83,6 +85,7 @@ _KINDS = [
         okr_lookup="key_result_id",
         fields=[("value", "Value"), ("comment", "Comment"), ("status", "Status")],
         related=("key_result", "unit", "period"),
+        of_a_unit=True,
     ),
     _Kind(
         name="target",
@@ -119,16 +122,35 @@ _KINDS = [
 _KINDS_BY_NAME = {kind.name: kind for kind in _KINDS}
 
 
+def add_kind(
+    *,
+    name: str,
+    label: str,
+    model: type[Model],
+    fields: list[tuple[str, str]],
+    related: tuple[str, ...] = ("key_result",),
+    okr_lookup: str = "key_result_id",
+    of_a_unit: bool = False,
+) -> None:
+    """Add a kind of record about an OKR to the log: called by an app above okrs
+    (from its AppConfig.ready), which okrs may not import. Adding it again is a no-op."""
+    if name in _KINDS_BY_NAME:
+        return
+    kind = _Kind(name, label, model, okr_lookup, fields, related, of_a_unit)
+    _KINDS.append(kind)
+    _KINDS_BY_NAME[name] = kind
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _history(kind: _Kind, filters: AuditFilters):
     """The kind's history rows that pass the filters, or None when none can (a unit
-    filter leaves only results: targets and OKRs belong to no unit)."""
+    filter leaves only the kinds of a unit: targets and OKRs belong to no unit)."""
     rows = kind.model.history.all()
     if filters.unit is not None:
-        if kind.name != "result":
+        if not kind.of_a_unit:
             return None
         rows = rows.filter(unit_id=filters.unit.pk)
     if filters.key_result is not None:
@@ -205,7 +227,7 @@ def _entry(kind: _Kind, record, previous) -> AuditEntry:
         action=_ACTIONS[record.history_type],
         okr_code=okr.code if okr else "",
         okr_statement=okr.statement if okr else "An OKR since deleted",
-        unit=record.unit.short_name if kind.name == "result" and record.unit else "",
+        unit=record.unit.short_name if kind.of_a_unit and record.unit else "",
         period=record.period.label if kind.name == "result" and record.period else "",
         changes=_changes(kind, record, previous, measure=okr.measure if okr else ""),
         reason=record.history_change_reason or "",

@@ -325,3 +325,31 @@ def test_the_log_is_paginated_and_pages_keep_the_filters(admin_client, make_user
     assert len(third.context["entries"]) == 20
     assert "showing 101 to 120" in third.content.decode()
     assert "Previous" in third.content.decode()
+
+
+def test_a_process_change_is_in_the_log_with_its_unit_and_why(admin, admin_client):
+    from reporting.actions import record_process_change
+
+    record_process_change(
+        by=admin,
+        key_result=okr(CCCS),
+        unit=bucks(),
+        starts_on=datetime.date(2021, 4, 1),
+        reason="New training provider",
+        baseline_values=12,
+    )
+    entries = audit_log.audit_page(audit_log.AuditFilters(unit=bucks())).entries
+    change = next(entry for entry in entries if entry.what == "Process change")
+    assert (change.who, change.action, change.okr_code, change.unit) == (
+        "Ada Admin",
+        "Created",
+        CCCS,
+        "Bucks MH",
+    )
+    assert [(item.label, item.new) for item in change.changes] == [
+        ("Limits recalculated from", "1 Apr 2021"),
+        ("What changed", "New training provider"),
+        ("Limits fixed on (values)", "12"),
+    ]
+    page = admin_client.get(AUDIT, {"unit": bucks().pk}).content.decode()
+    assert "Process change" in page and "New training provider" in page
