@@ -8,7 +8,6 @@ natural key; a missing one is created, a differing one is updated (with history)
 an identical one is left alone, so a second load writes nothing.
 """
 
-import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -454,7 +453,3 @@ def load_seeds(*, directory: Path = FIXTURES_DIR) -> LoadReport:
             by=by, strategy=current, reason=REASON.format(file="fixtures/")
         )
     return report
-
-
-def today() -> datetime.date:
-    return datetime.date.today()
