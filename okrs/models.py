@@ -16,7 +16,7 @@ from objectives.models import (
     StrategicObjective,
 )
 from okrs import periods
-from okrs.ratings import Rag
+from okrs.ratings import STORED_RAG_CHOICES
 from okrs.validation import COLUMN_LIMIT
 
 
@@ -296,7 +296,7 @@ class Programme(models.Model):
 class ProgrammeUpdate(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
-    rag = models.CharField(max_length=10, choices=Rag.choices)
+    rag = models.CharField(max_length=10, choices=STORED_RAG_CHOICES)
     rag_as_written = models.CharField(
         max_length=30, blank=True, help_text="The word the source used, e.g. 'Yellow'."
     )

@@ -15,7 +15,13 @@ class Rag(models.TextChoices):
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
     BLUE = "blue", "Blue"
+    # The engine's answer when there is nothing to rate (no value, no target or no
+    # direction of good). A rating given, not stored: rows store STORED_RAG_CHOICES.
+    NO_DATA = "no_data", "No data"
 
+
+# What a stored rating may be: one a board or the engine gave, never 'No data'.
+STORED_RAG_CHOICES = [(rag.value, rag.label) for rag in Rag if rag is not Rag.NO_DATA]
 
 # Trusts' papers sometimes say 'Yellow' where their own key only knows Amber
 # (the FY18 report does); the original word is kept beside the rating.
@@ -24,8 +30,8 @@ _SYNONYMS = {"yellow": Rag.AMBER, "complete": Rag.BLUE, "achieved": Rag.BLUE}
 
 def normalise_rag_word(word: str) -> Rag:
     key = word.strip().lower()
-    if key in Rag.values:
-        return Rag(key)
     if key in _SYNONYMS:
         return _SYNONYMS[key]
+    if key in Rag.values and key != Rag.NO_DATA:
+        return Rag(key)
     raise ValueError(f"{word!r} is not a RAG rating (Red, Amber, Green or Blue).")

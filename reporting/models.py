@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from objectives.text import PARAGRAPH
 from okrs.models import ReportingPeriod
-from okrs.ratings import Rag
+from okrs.ratings import STORED_RAG_CHOICES
 
 
 class Narrative(models.Model):
@@ -93,7 +93,7 @@ class RecordedOverallRating(models.Model):
     )
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, related_name="+")
-    rag = models.CharField(max_length=10, choices=Rag.choices)
+    rag = models.CharField(max_length=10, choices=STORED_RAG_CHOICES)
     rag_as_written = models.CharField(max_length=30, blank=True)
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()

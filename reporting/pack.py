@@ -11,9 +11,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from okrs.formatting import words
+from okrs.ratings import Rag
 from reporting.ipr import Ipr, assemble_ipr, ipr_from_dict
 from reporting.models import BoardCover, IprEdition
-from reporting.rag import Rating
 
 REPORT_TITLE = "Integrated Performance Report"
 
@@ -220,7 +220,7 @@ def flat_rows(pack: Pack) -> list[dict]:
                             "is_report_period": int(current),
                             "value": point.value if point else None,
                             "target": point.target if point else cell.target,
-                            "rag": Rating(point.rag if point else cell.rag).label,
+                            "rag": Rag(point.rag if point else cell.rag).label,
                             "spc_mean": point.mean if point else None,
                             "spc_lower_limit": point.lpl if point else None,
                             "spc_upper_limit": point.upl if point else None,

@@ -13,24 +13,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from okrs.formatting import format_value
+from okrs.ratings import Rag
 from okrs.targets import shortfall, tolerance_amount
-
-
-class Rating(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-    BLUE = "blue"
-    NO_DATA = "no_data"
-
-    @property
-    def label(self) -> str:
-        return "No data" if self is Rating.NO_DATA else self.value.capitalize()
 
 
 @dataclass(frozen=True)
 class Rated:
-    rating: Rating
+    rating: Rag
     explanation: str
 
 
@@ -54,19 +43,19 @@ def rating_for(
     tolerance: Decimal = Decimal(0),
     tolerance_kind: str = "absolute",
     achieved: bool = False,
-) -> Rating:
+) -> Rag:
     """The rating alone, without its explanation: what a long history needs (the
     flat data rates every period), where writing the words would be wasted."""
     if achieved:
-        return Rating.BLUE
+        return Rag.BLUE
     if value is None or target is None or direction not in ("increase", "decrease"):
-        return Rating.NO_DATA
+        return Rag.NO_DATA
     short = shortfall(value, target, direction)
     if short == 0:
-        return Rating.GREEN
+        return Rag.GREEN
     if short <= tolerance_amount(target, tolerance, tolerance_kind):
-        return Rating.AMBER
-    return Rating.RED
+        return Rag.AMBER
+    return Rag.RED
 
 
 def rate_value(
@@ -89,21 +78,21 @@ def rate_value(
         tolerance_kind=tolerance_kind,
         achieved=achieved,
     )
-    if rating is Rating.BLUE:
+    if rating is Rag.BLUE:
         return Rated(rating, "The OKR is achieved: Blue")
     if value is None:
         return Rated(rating, "No value for this period: no rating")
     shown = format_value(value, measure)
     if target is None:
         return Rated(rating, f"{shown}, but no target is set: no rating")
-    if rating is Rating.NO_DATA:
+    if rating is Rag.NO_DATA:
         return Rated(rating, f"{shown}: the OKR has no direction of good, so no rating")
     against = f"{shown} against {_bound(target, direction, measure)}"
-    if rating is Rating.GREEN:
+    if rating is Rag.GREEN:
         return Rated(rating, f"{against}, target met: Green")
     allowed = tolerance_amount(target, tolerance, tolerance_kind)
     gap = f"{_amount(shortfall(value, target, direction), measure)} short"
-    if rating is Rating.AMBER:
+    if rating is Rag.AMBER:
         return Rated(
             rating, f"{against}, {gap}, within the {_amount(allowed, measure)} tolerance: Amber"
         )
@@ -118,8 +107,8 @@ class CombinationMethod(StrEnum):
 
 
 # Points per rating for the points-average rule. An achieved OKR (Blue) counts as met.
-POINTS = {Rating.GREEN: 3, Rating.BLUE: 3, Rating.AMBER: 2, Rating.RED: 1}
-_SEVERITY = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE]
+POINTS = {Rag.GREEN: 3, Rag.BLUE: 3, Rag.AMBER: 2, Rag.RED: 1}
+_SEVERITY = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE]
 
 
 @dataclass(frozen=True)
@@ -129,26 +118,26 @@ class CombinationRule:
     amber_from: Decimal = Decimal("1.5")
 
 
-def combine(ratings: Sequence[Rating], rule: CombinationRule) -> Rated:
+def combine(ratings: Sequence[Rag], rule: CombinationRule) -> Rated:
     """An overall rating from OKR ratings; OKRs without a rating are left out."""
-    rated = [rating for rating in ratings if rating is not Rating.NO_DATA]
+    rated = [rating for rating in ratings if rating is not Rag.NO_DATA]
     left_out = len(ratings) - len(rated)
     note = f" ({left_out} without a rating left out)" if left_out else ""
     if not rated:
-        return Rated(Rating.NO_DATA, "No OKR has a rating: no overall rating")
+        return Rated(Rag.NO_DATA, "No OKR has a rating: no overall rating")
     if rule.method == CombinationMethod.WORST_OF:
         worst = min(rated, key=_SEVERITY.index)
-        if worst is Rating.BLUE:
-            worst = Rating.GREEN
+        if worst is Rag.BLUE:
+            worst = Rag.GREEN
         return Rated(worst, f"Worst of {len(rated)} OKR ratings{note}: {worst.label}")
     total = sum(POINTS[rating] for rating in rated)
     average = Decimal(total) / Decimal(len(rated))
     if average >= rule.green_from:
-        overall = Rating.GREEN
+        overall = Rag.GREEN
     elif average >= rule.amber_from:
-        overall = Rating.AMBER
+        overall = Rag.AMBER
     else:
-        overall = Rating.RED
+        overall = Rag.RED
     counts = ", ".join(
         f"{sum(1 for rating in rated if rating is kind)} {kind.label}"
         for kind in _SEVERITY

@@ -17,10 +17,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from okrs.ratings import Rag
 from reporting.exports.formulas import looks_like_formula
 from reporting.ipr import IprCommentary, IprNarrative
 from reporting.pack import Pack
-from reporting.rag import Rating
 from reporting.templatetags.ipr_format import long_date
 
 BOLD = Font(bold=True)
@@ -33,11 +33,11 @@ TOP = Alignment(vertical="top")
 
 # The rating tags' colours on the portal (static/css): fill and text.
 RATING_COLOURS = {
-    Rating.RED: ("F7D4D1", "6B140E"),
-    Rating.AMBER: ("FFDC8E", "5E3A00"),
-    Rating.GREEN: ("CCE5D8", "00401E"),
-    Rating.BLUE: ("D2E2F1", "002F5C"),
-    Rating.NO_DATA: ("F0F4F5", "212B32"),
+    Rag.RED: ("F7D4D1", "6B140E"),
+    Rag.AMBER: ("FFDC8E", "5E3A00"),
+    Rag.GREEN: ("CCE5D8", "00401E"),
+    Rag.BLUE: ("D2E2F1", "002F5C"),
+    Rag.NO_DATA: ("F0F4F5", "212B32"),
 }
 # The page's draft warning (yellow) and published edition (blue) markers.
 DRAFT_STYLE = (PatternFill("solid", fgColor="FFF9C4"), Font(bold=True, size=13, color="212B32"))
@@ -158,7 +158,7 @@ def put_cell(
 
 
 def rating_style(rating: str) -> dict:
-    fill, text = RATING_COLOURS[Rating(rating)]
+    fill, text = RATING_COLOURS[Rag(rating)]
     return {"fill": PatternFill("solid", fgColor=fill), "font": Font(bold=True, color=text)}
 
 

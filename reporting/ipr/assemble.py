@@ -17,6 +17,7 @@ from objectives.models import OrganisationalUnit, StrategicObjective
 from okrs import periods
 from okrs.formatting import format_value
 from okrs.models import KeyResult, Target
+from okrs.ratings import Rag
 from okrs.selectors import target_in_force
 from reporting.ipr.selectors import ReportInputs, SeriesValue
 from reporting.ipr.types import (
@@ -40,7 +41,6 @@ from reporting.models import Narrative
 from reporting.rag import (
     CombinationMethod,
     CombinationRule,
-    Rating,
     combine,
     rate_value,
     rating_for,
@@ -61,7 +61,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
     ipr_objectives = []
     for objective in inputs.objectives:
         okrs = []
-        ratings_by_unit: dict[str, list[Rating]] = defaultdict(list)
+        ratings_by_unit: dict[str, list[Rag]] = defaultdict(list)
         objective_units: list[OrganisationalUnit] = []
         for key_result in objective.key_results.all():
             span = _report_period(key_result, month)
@@ -88,7 +88,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
             okr.commentary = _commentary(commentary) if commentary else None
             okrs.append(okr)
             for cell in okr.cells:
-                ratings_by_unit[cell.unit].append(Rating(cell.rag))
+                ratings_by_unit[cell.unit].append(Rag(cell.rag))
             for unit in owing:
                 if unit not in objective_units:
                     objective_units.append(unit)
@@ -428,9 +428,7 @@ def _summarise(
             )
             (summary.improved if better else summary.deteriorated).append(change(moved))
     if cell.previous_rag and cell.previous_rag != cell.rag:
-        summary.rating_changed.append(
-            change(f"{Rating(cell.previous_rag).label} → {cell.rag_label}")
-        )
+        summary.rating_changed.append(change(f"{Rag(cell.previous_rag).label} → {cell.rag_label}"))
     if (cell.variation or "").startswith("concern") or cell.assurance == "fail":
         reasons = []
         if (cell.variation or "").startswith("concern"):

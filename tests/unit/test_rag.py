@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.rag import CombinationMethod, CombinationRule, Rating, combine, rate_value
+from okrs.ratings import Rag
+from reporting.rag import CombinationMethod, CombinationRule, combine, rate_value
 
 D = Decimal
 POINTS = CombinationRule(CombinationMethod.POINTS_AVERAGE, D("2.5"), D("1.5"))
@@ -23,14 +24,14 @@ def rate(value, target, direction="increase", tolerance=2, measure="percentage",
 
 
 def test_met_within_tolerance_and_beyond():
-    assert rate(95, 95).rating is Rating.GREEN
-    assert rate(97, 95).rating is Rating.GREEN
-    assert rate(94, 95).rating is Rating.AMBER
-    assert rate(93, 95).rating is Rating.AMBER  # exactly the tolerance: still Amber
-    assert rate("92.9", 95).rating is Rating.RED
+    assert rate(95, 95).rating is Rag.GREEN
+    assert rate(97, 95).rating is Rag.GREEN
+    assert rate(94, 95).rating is Rag.AMBER
+    assert rate(93, 95).rating is Rag.AMBER  # exactly the tolerance: still Amber
+    assert rate("92.9", 95).rating is Rag.RED
     # Lower is better: 4% sickness against ≤3.5% with 1 point tolerance is Amber.
-    assert rate(4, "3.5", "decrease", 1).rating is Rating.AMBER
-    assert rate(5, "3.5", "decrease", 1).rating is Rating.RED
+    assert rate(4, "3.5", "decrease", 1).rating is Rag.AMBER
+    assert rate(5, "3.5", "decrease", 1).rating is Rag.RED
 
 
 def test_every_rating_explains_itself():
@@ -47,23 +48,23 @@ def test_every_rating_explains_itself():
 
 
 def test_no_value_is_never_coloured_as_a_rating():
-    assert rate(None, 95).rating is Rating.NO_DATA
+    assert rate(None, 95).rating is Rag.NO_DATA
     assert rate(None, 95).rating.label == "No data"
-    assert rate(94, None).rating is Rating.NO_DATA
-    assert rate(94, 95, "neutral").rating is Rating.NO_DATA
+    assert rate(94, None).rating is Rag.NO_DATA
+    assert rate(94, 95, "neutral").rating is Rag.NO_DATA
 
 
 def test_an_achieved_okr_is_blue():
-    assert rate(80, 95, achieved=True).rating is Rating.BLUE
+    assert rate(80, 95, achieved=True).rating is Rag.BLUE
 
 
 def test_relative_tolerance():
     # 10% of a 90 target is 9: 82 is 8 short (Amber), 80 is 10 short (Red).
     assert rate(82, 90, tolerance=10, tolerance_kind="relative", measure="score").rating is (
-        Rating.AMBER
+        Rag.AMBER
     )
     assert rate(80, 90, tolerance=10, tolerance_kind="relative", measure="score").rating is (
-        Rating.RED
+        Rag.RED
     )
 
 
@@ -71,13 +72,13 @@ def test_relative_tolerance():
     ("ratings", "overall", "explanation"),
     [
         # Points: Red 1, Amber 2, Green 3; average ≥2.5 Green, ≥1.5 Amber, else Red.
-        ("RARR", Rating.RED, "3 Red, 1 Amber: 5 points over 4 OKRs = 1.25"),
-        ("GAGG", Rating.GREEN, "1 Amber, 3 Green: 11 points over 4 OKRs = 2.75"),
-        ("ARAR", Rating.AMBER, "2 Red, 2 Amber: 6 points over 4 OKRs = 1.5"),
+        ("RARR", Rag.RED, "3 Red, 1 Amber: 5 points over 4 OKRs = 1.25"),
+        ("GAGG", Rag.GREEN, "1 Amber, 3 Green: 11 points over 4 OKRs = 2.75"),
+        ("ARAR", Rag.AMBER, "2 Red, 2 Amber: 6 points over 4 OKRs = 1.5"),
     ],
 )
 def test_points_average(ratings, overall, explanation):
-    letters = {"R": Rating.RED, "A": Rating.AMBER, "G": Rating.GREEN}
+    letters = {"R": Rag.RED, "A": Rag.AMBER, "G": Rag.GREEN}
     result = combine([letters[letter] for letter in ratings], POINTS)
     assert result.rating is overall
     assert result.explanation.startswith(explanation)
@@ -85,16 +86,16 @@ def test_points_average(ratings, overall, explanation):
 
 
 def test_worst_of():
-    assert combine([Rating.GREEN, Rating.AMBER], WORST).rating is Rating.AMBER
-    assert combine([Rating.GREEN, Rating.RED, Rating.AMBER], WORST).rating is Rating.RED
-    assert combine([Rating.BLUE, Rating.GREEN], WORST).rating is Rating.GREEN
+    assert combine([Rag.GREEN, Rag.AMBER], WORST).rating is Rag.AMBER
+    assert combine([Rag.GREEN, Rag.RED, Rag.AMBER], WORST).rating is Rag.RED
+    assert combine([Rag.BLUE, Rag.GREEN], WORST).rating is Rag.GREEN
 
 
 def test_unrated_okrs_are_left_out_and_none_rated_gives_no_data():
-    result = combine([Rating.GREEN, Rating.NO_DATA], POINTS)
-    assert result.rating is Rating.GREEN and "1 without a rating left out" in result.explanation
-    assert combine([Rating.NO_DATA], POINTS).rating is Rating.NO_DATA
-    assert combine([], WORST).rating is Rating.NO_DATA
+    result = combine([Rag.GREEN, Rag.NO_DATA], POINTS)
+    assert result.rating is Rag.GREEN and "1 without a rating left out" in result.explanation
+    assert combine([Rag.NO_DATA], POINTS).rating is Rag.NO_DATA
+    assert combine([], WORST).rating is Rag.NO_DATA
 
 
 # The year-one Quality table (003), with the tolerances stored on the OKRs
@@ -108,11 +109,11 @@ def test_unrated_okrs_are_left_out_and_none_rated_gives_no_data():
 # points            5 → 1.25   11 → 2.75 6 → 1.5 11 → 2.75   6 → 1.5
 # overall           Red        Green     Amber  Green        Amber   (the slide's row)
 SLIDE = {
-    "Community Services": ([-5, 94, 8, 80], "RARR", Rating.RED),
-    "Oxon & BSW MH": ([-11, 94, 3, 90], "GAGG", Rating.GREEN),
-    "Bucks MH": ([-9, 92, 4, 80], "ARAR", Rating.AMBER),
-    "Specialised": ([-10, 97, 4, 90], "GGAG", Rating.GREEN),
-    "Trust": ([-7, 94, 5, 85], "RARA", Rating.AMBER),
+    "Community Services": ([-5, 94, 8, 80], "RARR", Rag.RED),
+    "Oxon & BSW MH": ([-11, 94, 3, 90], "GAGG", Rag.GREEN),
+    "Bucks MH": ([-9, 92, 4, 80], "ARAR", Rag.AMBER),
+    "Specialised": ([-10, 97, 4, 90], "GGAG", Rag.GREEN),
+    "Trust": ([-7, 94, 5, 85], "RARA", Rag.AMBER),
 }
 OKRS = [  # target, direction, tolerance, measure
     (-10, "decrease", 2, "percentage_change"),

@@ -21,9 +21,11 @@ def test_rag_words_normalise(word, rag):
     assert normalise_rag_word(word) is rag
 
 
-def test_an_unknown_rag_word_is_refused():
+@pytest.mark.parametrize("word", ["Purple", "no_data"])
+def test_an_unknown_rag_word_is_refused(word):
+    # 'No data' is the engine's answer when there is nothing to rate, never a board's.
     with pytest.raises(ValueError, match="not a RAG rating"):
-        normalise_rag_word("Purple")
+        normalise_rag_word(word)
 
 
 @pytest.mark.parametrize(
