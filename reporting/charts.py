@@ -2,17 +2,22 @@
 drawn in the browser (and the printed pack) by plotly.js."""
 
 from reporting.ipr import IprOkr
+from reporting.spc import PointType
 
 # Making Data Count colours: common cause grey, improvement blue, concern orange,
 # neutral purple; the target a red dashed line.
-POINT_COLOURS = {
+POINT_COLOURS: dict[PointType | None, str] = {
     "common_cause": "#a6a6a6",
     "improvement": "#005eb8",
     "concern": "#ed8b00",
     "neutral": "#7c2855",
     None: "#a6a6a6",
 }
-POINT_SYMBOLS = {"improvement": "diamond", "concern": "square", "neutral": "triangle-up"}
+POINT_SYMBOLS: dict[PointType, str] = {
+    "improvement": "diamond",
+    "concern": "square",
+    "neutral": "triangle-up",
+}
 
 
 def _series(okr: IprOkr, unit: str | None) -> tuple[list, str | None]:

@@ -7,7 +7,8 @@ from django.utils.functional import SimpleLazyObject
 
 from okrs.formatting import measure_axis_label
 from reporting import charts
-from reporting.ipr import ASSURANCES, VARIATIONS, Ipr, IprOkr
+from reporting.ipr import Ipr, IprOkr
+from reporting.spc import ASSURANCES, VARIATIONS
 from reporting.tables import okr_by_unit_table
 
 

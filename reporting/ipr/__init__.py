@@ -31,8 +31,6 @@ from reporting.ipr.editions import (
 )
 from reporting.ipr.selectors import monthly_periods_with_results, report_inputs
 from reporting.ipr.types import (
-    ASSURANCES,
-    VARIATIONS,
     Ipr,
     IprCell,
     IprChange,
@@ -90,10 +88,8 @@ def _cache_key(
 
 
 __all__ = [
-    "ASSURANCES",
     "CACHE_SECONDS",
     "SCHEMA_VERSION",
-    "VARIATIONS",
     "EditionFormatError",
     "Ipr",
     "IprCell",

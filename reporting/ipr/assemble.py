@@ -21,8 +21,6 @@ from okrs.ratings import Rag
 from okrs.selectors import target_in_force
 from reporting.ipr.selectors import ReportInputs, SeriesValue
 from reporting.ipr.types import (
-    ASSURANCES,
-    VARIATIONS,
     Ipr,
     IprCell,
     IprChange,
@@ -45,7 +43,7 @@ from reporting.rag import (
     rate_value,
     rating_for,
 )
-from reporting.spc import compute_spc
+from reporting.spc import ASSURANCES, VARIATIONS, compute_spc
 from reporting.spc.process_changes import partitioning_for
 
 
@@ -55,9 +53,9 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
     the web page does not show it)."""
     month, series = inputs.month, inputs.series
     summary = IprSummary(
-        matrix={variation: dict.fromkeys(ASSURANCES + ["none"], 0) for variation in VARIATIONS}
+        matrix={variation: dict.fromkeys([*ASSURANCES, "none"], 0) for variation in VARIATIONS}
     )
-    summary.matrix["none"] = dict.fromkeys(ASSURANCES + ["none"], 0)
+    summary.matrix["none"] = dict.fromkeys([*ASSURANCES, "none"], 0)
     ipr_objectives = []
     for objective in inputs.objectives:
         okrs = []

@@ -11,18 +11,6 @@ needs `editions.SCHEMA_VERSION` raised with an upgrade step.
 
 from dataclasses import dataclass, field
 
-# The SPC icons a cell can carry, in the order the summary's matrix lists them.
-VARIATIONS = [
-    "improvement_high",
-    "improvement_low",
-    "common_cause",
-    "neutral_high",
-    "neutral_low",
-    "concern_high",
-    "concern_low",
-]
-ASSURANCES = ["pass", "inconsistent", "fail"]
-
 
 @dataclass
 class IprSpcPoint:

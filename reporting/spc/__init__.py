@@ -80,9 +80,14 @@ from reporting.spc.arithmetic import (
 )
 from reporting.spc.rules import Part, apply_rules, assurance, ordered, resolve
 from reporting.spc.types import (
+    ASSURANCE_WORDS,
+    ASSURANCES,
+    POINT_TYPES,
     PRIORITY,
     RULES,
     TRIAL_BELOW,
+    VARIATION_WORDS,
+    VARIATIONS,
     Assurance,
     ChartType,
     Conflict,
@@ -99,6 +104,11 @@ from reporting.spc.types import (
 )
 
 __all__ = [
+    "ASSURANCES",
+    "ASSURANCE_WORDS",
+    "POINT_TYPES",
+    "VARIATIONS",
+    "VARIATION_WORDS",
     "LIMIT_FACTOR",
     "NEAR_FRACTION",
     "PRIORITY",

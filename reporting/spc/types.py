@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, fields
-from typing import Literal
+from typing import Literal, get_args
 
 Improvement = Literal["increase", "decrease", "neutral"]
 Conflict = Literal["concern", "improvement", "priority"]
 Rule = Literal["outside_limits", "shift", "trend", "two_of_three"]
 Direction = Literal["high", "low"]
 PointType = Literal["common_cause", "improvement", "concern", "neutral"]
+# The SPC vocabulary, defined once: the IPR's summary matrix, its icons and words,
+# and the exports all read these. Listed in the order the matrix shows them.
 Variation = Literal[
-    "common_cause",
     "improvement_high",
     "improvement_low",
-    "concern_high",
-    "concern_low",
+    "common_cause",
     "neutral_high",
     "neutral_low",
+    "concern_high",
+    "concern_low",
 ]
-Assurance = Literal["pass", "fail", "inconsistent"]
+Assurance = Literal["pass", "inconsistent", "fail"]
 ChartType = Literal["xmr", "run"]
 
 #: Limits resting on fewer values than this are trial limits.
@@ -31,6 +33,25 @@ RULES: tuple[Rule, ...] = ("outside_limits", "shift", "trend", "two_of_three")
 #: NHSRplotthedots' priority when a point's hits disagree: first wins.
 PRIORITY: tuple[Rule, ...] = ("outside_limits", "trend", "two_of_three", "shift")
 DIRECTIONS: tuple[Direction, ...] = ("high", "low")
+POINT_TYPES: tuple[PointType, ...] = get_args(PointType)
+VARIATIONS: tuple[Variation, ...] = get_args(Variation)
+ASSURANCES: tuple[Assurance, ...] = get_args(Assurance)
+
+#: What each icon says, in words a board member reads (docs/spc.md).
+VARIATION_WORDS: dict[Variation, str] = {
+    "improvement_high": "special cause improvement (high)",
+    "improvement_low": "special cause improvement (low)",
+    "common_cause": "common cause variation",
+    "neutral_high": "special cause, neither good nor bad (high)",
+    "neutral_low": "special cause, neither good nor bad (low)",
+    "concern_high": "special cause concern (high)",
+    "concern_low": "special cause concern (low)",
+}
+ASSURANCE_WORDS: dict[Assurance, str] = {
+    "pass": "the target will be met (pass)",
+    "inconsistent": "the target will be hit and miss",
+    "fail": "the target will not be met without change (fail)",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,22 +4,24 @@ long dates. Named apart from the `reporting.ipr` package, which assembles the re
 from django import template
 
 from okrs.formatting import words
+from reporting.spc.types import ASSURANCE_WORDS, ASSURANCES, VARIATION_WORDS, VARIATIONS
 
 register = template.Library()
 
+# An icon's colour (its CSS class) and letter, from the SPC vocabulary: the point
+# type colours it; the side it broke out on, high or low, letters it.
 _VARIATION = {
-    "common_cause": ("common", "~", "common cause variation"),
-    "improvement_high": ("improvement", "H", "special cause improvement (high)"),
-    "improvement_low": ("improvement", "L", "special cause improvement (low)"),
-    "concern_high": ("concern", "H", "special cause concern (high)"),
-    "concern_low": ("concern", "L", "special cause concern (low)"),
-    "neutral_high": ("neutral", "H", "special cause, neither good nor bad (high)"),
-    "neutral_low": ("neutral", "L", "special cause, neither good nor bad (low)"),
+    variation: (
+        "common" if variation == "common_cause" else variation.split("_")[0],
+        "~" if variation == "common_cause" else variation.rpartition("_")[2][0].upper(),
+        VARIATION_WORDS[variation],
+    )
+    for variation in VARIATIONS
 }
+_ASSURANCE_LETTERS = {"pass": "P", "fail": "F", "inconsistent": "?"}
 _ASSURANCE = {
-    "pass": ("assurance-pass", "P", "the target will be met (pass)"),
-    "fail": ("assurance-fail", "F", "the target will not be met without change (fail)"),
-    "inconsistent": ("assurance-inconsistent", "?", "the target will be hit and miss"),
+    assurance: (f"assurance-{assurance}", _ASSURANCE_LETTERS[assurance], ASSURANCE_WORDS[assurance])
+    for assurance in ASSURANCES
 }
 
 
