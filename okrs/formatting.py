@@ -21,6 +21,15 @@ def format_value(value: Decimal | float | None, measure: str) -> str:
     return f"{sign}{magnitude}"
 
 
+def plain_number(number: Decimal | int | float) -> str:
+    """A number as a person would type it, in every measure: 1200, 94.5, 0.00001 —
+    no exponent, no trailing zeros, no "-0". A float reads as its shortest
+    round-tripping form (repr), so 0.1 stays "0.1" and 1e-05 becomes "0.00001"."""
+    exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+    text = format(exact.normalize(), "f")
+    return "0" if text == "-0" else text
+
+
 def measure_axis_label(measure: str) -> str:
     return {
         "percentage": "%",

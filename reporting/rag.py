@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from okrs.formatting import format_value
+from okrs.formatting import format_value, plain_number
 from okrs.ratings import Rag
 from okrs.targets import shortfall, tolerance_amount
 
@@ -30,8 +30,7 @@ def _bound(target: Decimal, direction: str, measure: str) -> str:
 
 def _amount(amount: Decimal, measure: str) -> str:
     if measure in ("percentage", "percentage_change"):
-        points = format(amount.normalize(), "f")
-        return f"{points} point{'' if amount == 1 else 's'}"
+        return f"{plain_number(amount)} point{'' if amount == 1 else 's'}"
     return format_value(amount, measure)
 
 
@@ -152,4 +151,4 @@ def combine(ratings: Sequence[Rag], rule: CombinationRule) -> Rated:
 
 
 def _trim(number: Decimal) -> str:
-    return format(number.quantize(Decimal("0.01")).normalize(), "f")
+    return plain_number(number.quantize(Decimal("0.01")))

@@ -7,6 +7,7 @@ from django import forms
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
 from objectives.text import PARAGRAPH, TextField
+from okrs.formatting import plain_number
 from okrs.models import ReportingPeriod
 from okrs.result_planner import REASON_REQUIRED, ChangePlan, ResultChange
 from okrs.selectors.submissions import OwedValue
@@ -33,7 +34,7 @@ class ResultEntryForm(forms.Form):
             self.fields[f"value_{pk}"] = forms.CharField(
                 required=False,
                 max_length=40,
-                initial=_plain(result.value) if result else "",
+                initial=plain_number(result.value) if result else "",
             )
             self.fields[f"comment_{pk}"] = TextField(
                 required=False,
@@ -79,9 +80,3 @@ class ResultEntryForm(forms.Form):
                 self.add_error(f"{field_name}_{pk}", message)
         for message in plan.general_errors:
             self.add_error("reason" if message == REASON_REQUIRED else None, message)
-
-
-def _plain(value) -> str:
-    """A stored value as a person would type it: 94, 94.5 (no trailing zeros)."""
-    text = format(value.normalize(), "f")
-    return text

@@ -32,7 +32,6 @@ from okrs.imports.reading import (
     FileRow,
     escape_text,
     normalise_header,
-    plain_number,
     read_result_file,
 )
 from okrs.imports.storing import (
@@ -77,7 +76,6 @@ __all__ = [
     "import_file",
     "load_lookups",
     "normalise_header",
-    "plain_number",
     "preview_rows",
     "preview_upload",
     "prune_unconfirmed_uploads",

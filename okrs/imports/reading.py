@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from objectives.text import PARAGRAPH
+from okrs.formatting import plain_number
 
 # Limits, stated to the person when a file goes over them.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -272,12 +273,6 @@ def _cell_text(cell) -> str:
         # Excel turns a typed 'September 2020' into a date; read it back as that month.
         return f"{value:%Y-%m}"
     return str(value).strip()
-
-
-def plain_number(number: Decimal) -> str:
-    """1200, 94.5, 0.00001: no exponent, no trailing zeros."""
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def _data_rows(rows: Iterator[tuple[int, list[str]]]) -> list[FileRow]:

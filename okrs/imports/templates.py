@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from objectives.models import OrganisationalUnit
-from okrs.imports.reading import COLUMNS, escape_text, plain_number
+from okrs.formatting import plain_number
+from okrs.imports.reading import COLUMNS, escape_text
 from okrs.models import ReportingPeriod
 from okrs.selectors.submissions import UnitSubmission
 

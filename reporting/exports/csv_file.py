@@ -18,8 +18,8 @@ see `reporting.exports.formulas`.
 
 import csv
 import io
-from decimal import Decimal
 
+from okrs.formatting import plain_number
 from reporting.exports.formulas import as_csv_text
 from reporting.pack import FLAT_COLUMNS, Pack, flat_rows
 
@@ -38,15 +38,5 @@ def _field(value) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return _plain_number(value)
+        return plain_number(value)
     return as_csv_text(str(value))
-
-
-def _plain_number(number: int | float) -> str:
-    """92.0 → "92", 0.5 → "0.5", 1e-05 → "0.00001": the shortest text that reads
-    back as the same number, in fixed-point notation."""
-    if number == 0:
-        return "0"  # not "-0" for a negative zero
-    # repr is the shortest round-tripping form of a float; normalising drops the
-    # trailing zeros and "f" spells out any exponent.
-    return format(Decimal(repr(number)).normalize(), "f")

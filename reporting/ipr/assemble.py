@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from objectives.models import OrganisationalUnit, StrategicObjective
 from okrs import periods
-from okrs.formatting import format_value
+from okrs.formatting import format_value, plain_number
 from okrs.models import KeyResult, Target
 from okrs.ratings import Rag
 from okrs.selectors import target_in_force
@@ -171,8 +171,8 @@ def _rule_text(objective: StrategicObjective) -> str:
         return "Overall rating: the worst of the OKR ratings."
     return (
         "Overall rating: points (Green 3, Amber 2, Red 1) averaged over the rated OKRs; "
-        f"Green from {objective.rating_green_from.normalize():f}, "
-        f"Amber from {objective.rating_amber_from.normalize():f}, otherwise Red."
+        f"Green from {plain_number(objective.rating_green_from)}, "
+        f"Amber from {plain_number(objective.rating_amber_from)}, otherwise Red."
     )
 
 

@@ -306,9 +306,6 @@ def test_an_xlsx_template_has_values_only_a_bold_header_and_number_formats():
 def test_helpers():
     assert imports.normalise_header("  OKR Code ") == "okr_code"
     assert imports.normalise_header("previous-value") == "previous_value"
-    assert imports.plain_number(Decimal("94.5000")) == "94.5"
-    assert imports.plain_number(Decimal("1E+3")) == "1000"
-    assert imports.plain_number(Decimal("-0.0")) == "0"
     assert imports.escape_text("-5 on last month") == "'-5 on last month"
     assert imports.escape_text("fine") == "fine"
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from okrs.formatting import format_value
+from okrs.formatting import format_value, plain_number
 from okrs.ratings import Rag, normalise_rag_word
 
 
@@ -43,3 +43,24 @@ def test_an_unknown_rag_word_is_refused(word):
 )
 def test_values_read_as_the_measure_says(value, measure, text):
     assert format_value(value, measure) == text
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (Decimal("94.5000"), "94.5"),
+        (Decimal("1E+3"), "1000"),
+        (Decimal("-0.0"), "0"),
+        (Decimal("0.00001"), "0.00001"),
+        (Decimal("-2.50"), "-2.5"),
+        (1200, "1200"),
+        (0, "0"),
+        (92.0, "92"),
+        (0.1, "0.1"),  # a float as written, not its binary expansion
+        (1e-05, "0.00001"),
+        (-0.0, "0"),
+        (1e20, "100000000000000000000"),
+    ],
+)
+def test_a_plain_number_reads_as_typed(number, text):
+    assert plain_number(number) == text
