@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from okrs.targets import RELATIVE
+
 
 def format_value(value: Decimal | float | None, measure: str) -> str:
     if value is None:
@@ -28,6 +30,23 @@ def plain_number(number: Decimal | int | float) -> str:
     exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
     text = format(exact.normalize(), "f")
     return "0" if text == "-0" else text
+
+
+def tolerance_text(
+    tolerance: Decimal, *, kind: str, measure: str, worked_out: Decimal | None = None
+) -> str:
+    """How an OKR's tolerance reads, wherever it is shown: '5% of the target' (with
+    what that works out to when given: '5% of the target (4.5)'), '1 percentage
+    point' or '2 percentage points' for a percentage, otherwise the amount as the
+    measure reads ('£1,000'); 'none' when there is none."""
+    if not tolerance:
+        return "none"
+    if kind == RELATIVE:
+        text = f"{plain_number(tolerance)}% of the target"
+        return text if worked_out is None else f"{text} ({plain_number(worked_out)})"
+    if measure in ("percentage", "percentage_change"):
+        return f"{plain_number(tolerance)} percentage point{'' if tolerance == 1 else 's'}"
+    return format_value(tolerance, measure)
 
 
 def measure_axis_label(measure: str) -> str:

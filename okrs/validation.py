@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from okrs.formatting import format_value
-from okrs.targets import RELATIVE, misses_beyond_tolerance, tolerance_amount
+from okrs.formatting import format_value, tolerance_text
+from okrs.targets import misses_beyond_tolerance, tolerance_amount
 
 # A number as a UK user types it: an optional sign (a hyphen, minus or en dash), an
 # optional pound sign on either side of it, digits (ASCII only) with commas only as
@@ -174,9 +174,10 @@ def check_value(raw_value: str, raw_comment: str, rules: ValueRules) -> CheckedV
 
 
 def _tolerance_text(rules: ValueRules) -> str:
-    amount = tolerance_amount(rules.target, rules.tolerance, rules.tolerance_kind)
-    if rules.tolerance_kind == RELATIVE:
-        return f"{rules.tolerance.normalize():f}% of the target ({amount.normalize():f})"
-    if rules.measure in ("percentage", "percentage_change"):
-        return f"{amount.normalize():f} percentage points"
-    return format_value(amount, rules.measure)
+    """The tolerance with what it works out to for this target: '5% of the target (4.5)'."""
+    return tolerance_text(
+        rules.tolerance,
+        kind=rules.tolerance_kind,
+        measure=rules.measure,
+        worked_out=tolerance_amount(rules.target, rules.tolerance, rules.tolerance_kind),
+    )

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from objectives.models import OrganisationalUnit, StrategicObjective
 from okrs import periods
-from okrs.formatting import format_value, plain_number
+from okrs.formatting import format_value, plain_number, tolerance_text
 from okrs.models import KeyResult, Target
 from okrs.ratings import Rag
 from okrs.selectors import target_in_force
@@ -176,17 +176,6 @@ def _rule_text(objective: StrategicObjective) -> str:
     )
 
 
-def _tolerance_text(key_result: KeyResult) -> str:
-    if not key_result.tolerance:
-        return "none"
-    amount = key_result.tolerance.normalize()
-    if key_result.tolerance_kind == "relative":
-        return f"{amount:f}% of the target"
-    if key_result.measure in ("percentage", "percentage_change"):
-        return f"{amount:f} percentage point{'' if amount == 1 else 's'}"
-    return format_value(key_result.tolerance, key_result.measure)
-
-
 def _has_value_for(values: list[SeriesValue], span: periods.PeriodSpan) -> bool:
     return any(
         value.period.frequency == span.frequency and value.period.starts_on == span.starts_on
@@ -342,7 +331,9 @@ def _assemble_okr(
         status=key_result.status,
         owner=key_result.owner_role.title if key_result.owner_role else None,
         period=label,
-        tolerance=_tolerance_text(key_result),
+        tolerance=tolerance_text(
+            key_result.tolerance, kind=key_result.tolerance_kind, measure=key_result.measure
+        ),
         cells=cells,
         chart_unit=chart_unit,
         chart=chart_points,

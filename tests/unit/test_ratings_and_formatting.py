@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from okrs.formatting import format_value, plain_number
+from okrs.formatting import format_value, plain_number, tolerance_text
 from okrs.ratings import Rag, normalise_rag_word
 
 
@@ -64,3 +64,21 @@ def test_values_read_as_the_measure_says(value, measure, text):
 )
 def test_a_plain_number_reads_as_typed(number, text):
     assert plain_number(number) == text
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "kind", "measure", "worked_out", "text"),
+    [
+        (Decimal("5.00"), "relative", "count", None, "5% of the target"),
+        # 5% of a target of 90 is 4.5.
+        (Decimal("5.00"), "relative", "count", Decimal("4.500"), "5% of the target (4.5)"),
+        (Decimal("1.00"), "absolute", "percentage", None, "1 percentage point"),
+        (Decimal("2.00"), "absolute", "percentage", None, "2 percentage points"),
+        (Decimal("0.5"), "absolute", "percentage_change", None, "0.5 percentage points"),
+        (Decimal("1000"), "absolute", "currency", None, "£1,000"),
+        (Decimal("3"), "absolute", "count", None, "3"),
+        (Decimal("0"), "absolute", "percentage", None, "none"),
+    ],
+)
+def test_a_tolerance_reads_one_way(tolerance, kind, measure, worked_out, text):
+    assert tolerance_text(tolerance, kind=kind, measure=measure, worked_out=worked_out) == text
