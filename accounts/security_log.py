@@ -175,7 +175,7 @@ def _role_assignment_deleted(sender, instance, **kwargs) -> None:
 
 
 def pack_exported(*, request: HttpRequest, export) -> None:
-    """A Board pack export was requested (reporting/views.py)."""
+    """A Board pack export was requested (reporting/views/pack.py)."""
     log_event(
         "pack_export_requested",
         request=request,
@@ -185,7 +185,7 @@ def pack_exported(*, request: HttpRequest, export) -> None:
 
 
 def pack_downloaded(*, request: HttpRequest, pack_file) -> None:
-    """A stored Board pack file was downloaded (reporting/views.py)."""
+    """A stored Board pack file was downloaded (reporting/views/pack.py)."""
     log_event(
         "pack_downloaded",
         request=request,

@@ -1,6 +1,5 @@
-"""Pages that bring the strategy and its measures together: an objective with its
-OKRs' latest values, a focus area with its OKRs and programmes. They live here,
-above `okrs` and `objectives`, so dependencies keep pointing one way."""
+"""The IPR's pages: a month's report (its published edition, a revision, or the
+draft), publishing it, and writing its narratives."""
 
 import datetime
 import hashlib
@@ -9,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,77 +19,26 @@ from django.utils.http import quote_etag
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
-from accounts import security_log
 from objectives import data_version
 from objectives import selectors as strategy_selectors
 from objectives.models import StrategicObjective
 from objectives.permissions import group_names
-from objectives.text import parse_id
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.models import KeyResult
 from reporting import actions, selectors
-from reporting.forms import BoardCoverForm, ExecutiveSummaryForm, OkrCommentaryForm
+from reporting.forms import ExecutiveSummaryForm, OkrCommentaryForm
 from reporting.ipr import (
     CACHE_SECONDS,
     SCHEMA_VERSION,
     assemble_ipr,
-    ipr_from_dict,
     monthly_periods_with_results,
 )
-from reporting.models import PackExport, PackFile
-from reporting.pack import default_cover, latest_cover
 from reporting.presentation import report_context
 from web.context_processors import portal as portal_context
 from web.forms import add_action_errors
 from web.pages import CHART_PAGE_CSP, requires_portal_role
-
-
-@requires_portal_role
-def objective(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = strategy_selectors.objective_detail(pk)
-    okr_rows, units = okr_selectors.latest_value_grid(
-        list(okr_selectors.key_results_for_objective(objective))
-    )
-    return render(
-        request,
-        "reporting/objective.html",
-        {
-            "objective": objective,
-            "breadcrumbs": [(objective.strategy.get_absolute_url(), objective.strategy.title)],
-            "holdings": strategy_selectors.holdings_for_roles(list(objective.lead_roles.all())),
-            "focus_areas": objective.focus_areas.all(),
-            "okr_rows": okr_rows,
-            "units": units,
-            "recorded_ratings": selectors.recorded_ratings_by_period(objective),
-        },
-    )
-
-
-@requires_portal_role
-def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
-    focus_area = strategy_selectors.focus_area_detail(pk)
-    okr_rows, units = okr_selectors.latest_value_grid(
-        list(okr_selectors.key_results_for_focus_area(focus_area))
-    )
-    return render(
-        request,
-        "reporting/focus_area.html",
-        {
-            "focus_area": focus_area,
-            "breadcrumbs": [
-                (
-                    focus_area.objective.strategy.get_absolute_url(),
-                    focus_area.objective.strategy.title,
-                ),
-                (focus_area.objective.get_absolute_url(), str(focus_area.objective)),
-            ],
-            "okr_rows": okr_rows,
-            "units": units,
-            "programmes": okr_selectors.programmes_for_focus_area(focus_area),
-        },
-    )
 
 
 @requires_portal_role
@@ -146,7 +94,7 @@ def _month_in_range(month: str, reportable=None) -> datetime.date:
     return data_month
 
 
-def _data_month(month: str, reportable=None) -> datetime.date:
+def data_month_in_address(month: str, reportable=None) -> datetime.date:
     """The month in an address; a month that is not one, or is outside the
     strategy's span, is not found (and nothing is made for it)."""
     try:
@@ -161,7 +109,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     """A month's IPR: its latest published edition (or the revision asked for), else
     the draft assembled from today's data. `?draft=1` shows the draft regardless."""
     reportable = okr_selectors.reportable_months()
-    data_month = _data_month(month, reportable)
+    data_month = data_month_in_address(month, reportable)
     editions = list(selectors.editions_for_month(data_month))
     reads_drafts = request.user.has_perm("portal.read_draft_ipr")
     wants_draft = request.GET.get("draft") == "1"
@@ -254,7 +202,7 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
 @require_POST
 @permission_required("portal.publish_ipr", raise_exception=True)
 def publish(request: HttpRequest, month: str) -> HttpResponse:
-    data_month = _data_month(month)
+    data_month = data_month_in_address(month)
     try:
         edition = actions.publish_ipr(
             by=request.user, data_month=data_month, note=request.POST.get("note", "")
@@ -275,7 +223,7 @@ def publish(request: HttpRequest, month: str) -> HttpResponse:
 def edit_narrative(request: HttpRequest, month: str, objective: int, code: str | None = None):
     """Write an objective's executive summary for a month, or (with `code`) the
     commentary on one of its OKRs; the executive director can also sign it off."""
-    data_month = _data_month(month)
+    data_month = data_month_in_address(month)
     objective = get_object_or_404(StrategicObjective, pk=objective)
     if not request.user.has_perm("portal.write_narrative", objective):
         raise PermissionDenied(
@@ -330,131 +278,4 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "narrative": existing,
             "can_sign": request.user.has_perm("portal.sign_narrative", objective),
         },
-    )
-
-
-# --- The Board pack: export, progress, download, cover sheet ---------------------
-
-
-def _edition_or_404(data_month: datetime.date, revision: int):
-    edition = next(
-        (e for e in selectors.editions_for_month(data_month) if e.revision == revision), None
-    )
-    if edition is None:
-        raise Http404("No such revision.")
-    return edition
-
-
-@require_POST
-@permission_required("portal.export_pack", raise_exception=True)
-def export_pack(request: HttpRequest, month: str) -> HttpResponse:
-    """Queue the pack of the revision posted (or of today's draft) and show its progress."""
-    data_month = _data_month(month)
-    posted = request.POST.get("revision", "")
-    revision = parse_id(posted)
-    if posted and revision is None:
-        raise Http404("No such revision.")
-    edition = _edition_or_404(data_month, revision) if posted else None
-    export = actions.request_pack_export(by=request.user, data_month=data_month, edition=edition)
-    security_log.pack_exported(request=request, export=export)
-    return redirect("reporting:pack_export", month=month, pk=export.pk)
-
-
-@requires_portal_role
-def pack_export(request: HttpRequest, month: str, pk: int) -> HttpResponse:
-    """An export's progress, then its files to download."""
-    export = _export_or_404(month, pk)
-    _check_may_read(request.user, export)
-    return render(
-        request,
-        "reporting/pack/export.html",
-        {"export": export, "month": month, "back": _report_url(export)},
-    )
-
-
-@requires_portal_role
-def pack_export_status(request: HttpRequest, month: str, pk: int) -> JsonResponse:
-    """How far an export has got, for the progress page to poll; `finished` once
-    nothing more will happen to it (an export whose worker died shows as stopped)."""
-    export = _export_or_404(month, pk)
-    _check_may_read(request.user, export)
-    return JsonResponse(
-        {
-            "status": export.shown_status,
-            "status_label": export.shown_status_label,
-            "stage": export.shown_stage,
-            "steps_done": export.steps_done,
-            "steps_total": export.steps_total,
-            "finished": export.is_over,
-        }
-    )
-
-
-def _export_or_404(month: str, pk: int):
-    data_month = _data_month(month)
-    try:
-        export = selectors.pack_export(pk)
-    except PackExport.DoesNotExist as error:
-        raise Http404("No such export.") from error
-    if export.data_month != data_month.replace(day=1):
-        raise Http404("No such export for this month.")
-    return export
-
-
-def _check_may_read(user, export) -> None:
-    """A draft pack (of no edition) is for those who read drafts (decision 8)."""
-    if export.edition_id is None and not user.has_perm("portal.read_draft_ipr"):
-        raise PermissionDenied("Draft packs are for the people preparing the report.")
-
-
-def _report_url(export) -> str:
-    page = reverse("reporting:ipr", kwargs={"month": export.data_month.strftime("%Y-%m")})
-    return f"{page}?revision={export.edition.revision}" if export.edition_id else f"{page}?draft=1"
-
-
-@requires_portal_role
-def download_pack_file(request: HttpRequest, pk: int) -> FileResponse:
-    """A stored pack file, byte for byte as it was made."""
-    stored = get_object_or_404(PackFile.objects.select_related("export"), pk=pk)
-    _check_may_read(request.user, stored.export)
-    if stored.export.status != PackExport.Status.DONE:
-        raise Http404("That export did not finish.")
-    security_log.pack_downloaded(request=request, pack_file=stored)
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)
-
-
-@permission_required("portal.export_pack", raise_exception=True)
-def edit_cover(request: HttpRequest, month: str, revision: int) -> HttpResponse:
-    """Edit the Board cover sheet printed at the front of an edition's pack."""
-    data_month = _data_month(month)
-    edition = _edition_or_404(data_month, revision)
-    cover = getattr(edition, "cover", None)
-    if cover is not None:
-        initial = {name: getattr(cover, name) for name in actions.COVER_FIELDS}
-    else:
-        initial = default_cover(ipr_from_dict(edition.report), like=latest_cover())
-    initial["version"] = cover.version if cover is not None else None
-    form = BoardCoverForm(request.POST or None, initial=initial)
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in actions.COVER_FIELDS}
-        try:
-            actions.update_cover(
-                by=request.user,
-                edition=edition,
-                fields=fields,
-                reason=form.cleaned_data["reason"],
-                seen_version=form.cleaned_data["version"],
-                check_version=True,
-            )
-            saved = True
-        except ValidationError as refusal:
-            add_action_errors(form, refusal)
-    if saved:
-        messages.success(request, f"Cover sheet of {edition} saved. Export the pack to print it.")
-        return redirect(f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={revision}")
-    return render(
-        request,
-        "reporting/pack/cover_form.html",
-        {"form": form, "edition": edition, "month": month},
     )
