@@ -106,11 +106,14 @@ rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_adminis
 # Having a "My submissions" page: directorate leads.
 rules.add_perm("portal.submit_results", is_directorate_lead)
 # Entering a unit's results while its period's window is open: that unit's lead.
-rules.add_perm("portal.enter_results_for_unit", is_directorate_lead & leads_unit)
+enters_results_for_unit = is_directorate_lead & leads_unit
+rules.add_perm("portal.enter_results_for_unit", enters_results_for_unit)
 # Correcting any unit's results, also after the window closed, always with a reason.
-rules.add_perm(
-    "portal.correct_results", rules.is_superuser | is_board_secretary | is_trust_administrator
-)
+corrects_results = rules.is_superuser | is_board_secretary | is_trust_administrator
+rules.add_perm("portal.correct_results", corrects_results)
+# Changing a unit's results at all, its lead or a corrector (which of the two, and
+# so whether a reason is needed, the two permissions above tell).
+rules.add_perm("portal.change_unit_results", enters_results_for_unit | corrects_results)
 # Seeing who has and has not submitted.
 rules.add_perm(
     "portal.track_submissions",

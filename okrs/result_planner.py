@@ -153,12 +153,12 @@ def _who_may_change(user, unit, period, today: datetime.date) -> tuple[bool, boo
         # The portal's own loads (seeds, demo, benchmarks): any unit and period,
         # with a reason. Named here, not given a role a person could be given.
         return True, True, None
-    is_lead = user.has_perm("portal.enter_results_for_unit", unit)
-    can_correct = user.has_perm("portal.correct_results")
-    if can_correct:
-        return True, not is_lead or period.is_closed_on(today), None
-    if not is_lead:
+    if not user.has_perm("portal.change_unit_results", unit):
         return False, False, f"You cannot enter results for {unit.short_name}."
+    is_lead = user.has_perm("portal.enter_results_for_unit", unit)
+    if user.has_perm("portal.correct_results"):
+        # A corrector gives a reason, unless entering their own unit's open period.
+        return True, not is_lead or period.is_closed_on(today), None
     if today < period.opens_on:
         return (
             False,

@@ -42,10 +42,11 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
 def enter_results(request: HttpRequest, unit: str, period: int) -> HttpResponse:
     unit = get_object_or_404(OrganisationalUnit, slug=unit)
     period = get_object_or_404(ReportingPeriod, pk=period)
+    if not request.user.has_perm("portal.change_unit_results", unit):
+        raise PermissionDenied(f"You cannot enter results for {unit.short_name}.")
+    # Which of the two it is decides whether a reason is asked for.
     is_lead = request.user.has_perm("portal.enter_results_for_unit", unit)
     can_correct = request.user.has_perm("portal.correct_results")
-    if not (is_lead or can_correct):
-        raise PermissionDenied(f"You cannot enter results for {unit.short_name}.")
     today = timezone.localdate()
     submissions = submissions_for_period(period, [unit], today)
     owed = submissions[0].values if submissions else []

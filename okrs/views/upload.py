@@ -77,10 +77,7 @@ def upload_template(request: HttpRequest, unit: str, period: int, fmt: str) -> H
         raise Http404("Templates are CSV or XLSX.")
     unit = get_object_or_404(OrganisationalUnit, slug=unit)
     period = get_object_or_404(ReportingPeriod, pk=period)
-    if not (
-        request.user.has_perm("portal.enter_results_for_unit", unit)
-        or request.user.has_perm("portal.correct_results")
-    ):
+    if not request.user.has_perm("portal.change_unit_results", unit):
         raise PermissionDenied(f"You cannot enter results for {unit.short_name}.")
     submissions = submissions_for_period(period, [unit], timezone.localdate())
     if not submissions:
