@@ -50,6 +50,7 @@ def build_synthetic_trust(scale: int, months: int):
     from objectives.roles import Role, group_name
     from okrs import actions as okr_actions
     from okrs import periods
+    from okrs.measures import Direction, Measure
 
     reason = "Benchmark data"
     # The reader is a person as real users are (a user with no person hid an N+1):
@@ -139,8 +140,8 @@ def build_synthetic_trust(scale: int, months: int):
                 code=f"okr-{okr_number}",
                 statement=f"Synthetic OKR {okr_number}",
                 status="active",
-                measure="percentage",
-                direction="increase" if okr_number % 2 else "decrease",
+                measure=Measure.PERCENTAGE,
+                direction=Direction.INCREASE if okr_number % 2 else Direction.DECREASE,
                 frequency="monthly",
                 tolerance=Decimal(2),
                 reason=reason,

@@ -33,6 +33,7 @@ from objectives.models import (
 from objectives.roles import Role, group_name
 from okrs import actions as okr_actions
 from okrs import periods
+from okrs.measures import Direction, Measure
 from okrs.models import KeyResult, Result
 from okrs.result_planner import Outcome
 
@@ -97,8 +98,8 @@ DEMO_OKRS = (
         "People",
         "demo-vacancy-rate",
         "Staff vacancy rate below 8% (demo)",
-        "percentage",
-        "decrease",
+        Measure.PERCENTAGE,
+        Direction.DECREASE,
         8,
         9.5,
         0.6,
@@ -108,8 +109,8 @@ DEMO_OKRS = (
         "People",
         "demo-staff-turnover",
         "Staff turnover below 12% (demo)",
-        "percentage",
-        "decrease",
+        Measure.PERCENTAGE,
+        Direction.DECREASE,
         12,
         13.7,
         0.5,
@@ -119,8 +120,8 @@ DEMO_OKRS = (
         "People",
         "demo-appraisals",
         "95% of staff appraised in the last 12 months (demo)",
-        "percentage",
-        "increase",
+        Measure.PERCENTAGE,
+        Direction.INCREASE,
         95,
         88,
         1.5,
@@ -130,8 +131,8 @@ DEMO_OKRS = (
         "Sustainability",
         "demo-agency-spend",
         "Agency spend below 5% of the pay bill (demo)",
-        "percentage",
-        "decrease",
+        Measure.PERCENTAGE,
+        Direction.DECREASE,
         5,
         7.5,
         0.7,
@@ -141,8 +142,8 @@ DEMO_OKRS = (
         "Sustainability",
         "demo-carbon",
         "Monthly carbon emissions below 600 tCO2e (demo)",
-        "count",
-        "decrease",
+        Measure.COUNT,
+        Direction.DECREASE,
         600,
         170,
         12,
@@ -154,8 +155,8 @@ DEMO_OKRS = (
         "Research & Education",
         "demo-research-recruitment",
         "300 patients recruited to research studies each month (demo)",
-        "count",
-        "increase",
+        Measure.COUNT,
+        Direction.INCREASE,
         300,
         65,
         9,
@@ -193,9 +194,9 @@ def generate_series(
 
 
 def _clamp(value: float, measure: str) -> float:
-    if measure == "percentage":
+    if measure == Measure.PERCENTAGE:
         return min(100.0, max(0.0, value))
-    if measure in ("count", "score"):
+    if measure in (Measure.COUNT, Measure.SCORE):
         return max(0.0, value)
     return value
 

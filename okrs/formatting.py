@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from okrs.measures import PERCENTAGE_MEASURES, Measure
 from okrs.targets import RELATIVE
 
 
@@ -14,11 +15,11 @@ def format_value(value: Decimal | float | None, measure: str) -> str:
     # A true minus sign: screen readers say "minus" and it cannot wrap from its number.
     sign = "\u2212" if number < 0 else ""
     magnitude = abs(number)
-    if measure == "currency":
+    if measure == Measure.CURRENCY:
         return f"{sign}£{magnitude:,}"
-    if measure in ("percentage", "percentage_change"):
+    if measure in PERCENTAGE_MEASURES:
         return f"{sign}{magnitude}%"
-    if measure == "count":
+    if measure == Measure.COUNT:
         return f"{sign}{magnitude:,}"
     return f"{sign}{magnitude}"
 
@@ -44,19 +45,19 @@ def tolerance_text(
     if kind == RELATIVE:
         text = f"{plain_number(tolerance)}% of the target"
         return text if worked_out is None else f"{text} ({plain_number(worked_out)})"
-    if measure in ("percentage", "percentage_change"):
+    if measure in PERCENTAGE_MEASURES:
         return f"{plain_number(tolerance)} percentage point{'' if tolerance == 1 else 's'}"
     return format_value(tolerance, measure)
 
 
 def measure_axis_label(measure: str) -> str:
     return {
-        "percentage": "%",
-        "percentage_change": "% change",
-        "currency": "£",
-        "count": "Count",
-        "rate": "Rate",
-        "score": "Score",
+        Measure.PERCENTAGE: "%",
+        Measure.PERCENTAGE_CHANGE: "% change",
+        Measure.CURRENCY: "£",
+        Measure.COUNT: "Count",
+        Measure.RATE: "Rate",
+        Measure.SCORE: "Score",
     }.get(measure, "Value")
 
 

@@ -16,6 +16,7 @@ from objectives.models import (
     StrategicObjective,
 )
 from okrs import periods
+from okrs.measures import Direction, Measure
 from okrs.ratings import STORED_RAG_CHOICES
 from okrs.validation import COLUMN_LIMIT
 
@@ -65,21 +66,6 @@ class ReportingPeriod(models.Model):
     def label(self) -> str:
         # Cached: a report of many months reads each period's label thousands of times.
         return periods.period_label(self.frequency, self.starts_on)
-
-
-class Measure(models.TextChoices):
-    PERCENTAGE = "percentage", "Percentage"
-    PERCENTAGE_CHANGE = "percentage_change", "Percentage change"
-    COUNT = "count", "Count"
-    RATE = "rate", "Rate"
-    CURRENCY = "currency", "£"
-    SCORE = "score", "Score"
-
-
-class Direction(models.TextChoices):
-    INCREASE = "increase", "Higher is better"
-    DECREASE = "decrease", "Lower is better"
-    NEUTRAL = "neutral", "Neither higher nor lower is better"
 
 
 class KeyResult(models.Model):

@@ -4,6 +4,8 @@ uses the same rule to tell Amber from Red."""
 
 from decimal import Decimal
 
+from okrs.measures import Direction
+
 ABSOLUTE = "absolute"
 RELATIVE = "relative"
 
@@ -14,9 +16,9 @@ def shortfall(value: Decimal, target: Decimal, direction: str) -> Decimal:
     'increase' means higher is better (the target is a floor); 'decrease' means
     lower is better (a ceiling). A neutral measure has no shortfall.
     """
-    if direction == "increase":
+    if direction == Direction.INCREASE:
         return max(Decimal(0), target - value)
-    if direction == "decrease":
+    if direction == Direction.DECREASE:
         return max(Decimal(0), value - target)
     return Decimal(0)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from okrs.formatting import format_value, tolerance_text
+from okrs.measures import PERCENTAGE_MEASURES, Measure
 from okrs.targets import misses_beyond_tolerance, tolerance_amount
 
 # A number as a UK user types it: an optional sign (a hyphen, minus or en dash), an
@@ -30,20 +31,20 @@ COLUMN_LIMIT = Decimal("9999999999.9999")
 
 # What a value of each measure can plausibly be, unless its OKR says otherwise.
 PLAUSIBLE_RANGE: dict[str, tuple[Decimal, Decimal]] = {
-    "percentage": (Decimal(0), Decimal(100)),
-    "percentage_change": (Decimal(-100), Decimal(1000)),
-    "count": (Decimal(0), Decimal(1_000_000_000)),
-    "rate": (Decimal(0), Decimal(1_000_000)),
-    "currency": (Decimal(-1_000_000_000), Decimal(1_000_000_000)),
-    "score": (Decimal(0), Decimal(1000)),
+    Measure.PERCENTAGE: (Decimal(0), Decimal(100)),
+    Measure.PERCENTAGE_CHANGE: (Decimal(-100), Decimal(1000)),
+    Measure.COUNT: (Decimal(0), Decimal(1_000_000_000)),
+    Measure.RATE: (Decimal(0), Decimal(1_000_000)),
+    Measure.CURRENCY: (Decimal(-1_000_000_000), Decimal(1_000_000_000)),
+    Measure.SCORE: (Decimal(0), Decimal(1000)),
 }
 _WHAT_TO_ENTER = {
-    "percentage": "a percentage",
-    "percentage_change": "a percentage change",
-    "count": "a number",
-    "rate": "a rate",
-    "currency": "an amount",
-    "score": "a score",
+    Measure.PERCENTAGE: "a percentage",
+    Measure.PERCENTAGE_CHANGE: "a percentage change",
+    Measure.COUNT: "a number",
+    Measure.RATE: "a rate",
+    Measure.CURRENCY: "an amount",
+    Measure.SCORE: "a score",
 }
 
 
@@ -107,7 +108,7 @@ def range_problem(
     low, high = plausible_range(measure, lowest=lowest, highest=highest)
     if low <= value <= high:
         return None
-    if measure == "percentage" and lowest is None and highest is None:
+    if measure == Measure.PERCENTAGE and lowest is None and highest is None:
         return "Enter a percentage between 0 and 100"
     what = _WHAT_TO_ENTER.get(measure, "a number")
     return f"Enter {what} from {_bound_text(low, measure)} to {_bound_text(high, measure)}"
@@ -116,9 +117,9 @@ def range_problem(
 def _bound_text(value: Decimal, measure: str) -> str:
     sign = "\u2212" if value < 0 else ""
     magnitude = f"{abs(value).to_integral_value(rounding='ROUND_DOWN'):,}"
-    if measure == "currency":
+    if measure == Measure.CURRENCY:
         return f"{sign}£{magnitude}"
-    if measure in ("percentage", "percentage_change"):
+    if measure in PERCENTAGE_MEASURES:
         return f"{sign}{magnitude}%"
     return f"{sign}{magnitude}"
 
@@ -135,7 +136,7 @@ def check_value(raw_value: str, raw_comment: str, rules: ValueRules) -> CheckedV
     if value is None:
         return checked
     places = max(0, -value.as_tuple().exponent)
-    allowed_places = 0 if rules.measure == "count" else rules.decimal_places
+    allowed_places = 0 if rules.measure == Measure.COUNT else rules.decimal_places
     if places > allowed_places:
         checked.errors["value"] = (
             "Enter a whole number"

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from okrs.formatting import format_value, plain_number
+from okrs.measures import PERCENTAGE_MEASURES, RATED_DIRECTIONS, Direction
 from okrs.ratings import Rag
 from okrs.targets import shortfall, tolerance_amount
 
@@ -24,12 +25,12 @@ class Rated:
 
 
 def _bound(target: Decimal, direction: str, measure: str) -> str:
-    sign = {"increase": "≥", "decrease": "≤"}.get(direction, "")
+    sign = {Direction.INCREASE: "≥", Direction.DECREASE: "≤"}.get(direction, "")
     return f"{sign}{format_value(target, measure)}"
 
 
 def _amount(amount: Decimal, measure: str) -> str:
-    if measure in ("percentage", "percentage_change"):
+    if measure in PERCENTAGE_MEASURES:
         return f"{plain_number(amount)} point{'' if amount == 1 else 's'}"
     return format_value(amount, measure)
 
@@ -47,7 +48,7 @@ def rating_for(
     flat data rates every period), where writing the words would be wasted."""
     if achieved:
         return Rag.BLUE
-    if value is None or target is None or direction not in ("increase", "decrease"):
+    if value is None or target is None or direction not in RATED_DIRECTIONS:
         return Rag.NO_DATA
     short = shortfall(value, target, direction)
     if short == 0:

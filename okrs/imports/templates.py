@@ -11,6 +11,7 @@ from decimal import Decimal
 from objectives.models import OrganisationalUnit
 from okrs.formatting import plain_number
 from okrs.imports.reading import COLUMNS, escape_text
+from okrs.measures import Measure
 from okrs.models import ReportingPeriod
 from okrs.selectors.submissions import UnitSubmission
 
@@ -45,7 +46,7 @@ def template_rows(submissions: list[UnitSubmission]) -> list[TemplateRow]:
                     value=owed.result.value if owed.result else None,
                     comment=owed.result.comment if owed.result else "",
                     decimal_places=(
-                        0 if key_result.measure == "count" else key_result.decimal_places
+                        0 if key_result.measure == Measure.COUNT else key_result.decimal_places
                     ),
                 )
             )

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from objectives.models import OrganisationalUnit
 from okrs.formatting import format_value
+from okrs.measures import Direction
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from okrs.selectors import latest_results, target_in_force
 
@@ -81,7 +82,9 @@ class OwedValue:
         if self.target is None:
             return "No target"
         value = format_value(self.target.value, self.key_result.measure)
-        bound = {"increase": "at least ", "decrease": "at most "}.get(self.key_result.direction, "")
+        bound = {Direction.INCREASE: "at least ", Direction.DECREASE: "at most "}.get(
+            self.key_result.direction, ""
+        )
         return f"{bound}{value}"
 
     @property

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from okrs.measures import PERCENTAGE_MEASURES, Measure
 from okrs.ratings import Rag
 from reporting.exports.formulas import looks_like_formula
 from reporting.ipr import IprCommentary, IprNarrative
@@ -166,11 +167,11 @@ def number_format_for(value: float, measure: str) -> str:
     """The Excel format that shows a value as the report does: its own decimals, "%"
     after a percentage, "£" and thousands separators on money, the true minus."""
     places = max(0, -Decimal(repr(value)).normalize().as_tuple().exponent)
-    digits = ("#,##0" if measure in ("count", "currency") else "0") + (
+    digits = ("#,##0" if measure in (Measure.COUNT, Measure.CURRENCY) else "0") + (
         "." + "0" * places if places else ""
     )
-    prefix = "£" if measure == "currency" else ""
-    suffix = '"%"' if measure in ("percentage", "percentage_change") else ""
+    prefix = "£" if measure == Measure.CURRENCY else ""
+    suffix = '"%"' if measure in PERCENTAGE_MEASURES else ""
     positive = f'"{prefix}"{digits}{suffix}' if prefix else f"{digits}{suffix}"
     # The second section is for negative numbers, shown without their own sign.
     return f'{positive};"\u2212{prefix}"{digits}{suffix}'

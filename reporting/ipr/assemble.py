@@ -16,6 +16,7 @@ from decimal import Decimal
 from objectives.models import OrganisationalUnit, StrategicObjective
 from okrs import periods
 from okrs.formatting import format_value, plain_number, tolerance_text
+from okrs.measures import RATED_DIRECTIONS, Direction
 from okrs.models import KeyResult, Target
 from okrs.ratings import Rag
 from okrs.selectors import target_in_force
@@ -409,8 +410,8 @@ def _summarise(
         return
     summary.matrix[cell.variation or "none"][cell.assurance or "none"] += 1
     if cell.previous_value is not None and cell.value != cell.previous_value:
-        better = (cell.value > cell.previous_value) == (key_result.direction == "increase")
-        if key_result.direction in ("increase", "decrease"):
+        better = (cell.value > cell.previous_value) == (key_result.direction == Direction.INCREASE)
+        if key_result.direction in RATED_DIRECTIONS:
             moved = (
                 f"{format_value(Decimal(str(cell.previous_value)), key_result.measure)} → "
                 f"{cell.value_text}"

@@ -6,6 +6,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
+# Which way is good: the codes of okrs.measures.Direction, spelled here so the SPC
+# package stays free of Django (it is plain Python over plain values).
 Improvement = Literal["increase", "decrease", "neutral"]
 Conflict = Literal["concern", "improvement", "priority"]
 Rule = Literal["outside_limits", "shift", "trend", "two_of_three"]

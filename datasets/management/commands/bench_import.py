@@ -24,6 +24,7 @@ from django.utils import timezone
 from objectives.models import StrategicObjective
 from objectives.roles import Role, group_name
 from okrs import actions, imports, periods
+from okrs.measures import Direction, Measure
 from okrs.models import KeyResult
 from okrs.selectors.submissions import units_owing
 
@@ -151,8 +152,8 @@ class Command(BaseCommand):
                 statement=f"Benchmark OKR {number}",
                 reason="Benchmark",
                 status=KeyResult.Status.ACTIVE,
-                measure="percentage",
-                direction="increase",
+                measure=Measure.PERCENTAGE,
+                direction=Direction.INCREASE,
                 frequency=periods.MONTHLY,
                 decimal_places=1,
                 is_demo=True,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 
+from okrs.measures import Direction
 from reporting.spc import compute_spc
 
 
@@ -37,7 +38,7 @@ def build_series(count: int, points: int, seed: int) -> list[tuple[list, dict]]:
                 continue
             raw = max(0.0, rng.gauss(centre + drift * month, spread))
             values.append(Decimal(repr(raw)).quantize(step))
-        options: dict = {"improvement": rng.choice(("increase", "decrease", "neutral"))}
+        options: dict = {"improvement": rng.choice(Direction.values)}
         if rng.random() < 0.5:
             options["target"] = Decimal(repr(centre)).quantize(step)
         if rng.random() < 0.1:
