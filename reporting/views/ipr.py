@@ -7,10 +7,13 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import SimpleLazyObject
@@ -160,17 +163,33 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     # An edition never changes: a reader who has this page already, as it would be
     # drawn for them now, is told so (304) after the checks above, not sent it again.
     etag = _edition_page_etag(request, context)
-    if etag is not None:
-        unchanged = get_conditional_response(request, etag=etag)
-        if unchanged is not None:
-            return unchanged
-    response = render(request, "reporting/ipr.html", context)
-    if etag is not None:
-        response["ETag"] = etag
-        # Kept by the browser only, and asked about again every time (permissions
-        # are checked on every request).
-        patch_cache_control(response, private=True, no_cache=True)
+    if etag is None:
+        return render(request, "reporting/ipr.html", context)
+    unchanged = get_conditional_response(request, etag=etag)
+    if unchanged is not None:
+        return unchanged
+    response = HttpResponse(_edition_page(request, context, etag))
+    response["ETag"] = etag
+    # Kept by the browser only, and asked about again every time (permissions are
+    # checked on every request).
+    patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _edition_page(request: HttpRequest, context: dict, etag: str) -> str:
+    """The page as the tag describes it, rendered once and kept: the next request
+    with the same tag (the same reader and session, nothing changed) is served it
+    without rendering. Only the CSP nonce differs from one response to the next: the
+    kept page's is replaced by this response's, which its header names."""
+    key = f"ipr-edition-page:{etag}"
+    kept = cache.get(key)
+    nonce = str(get_nonce(request))
+    if kept is None:
+        content = render_to_string("reporting/ipr.html", context, request)
+        cache.set(key, (content, nonce), CACHE_SECONDS)
+        return content
+    content, kept_nonce = kept
+    return content.replace(f'nonce="{kept_nonce}"', f'nonce="{nonce}"')
 
 
 def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
@@ -187,6 +206,7 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
         [str(month.starts_on) for month in context["months"]],
         [context[name] for name in ("can_read_drafts", "can_publish", "can_export")],
         user.pk,
+        user.is_superuser,
         user.get_full_name(),
         sorted(group_names(user)),
         # The banner every page shows (asked once per request, see the context processor).

@@ -202,3 +202,29 @@ def test_the_report_body_is_rendered_once_per_edition(users_by_role, client):
         second = client.get(url)
     assert laying_out.call_count == 1
     assert "Bucks MH" in second.content.decode() and first.status_code == second.status_code
+
+
+def test_a_repeat_reader_is_served_the_kept_page_with_this_response_s_nonce(users_by_role, client):
+    import re
+
+    from reporting.views import ipr as ipr_views
+
+    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    client.force_login(users_by_role[Role.VIEWER])
+    url = reverse("reporting:ipr", args=["2020-09"])
+    first = client.get(url)
+    with mock.patch.object(
+        ipr_views, "render_to_string", wraps=ipr_views.render_to_string
+    ) as rendering:
+        second = client.get(url)
+    assert rendering.call_count == 0 and second.status_code == 200
+
+    def nonces(response):
+        return set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
+
+    (first_nonce,), (second_nonce,) = nonces(first), nonces(second)
+    assert first_nonce != second_nonce
+    assert f"'nonce-{second_nonce}'" in second["Content-Security-Policy"]
+    assert second.content.decode().replace(second_nonce, "N") == first.content.decode().replace(
+        first_nonce, "N"
+    )
