@@ -57,11 +57,11 @@ def _timed(port: int, path: str, headers: dict, *, requests: int, clients: int) 
 
 
 def page_against_static_file(
-    page: str, body: bytes, *, session_cookie: str, requests: int = 200, clients: int = 4
+    page: str, body: bytes, *, cookies: dict[str, str], requests: int = 200, clients: int = 4
 ) -> dict:
-    """p50 and p90 seconds for `page` (as the logged-in session) and for a static
-    file holding `body`, each fetched `requests` times by `clients` at once, with
-    gzip accepted, from gunicorn with 2 workers."""
+    """p50 and p90 seconds for `page` (with a browser's `cookies`: its session and
+    CSRF cookie) and for a static file holding `body`, each fetched `requests` times
+    by `clients` at once, with gzip accepted, from gunicorn with 2 workers."""
     with tempfile.TemporaryDirectory() as directory:
         static_root = Path(directory)
         (static_root / STATIC_NAME).write_bytes(body)
@@ -88,7 +88,8 @@ def page_against_static_file(
             _wait_until_serving(port, static_path, server)
             headers = {"Accept-Encoding": "gzip", "Host": "localhost"}
             static = _timed(port, static_path, headers, requests=requests, clients=clients)
-            page_headers = headers | {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session_cookie}"}
+            cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+            page_headers = headers | {"Cookie": cookie}
             served = _timed(port, page, page_headers, requests=requests, clients=clients)
         finally:
             server.terminate()
