@@ -12,6 +12,7 @@ simple-history for each row's `prev_record` instead would cost a query per row.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -19,7 +20,7 @@ from django.db.models import CharField, Model, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
-from okrs.formatting import format_value
+from okrs.formatting import format_value, plain_number
 from okrs.models import KeyResult, Result, Target
 
 PAGE_SIZE = 50
@@ -276,6 +277,6 @@ def _shown(row, name: str, measure: str) -> str:
         return format_value(raw, measure)
     if isinstance(raw, datetime.date):
         return f"{raw:%-d %b %Y}"
-    if hasattr(raw, "normalize"):
-        return format(raw.normalize(), "f")
+    if isinstance(raw, Decimal):
+        return plain_number(raw)
     return str(raw)
