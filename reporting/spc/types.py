@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, fields
-from typing import Literal, get_args
+from dataclasses import dataclass
+from typing import Literal, NamedTuple, get_args
 
 # Which way is good: the codes of okrs.measures.Direction, spelled here so the SPC
 # package stays free of Django (it is plain Python over plain values).
@@ -64,9 +64,12 @@ class RuleHit:
     direction: Direction
 
 
-@dataclass(frozen=True, slots=True)
-class SpcPoint:
-    """One period of the series, with the lines of its partition and its verdict."""
+class SpcPoint(NamedTuple):
+    """One period of the series, with the lines of its partition and its verdict.
+
+    A named tuple rather than a frozen dataclass: a 60-month chart makes 60 of them
+    and a trust's report thousands, and a frozen dataclass sets each field through
+    `object.__setattr__`, which cost more than the rest of SPC put together."""
 
     #: The period: the position in the sequence, or the Series index label.
     index: Hashable
@@ -92,77 +95,13 @@ class SpcPoint:
     rule_hits: tuple[RuleHit, ...]
 
 
-# A frozen dataclass's __init__ sets each field through object.__setattr__, which
-# costs more than the rest of SPC for a 60-point series. `new_point` sets the same
-# slots directly; the point is the same (equal, hashable, frozen).
-_POINT_FIELDS = (
-    "index",
-    "position",
-    "value",
-    "missing",
-    "partition",
-    "mean",
-    "lpl",
-    "upl",
-    "lower_near",
-    "upper_near",
-    "special_cause",
-    "point_type",
-    "direction",
-    "rule_hits",
-)
-assert tuple(field.name for field in fields(SpcPoint)) == _POINT_FIELDS
-(
-    _set_index,
-    _set_position,
-    _set_value,
-    _set_missing,
-    _set_partition,
-    _set_mean,
-    _set_lpl,
-    _set_upl,
-    _set_lower_near,
-    _set_upper_near,
-    _set_special_cause,
-    _set_point_type,
-    _set_direction,
-    _set_rule_hits,
-) = (SpcPoint.__dict__[name].__set__ for name in _POINT_FIELDS)
+_make_point = tuple.__new__
 
 
-def new_point(
-    index: Hashable,
-    position: int,
-    value: float | None,
-    missing: bool,
-    partition: int,
-    mean: float | None,
-    lpl: float | None,
-    upl: float | None,
-    lower_near: float | None,
-    upper_near: float | None,
-    special_cause: bool,
-    point_type: PointType | None,
-    direction: Direction | None,
-    rule_hits: tuple[RuleHit, ...],
-) -> SpcPoint:
-    """An `SpcPoint`, as `SpcPoint(...)` would make it, about twice as fast."""
-    point = object.__new__(SpcPoint)
-    _set_index(point, index)
-    _set_position(point, position)
-    _set_value(point, value)
-    _set_missing(point, missing)
-    _set_partition(point, partition)
-    _set_mean(point, mean)
-    _set_lpl(point, lpl)
-    _set_upl(point, upl)
-    _set_lower_near(point, lower_near)
-    _set_upper_near(point, upper_near)
-    _set_special_cause(point, special_cause)
-    _set_point_type(point, point_type)
-    _set_direction(point, direction)
-    _set_rule_hits(point, rule_hits)
-    return point
+def new_point(*fields_in_order) -> SpcPoint:
+    """An `SpcPoint` from its fields in order, without `SpcPoint(...)`'s argument
+    handling (the hot path of `compute_spc`)."""
+    return _make_point(SpcPoint, fields_in_order)
 
 
 @dataclass(frozen=True, slots=True)
