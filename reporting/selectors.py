@@ -8,7 +8,14 @@ from django.core.cache import cache
 
 from objectives.models import StrategicObjective
 from okrs import periods
-from reporting.ipr import CACHE_SECONDS, SCHEMA_VERSION, Ipr, ipr_from_dict
+from reporting.ipr import (
+    CACHE_SECONDS,
+    SCHEMA_VERSION,
+    Ipr,
+    ReportHeading,
+    heading_of,
+    ipr_from_dict,
+)
 from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
 
 
@@ -59,31 +66,13 @@ def editions_for_month(data_month) -> list[IprEdition]:
     )
 
 
-@dataclass(frozen=True)
-class ReportHeading:
-    """What a report page says above the report itself."""
-
-    trust: str
-    strategy: str
-    data_month: str
-    assembled_at: str
-    contains_demo_data: bool
-
-
 def edition_heading(edition: IprEdition) -> ReportHeading:
     """A published edition's heading, kept by its id: a reader whose page body is
     already rendered and kept needs no more of the stored report than this."""
     key = f"ipr-edition-heading:v{SCHEMA_VERSION}:{edition.pk}"
     heading = cache.get(key)
     if heading is None:
-        report = edition_report(edition)
-        heading = ReportHeading(
-            report.trust,
-            report.strategy,
-            report.data_month,
-            report.assembled_at,
-            report.contains_demo_data,
-        )
+        heading = heading_of(edition_report(edition))
         cache.set(key, heading, CACHE_SECONDS)
     return heading
 

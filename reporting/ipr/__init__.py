@@ -44,6 +44,8 @@ from reporting.ipr.types import (
     IprOverall,
     IprSpcPoint,
     IprSummary,
+    ReportHeading,
+    heading_of,
 )
 
 # An assembled report is kept this long at most (seconds). The data version makes a
@@ -76,6 +78,20 @@ def assemble_ipr(
     return report
 
 
+def assembled_heading(data_month: datetime.date, *, version: str | None = None) -> ReportHeading:
+    """The heading of the current strategy's report for the month (see
+    `ReportHeading`), kept apart from the report: a page whose body is kept reads
+    this and not the whole report."""
+    if version is None:
+        version = data_version.current()
+    key = f"{_cache_key(data_month, None, False, version)}:heading"
+    heading = cache.get(key)
+    if heading is None:
+        heading = heading_of(assemble_ipr(data_month, with_history=False, version=version))
+        cache.set(key, heading, CACHE_SECONDS)
+    return heading
+
+
 def _cache_key(
     data_month: datetime.date, strategy: Strategy | None, with_history: bool, version: str
 ) -> str:
@@ -104,9 +120,12 @@ __all__ = [
     "IprOverall",
     "IprSpcPoint",
     "IprSummary",
+    "ReportHeading",
     "assemble",
     "assemble_ipr",
+    "assembled_heading",
     "describe_changes",
+    "heading_of",
     "ipr_from_dict",
     "ipr_to_dict",
     "monthly_periods_with_results",

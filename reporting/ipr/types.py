@@ -200,3 +200,27 @@ class Ipr:
     contains_demo_data: bool
     objectives: list[IprObjective]
     summary: IprSummary
+
+
+@dataclass(frozen=True)
+class ReportHeading:
+    """What a report page says above the report itself, and which objectives it
+    covers: all a reader needs whose page body is already rendered and kept."""
+
+    trust: str
+    strategy: str
+    data_month: str
+    assembled_at: str
+    contains_demo_data: bool
+    objective_ids: tuple[int, ...]
+
+
+def heading_of(report: Ipr) -> ReportHeading:
+    return ReportHeading(
+        report.trust,
+        report.strategy,
+        report.data_month,
+        report.assembled_at,
+        report.contains_demo_data,
+        tuple(objective.id for objective in report.objectives),
+    )

@@ -36,6 +36,7 @@ from reporting.ipr import (
     CACHE_SECONDS,
     SCHEMA_VERSION,
     assemble_ipr,
+    assembled_heading,
     monthly_periods_with_results,
 )
 from reporting.presentation import report_context
@@ -131,12 +132,15 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     if edition is None:
         # The page shows no cell's full series: the exports do.
         version = data_version.current()
-        report = assemble_ipr(data_month, with_history=False, version=version)
+        heading = assembled_heading(data_month, version=version)
+        # Read only if the kept body has to be rendered again.
+        report = SimpleLazyObject(
+            lambda: assemble_ipr(data_month, with_history=False, version=version)
+        )
         writable = strategy_selectors.objectives_user_may_write(
-            request.user, [section.id for section in report.objectives]
+            request.user, list(heading.objective_ids)
         )
         body_key = f"draft-{version}-{month}-{sorted(writable)}"
-        heading = report
     else:
         # Read only if the kept body has to be rendered again.
         report = SimpleLazyObject(lambda: selectors.edition_report(edition))
