@@ -6,6 +6,11 @@ trail as any other change, made by the portal's own account
 (accounts/system_actor.py). Loading is idempotent: each record is found by its
 natural key; a missing one is created, a differing one is updated (with history),
 an identical one is left alone, so a second load writes nothing.
+
+One module on purpose: it is the one reader of the seed format, in the order the
+files nest (organisation, strategy, objectives, programmes, OKRs, results), all
+sharing one loader that counts what was written; split, each part would need the
+others to make sense.
 """
 
 from collections.abc import Callable

@@ -49,9 +49,9 @@ from reporting.ipr.types import (
 )
 
 # An assembled report is kept this long at most (seconds). The data version makes a
-# kept report right for as long as it is kept; the limit only bounds the memory a
-# month no one reads again holds, and how long a restored backup could show a report
-# of data it no longer has if the cache was not cleared (see objectives.data_version).
+# kept report right for as long as it is kept (a restored backup included: see
+# objectives.data_version); the limit only bounds the memory held by a month no one
+# reads again.
 CACHE_SECONDS = 60 * 60
 
 
