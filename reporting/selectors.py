@@ -1,18 +1,16 @@
 """Reads for reporting pages."""
 
-import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.core.cache import cache
 
 from objectives.models import StrategicObjective
-from okrs import periods
 from reporting.ipr import (
     CACHE_SECONDS,
     SCHEMA_VERSION,
     Ipr,
     ReportHeading,
+    ReportMonth,
     heading_of,
     ipr_from_dict,
 )
@@ -38,20 +36,11 @@ def recorded_ratings_by_period(
     ]
 
 
-@dataclass(frozen=True)
-class PublishedMonth:
-    starts_on: datetime.date
-
-    @property
-    def label(self) -> str:
-        return periods.period_label(periods.MONTHLY, self.starts_on)
-
-
-def published_months() -> list[PublishedMonth]:
+def published_months() -> list[ReportMonth]:
     """The months with a published edition, newest first: what a reader who does
     not see drafts can choose from."""
     months = IprEdition.objects.order_by("-data_month").values_list("data_month", flat=True)
-    return [PublishedMonth(month) for month in dict.fromkeys(months)]
+    return [ReportMonth(month) for month in dict.fromkeys(months)]
 
 
 def editions_for_month(data_month) -> list[IprEdition]:

@@ -145,7 +145,6 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
-                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.portal",
@@ -283,11 +282,13 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # would bypass the product's checks; see objectives/admin.py).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# A strict Content-Security-Policy: nothing from other hosts, scripts only with the
-# per-request nonce. Chart pages relax style-src because plotly.js writes inline styles.
+# A strict Content-Security-Policy: nothing from other hosts, and scripts only as
+# files from our own origin (no page has an inline script, so none needs a nonce and
+# a page's bytes are the same from one response to the next: see docs/architecture.md).
+# Chart pages relax style-src because plotly.js writes inline styles.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],

@@ -45,6 +45,7 @@ from reporting.ipr.types import (
     IprSpcPoint,
     IprSummary,
     ReportHeading,
+    ReportMonth,
     heading_of,
 )
 
@@ -92,6 +93,20 @@ def assembled_heading(data_month: datetime.date, *, version: str | None = None) 
     return heading
 
 
+def months_with_results(*, version: str | None = None) -> list[ReportMonth]:
+    """The months `monthly_periods_with_results` offers, newest first, kept (as
+    dates: quick to read back) under the data version: submitting a result or
+    making a period is a change."""
+    if version is None:
+        version = data_version.current()
+    key = f"ipr-months:data{version}"
+    months = cache.get(key)
+    if months is None:
+        months = [period.starts_on for period in monthly_periods_with_results()]
+        cache.set(key, months, CACHE_SECONDS)
+    return [ReportMonth(month) for month in months]
+
+
 def _cache_key(
     data_month: datetime.date, strategy: Strategy | None, with_history: bool, version: str
 ) -> str:
@@ -121,6 +136,7 @@ __all__ = [
     "IprSpcPoint",
     "IprSummary",
     "ReportHeading",
+    "ReportMonth",
     "assemble",
     "assemble_ipr",
     "assembled_heading",
@@ -129,5 +145,6 @@ __all__ = [
     "ipr_from_dict",
     "ipr_to_dict",
     "monthly_periods_with_results",
+    "months_with_results",
     "report_inputs",
 ]

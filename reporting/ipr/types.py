@@ -9,7 +9,10 @@ none re-queries or re-computes. A published edition keeps it as JSON (see
 needs `editions.SCHEMA_VERSION` raised with an upgrade step.
 """
 
+import datetime
 from dataclasses import dataclass, field
+
+from okrs import periods
 
 
 @dataclass
@@ -224,3 +227,14 @@ def heading_of(report: Ipr) -> ReportHeading:
         report.contains_demo_data,
         tuple(objective.id for objective in report.objectives),
     )
+
+
+@dataclass(frozen=True)
+class ReportMonth:
+    """A month a reader can choose a report for (the month chooser's options)."""
+
+    starts_on: datetime.date
+
+    @property
+    def label(self) -> str:
+        return periods.period_label(periods.MONTHLY, self.starts_on)

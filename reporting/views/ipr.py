@@ -10,15 +10,16 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.http import quote_etag
+from django.utils.text import compress_string
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
@@ -37,7 +38,7 @@ from reporting.ipr import (
     SCHEMA_VERSION,
     assemble_ipr,
     assembled_heading,
-    monthly_periods_with_results,
+    months_with_results,
 )
 from reporting.presentation import report_context
 from web.context_processors import portal as portal_context
@@ -65,11 +66,13 @@ def ipr_latest(request: HttpRequest) -> HttpResponse:
     return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
 
 
-def _months_offered(user, reportable) -> list:
+def _months_offered(user, reportable, version: str | None = None) -> list:
     """The months a reader can choose: every month with data (within `reportable`)
-    for those who read drafts, the published months for everyone else (decision 8)."""
+    for those who read drafts, the published months for everyone else (decision 8).
+    `version` is the data version, if the caller has read it already."""
     if user.has_perm("portal.read_draft_ipr"):
-        return [month for month in monthly_periods_with_results() if month.starts_on in reportable]
+        months = months_with_results(version=version)
+        return [month for month in months if month.starts_on in reportable]
     return selectors.published_months()
 
 
@@ -129,9 +132,9 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         )
         if edition is None:
             raise Http404("No such revision.")
+    version = data_version.current()
     if edition is None:
         # The page shows no cell's full series: the exports do.
-        version = data_version.current()
         heading = assembled_heading(data_month, version=version)
         # Read only if the kept body has to be rendered again.
         report = SimpleLazyObject(
@@ -151,7 +154,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         "edition": edition,
         "editions": editions,
         "month": month,
-        "months": _months_offered(request.user, reportable),
+        "months": _months_offered(request.user, reportable, version),
         "can_read_drafts": reads_drafts,
         "can_publish": month_ended and request.user.has_perm("portal.publish_ipr"),
         "month_ended": month_ended,
@@ -172,28 +175,34 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
     unchanged = get_conditional_response(request, etag=etag)
     if unchanged is not None:
         return unchanged
-    response = HttpResponse(_edition_page(request, context, etag))
+    page, compressed = _edition_page(request, context, etag)
+    response = HttpResponse(page)
     response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        # Compressed once when kept, as the GZip middleware would (it leaves a
+        # response that has an encoding alone): the same weak tag for both forms.
+        response.content = compressed
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = f"W/{etag}"
     # Kept by the browser only, and asked about again every time (permissions are
     # checked on every request).
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
-def _edition_page(request: HttpRequest, context: dict, etag: str) -> str:
-    """The page as the tag describes it, rendered once and kept: the next request
-    with the same tag (the same reader and session, nothing changed) is served it
-    without rendering. Only the CSP nonce differs from one response to the next: the
-    kept page's is replaced by this response's, which its header names."""
+def _edition_page(request: HttpRequest, context: dict, etag: str) -> tuple[bytes, bytes]:
+    """The page as the tag describes it, and it gzip-compressed, rendered and
+    compressed once and kept: the next request with the same tag (the same reader
+    and session, nothing changed) is served it as it is. Pages carry no per-response
+    value (no CSP nonce: scripts are files from our own origin)."""
     key = f"ipr-edition-page:{etag}"
     kept = cache.get(key)
-    nonce = str(get_nonce(request))
     if kept is None:
-        content = render_to_string("reporting/ipr.html", context, request)
-        cache.set(key, (content, nonce), CACHE_SECONDS)
-        return content
-    content, kept_nonce = kept
-    return content.replace(f'nonce="{kept_nonce}"', f'nonce="{nonce}"')
+        page = render_to_string("reporting/ipr.html", context, request).encode()
+        kept = (page, compress_string(page, max_random_bytes=GZipMiddleware.max_random_bytes))
+        cache.set(key, kept, CACHE_SECONDS)
+    return kept
 
 
 def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
