@@ -62,10 +62,15 @@ def media_in_a_temporary_folder(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing kept: the data version starts again with each
-    test's database, so a report kept by one test could be taken for another's."""
+    test's database, so a report kept by one test could be taken for another's.
+    (SPC readings remembered by series could not be: they are emptied so that a
+    test counting the series worked out starts from none.)"""
     from django.core.cache import cache
 
+    from reporting.ipr.assemble import series_spc
+
     cache.clear()
+    series_spc.cache_clear()
     yield
     cache.clear()
 

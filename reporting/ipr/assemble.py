@@ -8,8 +8,13 @@ then in force, its RAG (reporting.rag), and SPC over the unit's series up to tha
 period (reporting.spc). Per objective × unit: the overall rating by the
 objective's rule. Then the summary the Board reads first: what improved,
 deteriorated, changed rating, is missing, and the exceptions.
+
+SPC is the costliest part, and a series that did not change reads the same: the
+reading of each series is remembered (`series_spc`), so a report assembled after
+one value changed computes one series again, not all of them.
 """
 
+import functools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -44,7 +49,7 @@ from reporting.rag import (
     rate_value,
     rating_for,
 )
-from reporting.spc import ASSURANCES, VARIATIONS, compute_spc
+from reporting.spc import ASSURANCES, VARIATIONS, Improvement, SpcResult, compute_spc
 from reporting.spc.process_changes import partitioning_for
 
 
@@ -143,6 +148,28 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         or any(kr.is_demo for kr in key_results),
         objectives=ipr_objectives,
         summary=summary,
+    )
+
+
+# How many series' SPC readings a process remembers: a 10× trust's month is 500
+# series; a reading of 60 points is ~10 KB, so this holds at most ~20 MB.
+SERIES_REMEMBERED = 2048
+
+
+@functools.lru_cache(maxsize=SERIES_REMEMBERED)
+def series_spc(
+    values: tuple[Decimal, ...],
+    *,
+    improvement: Improvement,
+    target: Decimal | None,
+    rebase_at: tuple[int, ...],
+    fix_after: int | None,
+) -> SpcResult:
+    """`compute_spc` over a series, remembered by the series itself: a pure function
+    of its arguments whose result cannot be changed (frozen, of tuples), so the
+    reading remembered for the same values is the reading; nothing to invalidate."""
+    return compute_spc(
+        values, improvement=improvement, target=target, rebase_at=rebase_at, fix_after=fix_after
     )
 
 
@@ -251,8 +278,8 @@ def _assemble_okr(
                 [result.period.starts_on for result in history],
                 inputs.process_changes.get((key_result.pk, unit.pk), []),
             )
-            spc = compute_spc(
-                [result.value for result in history],
+            spc = series_spc(
+                tuple(result.value for result in history),
                 improvement=key_result.direction,
                 target=target.value if target else None,
                 rebase_at=partitioning.rebase_at,

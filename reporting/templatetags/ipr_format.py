@@ -1,7 +1,12 @@
 """Template helpers for the IPR's formatting: SPC icons as a letter, a colour and words;
 long dates. Named apart from the `reporting.ipr` package, which assembles the report."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from okrs.formatting import words
 from reporting.spc.types import ASSURANCE_WORDS, ASSURANCES, VARIATION_WORDS, VARIATIONS
@@ -59,3 +64,20 @@ def long_date(iso: str | None) -> str:
 
 
 register.filter("words", words)
+
+
+# What Django's `json_script` escapes, so the JSON cannot close its <script> element.
+_JSON_SCRIPT_ESCAPES = [("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E")]
+
+
+@register.filter
+def chart_data(figure: dict, element_id: str) -> SafeString:
+    """A chart's figure as a JSON <script> element: what Django's `json_script`
+    writes, byte for byte, made with three `str.replace`s instead of its
+    `str.translate` (which took ~2.7 ms for one chart's 15 KB, ~25 ms a report)."""
+    text = json.dumps(figure, cls=DjangoJSONEncoder)
+    for character, escaped in _JSON_SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return format_html(
+        '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
+    )

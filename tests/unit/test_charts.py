@@ -37,3 +37,20 @@ def test_units_are_told_apart_without_colour():
     )
     assert figure.data[0].marker.symbol != figure.data[1].marker.symbol
     assert len(figure.data) == 2  # no target trace when there is no target
+
+
+def test_a_chart_s_data_element_is_what_json_script_writes_and_cannot_close_its_script():
+    from django.utils.html import json_script
+
+    from reporting.templatetags.ipr_format import chart_data
+
+    figure = {
+        "data": [{"x": [D(2020, 9, 1)], "y": [Decimal("93.5")], "name": "A & B <Unit>"}],
+        "layout": {"hovertemplate": "%{y}<br></script><!--"},
+    }
+    written = chart_data(figure, "chart-1-data")
+
+    assert written == json_script(figure, "chart-1-data")
+    body = written.removeprefix('<script id="chart-1-data" type="application/json">')
+    assert "<" not in body.removesuffix("</script>") and "&" not in body
+    assert "\\u003C/script\\u003E" in body and "A \\u0026 B" in body
