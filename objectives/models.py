@@ -12,7 +12,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from objectives.strategy_state import StrategyState, strategy_state
 
 
 class Strategy(models.Model):
@@ -63,6 +66,17 @@ class Strategy(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("objectives:strategy", args=[self.slug])
+
+    @property
+    def state(self) -> StrategyState:
+        """How its state reads today ("Current (ended 31 March 2026: results
+        continue)" for a current strategy past its end date): strategy_state's rule."""
+        return strategy_state(
+            is_current=self.is_current,
+            status_label=self.get_status_display(),
+            ends_on=self.ends_on,
+            today=timezone.localdate(),
+        )
 
 
 class Value(models.Model):
