@@ -391,8 +391,14 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
         "order": order,
         "source": _text(spec.get("source")),
     }
+    existing = KeyResult.objects.filter(code=spec["code"]).first()
+    # The focus area it measures, as the paper says (verbatim) or as derived from it;
+    # a link an administrator set or cleared is theirs, and stays.
+    by_person = KeyResult.FocusAreaProvenance.SET_BY_PERSON
+    if existing is None or existing.focus_area_provenance != by_person:
+        fields |= _focus_area_link(objective, spec)
     key_result = loader.ensure(
-        KeyResult.objects.filter(code=spec["code"]).first(),
+        existing,
         lambda: okr_actions.create_key_result(
             by=by, objective=objective, code=spec["code"], reason=reason, **fields
         ),
@@ -407,6 +413,17 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
             source=_text(target.get("source")),
             reason=reason,
         )
+
+
+def _focus_area_link(objective: StrategicObjective, spec: dict) -> dict[str, Any]:
+    """An OKR's `focus_area` (the title of one of its objective's focus areas) and
+    `focus_area_provenance` (verbatim or derived); none when the paper gives none."""
+    if not spec.get("focus_area"):
+        return {"focus_area": None, "focus_area_provenance": ""}
+    return {
+        "focus_area": KeyFocusArea.objects.get(objective=objective, title=spec["focus_area"]),
+        "focus_area_provenance": spec["focus_area_provenance"],
+    }
 
 
 def load_results(block: dict, loader: _Loader) -> None:

@@ -77,6 +77,13 @@ class KeyResult(models.Model):
         ACHIEVED = "achieved", "Achieved"
         RETIRED = "retired", "Retired"
 
+    class FocusAreaProvenance(models.TextChoices):
+        """How the link to its focus area was made (after KeyFocusArea.Provenance)."""
+
+        VERBATIM = "verbatim", "Verbatim from the paper"
+        DERIVED = "derived", "Derived: to confirm"
+        SET_BY_PERSON = "set_by_person", "Set by an administrator"
+
     objective = models.ForeignKey(
         StrategicObjective, on_delete=models.PROTECT, related_name="key_results"
     )
@@ -87,6 +94,15 @@ class KeyResult(models.Model):
         on_delete=models.PROTECT,
         related_name="key_results",
         help_text="Empty when the source does not say which focus area it measures.",
+    )
+    # Empty while nobody has linked it. A person's decision (a link, or clearing one)
+    # is "set by an administrator", which loading the seeds again leaves alone.
+    focus_area_provenance = models.CharField(
+        max_length=20,
+        choices=FocusAreaProvenance.choices,
+        blank=True,
+        default="",
+        help_text="How its focus-area link was made.",
     )
     code = models.SlugField(unique=True)
     statement = models.CharField(max_length=400, help_text="As the Trust wrote it.")
@@ -160,6 +176,17 @@ class KeyResult(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(replaced_by=F("pk")), name="okr_not_replaced_by_itself"
+            ),
+            # A link from the paper (word for word or derived) has a focus area; no
+            # link made yet has none. A person may have linked it or cleared it.
+            models.CheckConstraint(
+                condition=Q(focus_area__isnull=False)
+                | Q(focus_area_provenance__in=["", "set_by_person"]),
+                name="okr_link_from_the_paper_has_a_focus_area",
+            ),
+            models.CheckConstraint(
+                condition=~Q(focus_area_provenance="") | Q(focus_area__isnull=True),
+                name="okr_focus_area_says_how_it_was_linked",
             ),
             models.CheckConstraint(
                 condition=Q(lowest_value__isnull=True)

@@ -1,6 +1,7 @@
 """Writes that define OKRs and their targets: creating one, setting a target, and
 the Trust administrators' maintenance (adding, changing a target from a period,
-marking achieved and replacing, retiring), each with a reason and audited."""
+marking achieved and replacing, retiring, linking to a key focus area), each with a
+reason and audited."""
 
 import datetime
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ def create_key_result(
     focus_area = fields.get("focus_area")
     if focus_area is not None and focus_area.objective_id != objective.pk:
         raise ValidationError("An OKR's focus area must belong to the same objective.")
+    if focus_area is not None:
+        # Unless said otherwise (the seeds say where a link came from), whoever
+        # creates an OKR in a focus area chose that focus area.
+        fields.setdefault("focus_area_provenance", KeyResult.FocusAreaProvenance.SET_BY_PERSON)
     key_result = KeyResult(objective=objective, code=code, statement=statement, **fields)
     save_with_audit(key_result, by=by, reason=reason)
     return key_result
@@ -84,6 +89,12 @@ _CODE_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 def can_change_status(key_result: KeyResult, to: str) -> bool:
     return (key_result.status, to) in _STATUS_CHANGES
+
+
+def can_link_focus_area(key_result: KeyResult) -> bool:
+    """Whether an OKR's key focus area may be set: as with its targets, an achieved or
+    retired OKR keeps what it was reported under."""
+    return key_result.status in _TARGETS_CAN_CHANGE
 
 
 def can_change_target(key_result: KeyResult) -> bool:
@@ -202,6 +213,7 @@ def _create_active_key_result(
     by,
     objective: StrategicObjective,
     focus_area: KeyFocusArea | None,
+    focus_area_provenance: str,
     order: int,
     definition: KeyResultDefinition,
     reason: str,
@@ -216,6 +228,7 @@ def _create_active_key_result(
         statement=definition.statement.strip(),
         reason=reason,
         focus_area=focus_area,
+        focus_area_provenance=focus_area_provenance,
         status=KeyResult.Status.ACTIVE,
         measure=definition.measure,
         direction=definition.direction,
@@ -262,6 +275,7 @@ def add_key_result_to_focus_area(
         by=by,
         objective=focus_area.objective,
         focus_area=focus_area,
+        focus_area_provenance=KeyResult.FocusAreaProvenance.SET_BY_PERSON,
         order=(last or 0) + 1,
         definition=definition,
         reason=reason,
@@ -331,7 +345,9 @@ def mark_achieved_and_replace(
     replacement = _create_active_key_result(
         by=by,
         objective=key_result.objective,
+        # The replacement measures what the achieved OKR did: its link is as sure.
         focus_area=key_result.focus_area,
+        focus_area_provenance=key_result.focus_area_provenance,
         order=key_result.order,
         definition=definition,
         reason=reason,
@@ -352,4 +368,46 @@ def retire_key_result(*, by, key_result: KeyResult, reason: str) -> KeyResult:
     key_result = _locked(key_result)
     _refuse_status_change(key_result, KeyResult.Status.RETIRED)
     update_fields(key_result, {"status": KeyResult.Status.RETIRED}, by=by, reason=reason)
+    return key_result
+
+
+@transaction.atomic
+def link_key_result_to_focus_area(
+    *, by, key_result: KeyResult, focus_area: KeyFocusArea | None, reason: str
+) -> KeyResult:
+    """Set (or, with None, clear) the key focus area an OKR measures: one of its own
+    objective's, in a strategy still in use. The link is then a person's decision,
+    no longer "derived: to confirm", and loading the seeds again leaves it alone.
+    Confirming a derived link as it is counts as a change; anything else that
+    changes nothing is refused."""
+    reason = _checked_reason(reason)
+    key_result = _locked(key_result)
+    strategy = key_result.objective.strategy
+    if strategy.status == strategy.Status.SUPERSEDED:
+        raise ValidationError(
+            "This OKR belongs to a superseded strategy: its key focus area stays as it was."
+        )
+    if not can_link_focus_area(key_result):
+        raise ValidationError(
+            f"This OKR is {key_result.get_status_display().lower()}: it keeps the key focus "
+            "area it was reported under."
+        )
+    if focus_area is not None and focus_area.objective_id != key_result.objective_id:
+        raise ValidationError({"focus_area": "Choose a key focus area of this OKR's own objective"})
+    by_person = KeyResult.FocusAreaProvenance.SET_BY_PERSON
+    if key_result.focus_area_id == (focus_area.pk if focus_area else None) and (
+        key_result.focus_area_provenance == by_person
+    ):
+        already = (
+            f"This OKR is already linked to ‘{focus_area.title}’"
+            if focus_area
+            else "This OKR is already not linked to a key focus area"
+        )
+        raise ValidationError({"focus_area": f"{already}: nothing to change"})
+    update_fields(
+        key_result,
+        {"focus_area": focus_area, "focus_area_provenance": by_person},
+        by=by,
+        reason=reason,
+    )
     return key_result
