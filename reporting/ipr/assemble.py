@@ -173,6 +173,13 @@ def series_spc(
     )
 
 
+def _comment_fields(inputs: ReportInputs, key_result, unit, current) -> dict[str, str]:
+    if current is None:
+        return {}
+    comment = inputs.comments.get((key_result.pk, unit.pk, current.period.pk))
+    return {"comment": comment[0], "comment_by": comment[1]} if comment else {}
+
+
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -328,6 +335,7 @@ def _assemble_okr(
             previous_rag=previous_rated.rating.value if previous_rated else None,
             is_demo=current.is_demo if current else False,
             history=cell_history,
+            **_comment_fields(inputs, key_result, unit, current),
         )
         cells.append(cell)
         _summarise(summary, objective, key_result, cell)

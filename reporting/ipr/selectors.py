@@ -2,13 +2,14 @@
 
 `report_inputs` returns the objectives with their OKRs, targets, focus areas and
 accountable executives, the units the report covers, every submitted value up to
-the end of the month as plain series, and the month's narratives. `assemble`
+the end of the month as plain series, the comments written with the values the
+report shows, and the month's narratives. `assemble`
 turns them into the report without touching the database.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -32,6 +33,10 @@ class SeriesValue:
     is_demo: bool
 
 
+# (key result id, unit id, period id) → (comment, who wrote it)
+Comments = dict[tuple[int, int, int], tuple[str, str]]
+
+
 @dataclass
 class ReportInputs:
     """Everything the IPR for one month is made of.
@@ -53,6 +58,14 @@ class ReportInputs:
     # Recorded process changes per (key result id, unit id), oldest first: where a
     # series' SPC limits are recalculated.
     process_changes: dict[tuple[int, int], list[ProcessChange]]
+    # What the person who entered a value said with it, per (key result id, unit
+    # id, period id), for the values of the report's own periods: (comment, name).
+    comments: Comments = field(default_factory=dict)
+
+
+# How far back a value the report shows can end: a quarterly OKR reports the
+# latest quarter ended by the month's end (see `assemble`), which ends within it.
+_SHOWN_PERIODS_END_AFTER = datetime.timedelta(days=92)
 
 
 def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None) -> ReportInputs:
@@ -129,7 +142,35 @@ def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None
         narratives=dict(narratives),
         commentaries=commentaries,
         process_changes=process_changes_by_series(kr.pk for kr in key_results),
+        comments=_comments(key_results, month),
     )
+
+
+def _comments(key_results, month: periods.PeriodSpan) -> Comments:
+    """The comments written with the submitted values of the periods the report
+    shows (ending within the quarter up to the month's end), and who wrote them."""
+    rows = (
+        Result.objects.filter(
+            key_result__in=key_results,
+            status=Result.Status.SUBMITTED,
+            period__ends_on__lte=month.ends_on,
+            period__ends_on__gt=month.ends_on - _SHOWN_PERIODS_END_AFTER,
+        )
+        .exclude(comment="")
+        .values_list(
+            "key_result_id",
+            "unit_id",
+            "period_id",
+            "comment",
+            "entered_by__first_name",
+            "entered_by__last_name",
+            "entered_by__username",
+        )
+    )
+    return {
+        (key_result, unit, period): (comment, f"{first} {last}".strip() or username or "")
+        for key_result, unit, period, comment, first, last, username in rows
+    }
 
 
 def monthly_periods_with_results() -> list[ReportingPeriod]:

@@ -73,6 +73,9 @@ class IprCell:
     is_demo: bool
     # Every period of this unit's series, oldest first (the flat data exports).
     history: list[IprHistoryPoint] = field(default_factory=list)
+    # What the person who entered the value said with it, and their name.
+    comment: str = ""
+    comment_by: str = ""
 
 
 @dataclass
