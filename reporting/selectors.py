@@ -13,6 +13,7 @@ from reporting.ipr import (
     ReportMonth,
     heading_of,
     ipr_from_dict,
+    months_with_results,
 )
 from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
 
@@ -34,6 +35,16 @@ def recorded_ratings_by_period(
             by_period.items(), key=lambda item: item[0].starts_on, reverse=True
         )
     ]
+
+
+def months_offered(user, reportable, version: str | None = None) -> list[ReportMonth]:
+    """The months a reader can choose a report for, newest first: every month with
+    data (within `reportable`) for those who read drafts, the published months for
+    everyone else (decision 8). `version` is the data version, if already read."""
+    if user.has_perm("portal.read_draft_ipr"):
+        months = months_with_results(version=version)
+        return [month for month in months if month.starts_on in reportable]
+    return published_months()
 
 
 def published_months() -> list[ReportMonth]:

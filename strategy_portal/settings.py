@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "objectives",
     "okrs",
     "reporting",
+    "dashboard",
     "datasets",
 ]
 
@@ -221,7 +222,7 @@ TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_HELP_CONTACT = env("ACCOUNT_HELP_CONTACT", "the Trust's IT service desk")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "objectives:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

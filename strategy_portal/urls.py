@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.forms import LoginForm
 
 urlpatterns = [
+    path("", include("dashboard.urls")),
     path("", include("objectives.urls")),
     path("", include("reporting.urls")),
     path("", include("okrs.urls")),

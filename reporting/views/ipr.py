@@ -38,7 +38,6 @@ from reporting.ipr import (
     SCHEMA_VERSION,
     assemble_ipr,
     assembled_heading,
-    months_with_results,
 )
 from reporting.presentation import report_context
 from web.context_processors import portal as portal_context
@@ -58,22 +57,12 @@ def ipr_latest(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, "There is no report for that month: choose a month from the list."
             )
-    months = _months_offered(request.user, okr_selectors.reportable_months())
+    months = selectors.months_offered(request.user, okr_selectors.reportable_months())
     if not months:
         if not request.user.has_perm("portal.read_draft_ipr"):
             return _not_published(request, None, status=200)
         raise Http404("No results have been submitted yet, so there is no report.")
     return redirect("reporting:ipr", month=months[0].starts_on.strftime("%Y-%m"))
-
-
-def _months_offered(user, reportable, version: str | None = None) -> list:
-    """The months a reader can choose: every month with data (within `reportable`)
-    for those who read drafts, the published months for everyone else (decision 8).
-    `version` is the data version, if the caller has read it already."""
-    if user.has_perm("portal.read_draft_ipr"):
-        months = months_with_results(version=version)
-        return [month for month in months if month.starts_on in reportable]
-    return selectors.published_months()
 
 
 def _not_published(request: HttpRequest, data_month, *, status: int = 403) -> HttpResponse:
@@ -154,7 +143,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         "edition": edition,
         "editions": editions,
         "month": month,
-        "months": _months_offered(request.user, reportable, version),
+        "months": selectors.months_offered(request.user, reportable, version),
         "can_read_drafts": reads_drafts,
         "can_publish": month_ended and request.user.has_perm("portal.publish_ipr"),
         "month_ended": month_ended,

@@ -105,8 +105,17 @@ def a_process_change(world: World) -> int:
 
 
 ROWS = [
+    # --- The dashboard: everyone with a role (a viewer: published months only) -----
+    Row("dashboard:home", "", "dashboard", url("dashboard:home"), EVERYONE),
+    Row(
+        "dashboard:home",
+        "",
+        "dashboard, filtered",
+        url("dashboard:home", query="?month=2020-09&unit=bucks-mh&objective=1&off_track=1"),
+        EVERYONE,
+    ),
     # --- The strategy: everyone with a role reads it --------------------------------
-    Row("objectives:home", "", "home", url("objectives:home"), EVERYONE),
+    Row("objectives:home", "strategy/", "the current strategy", url("objectives:home"), EVERYONE),
     Row(
         "objectives:strategy_history",
         "strategies/",
@@ -350,6 +359,14 @@ ROWS = [
         "manage/okrs/<slug:code>/retire/",
         "retire",
         url("okrs:retire", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:link_focus_area",
+        "manage/okrs/<slug:code>/focus-area/",
+        "link to a focus area",
+        url("okrs:link_focus_area", code="quality-cccs-training"),
         statuses([ADMINISTRATOR]),
         post=statuses([ADMINISTRATOR]),
     ),

@@ -1,0 +1,229 @@
+"""What the performance dashboard shows, read from an assembled report (`Ipr`):
+pure functions, no database, so the dashboard never computes a figure the IPR
+does not (a published edition where the month is published, else the draft).
+
+- `matrix`: each objective's overall rating per unit, its executive owners and
+  how many of its OKR × unit cells have each rating;
+- `off_track`: every Red cell and every cell with a special cause of concern,
+  with its value, target, the sentence that rated it, the comment entered with
+  the value and the executive's commentary on the OKR;
+- `changes`: what moved since the previous period (new Reds, recovered,
+  improved, deteriorated), the special causes of concern and what is missing.
+
+Each takes the same `Focus` (a unit, an objective, the reader's own objectives),
+so the filters in the address narrow every part of the page alike.
+"""
+
+from dataclasses import dataclass, field
+
+from okrs.ratings import Rag
+from reporting.ipr import Ipr, IprCell, IprChange, IprObjective, IprOkr
+
+# The order ratings are counted and shown in: the worst first.
+RATING_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NO_DATA]
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What the reader narrowed the dashboard to (nothing: the whole Trust)."""
+
+    unit: str | None = None  # a unit's slug
+    objective: int | None = None  # an objective's number
+    objectives_owned: frozenset[int] | None = None  # ids, for "my objectives"
+
+    def keeps_objective(self, objective: IprObjective) -> bool:
+        if self.objective is not None and objective.number != self.objective:
+            return False
+        return self.objectives_owned is None or objective.id in self.objectives_owned
+
+    def keeps_cell(self, cell: IprCell) -> bool:
+        return self.unit is None or cell.unit_slug == self.unit
+
+
+@dataclass(frozen=True)
+class RatingCount:
+    rag: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    unit: str
+    unit_slug: str
+    rag: str
+    rag_label: str
+    explanation: str
+    # How many of the objective's OKRs have each rating for this unit (worst first,
+    # only ratings that occur).
+    counts: list[RatingCount]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    objective: IprObjective
+    owners: list[str]
+    cells: list[MatrixCell | None]  # one per column; None where the unit is not reported
+    counts: list[RatingCount]  # across the row's units
+
+
+@dataclass(frozen=True)
+class Matrix:
+    units: list[tuple[str, str]]  # (name, slug), in the report's order
+    rows: list[MatrixRow]
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    objective: IprObjective
+    okr: IprOkr
+    cell: IprCell
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Changes:
+    new_reds: list[IprChange] = field(default_factory=list)
+    recovered: list[IprChange] = field(default_factory=list)
+    improved: list[IprChange] = field(default_factory=list)
+    deteriorated: list[IprChange] = field(default_factory=list)
+    concerns: list[IprChange] = field(default_factory=list)
+    missing: list[IprChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def _counts(cells: list[IprCell]) -> list[RatingCount]:
+    counted = [(rag, sum(cell.rag == rag.value for cell in cells)) for rag in RATING_ORDER]
+    return [RatingCount(rag.value, rag.label, count) for rag, count in counted if count]
+
+
+def _objectives(report: Ipr, focus: Focus) -> list[IprObjective]:
+    return [objective for objective in report.objectives if focus.keeps_objective(objective)]
+
+
+def units(report: Ipr, focus: Focus = Focus()) -> list[tuple[str, str]]:
+    """Every unit reported on, in the report's order, as (name, slug)."""
+    found: dict[str, str] = {}
+    for objective in report.objectives:
+        for okr in objective.okrs:
+            for cell in okr.cells:
+                if focus.keeps_cell(cell):
+                    found.setdefault(cell.unit_slug, cell.unit)
+    return [(name, slug) for slug, name in found.items()]
+
+
+def matrix(report: Ipr, focus: Focus = Focus()) -> Matrix:
+    columns = units(report, focus)
+    rows = []
+    for objective in _objectives(report, focus):
+        overall = {rating.unit: rating for rating in objective.overall}
+        cells_by_unit: dict[str, list[IprCell]] = {}
+        for okr in objective.okrs:
+            for cell in okr.cells:
+                cells_by_unit.setdefault(cell.unit_slug, []).append(cell)
+        row_cells: list[MatrixCell | None] = []
+        for name, slug in columns:
+            rating = overall.get(name)
+            cells = cells_by_unit.get(slug, [])
+            if rating is None and not cells:
+                row_cells.append(None)
+                continue
+            row_cells.append(
+                MatrixCell(
+                    unit=name,
+                    unit_slug=slug,
+                    rag=rating.rag if rating else Rag.NO_DATA.value,
+                    rag_label=rating.rag_label if rating else Rag.NO_DATA.label,
+                    explanation=rating.explanation if rating else "",
+                    counts=_counts(cells),
+                )
+            )
+        kept = [cell for okr in objective.okrs for cell in okr.cells if focus.keeps_cell(cell)]
+        owners = [holder for executive in objective.executives for holder in executive.holders]
+        owners = owners or ["No executive named"]
+        rows.append(MatrixRow(objective, owners, row_cells, _counts(kept)))
+    return Matrix(columns, rows)
+
+
+def totals(matrix: Matrix) -> list[RatingCount]:
+    """How many OKR × unit cells in the matrix have each rating, worst first."""
+    counts = {rag.value: 0 for rag in RATING_ORDER}
+    for row in matrix.rows:
+        for count in row.counts:
+            counts[count.rag] += count.count
+    return [RatingCount(rag.value, rag.label, counts[rag.value]) for rag in RATING_ORDER]
+
+
+def only_off_track(matrix: Matrix, found: list[OffTrack]) -> Matrix:
+    """The matrix narrowed to the objectives with something off track."""
+    kept = {item.objective.id for item in found}
+    return Matrix(matrix.units, [row for row in matrix.rows if row.objective.id in kept])
+
+
+def _is_concern(cell: IprCell) -> bool:
+    return (cell.variation or "").startswith("concern")
+
+
+def off_track(report: Ipr, focus: Focus = Focus()) -> list[OffTrack]:
+    """Every Red cell and every special cause of concern, by objective and OKR
+    in the report's order."""
+    found = []
+    for objective in _objectives(report, focus):
+        for okr in objective.okrs:
+            for cell in okr.cells:
+                if not focus.keeps_cell(cell) or cell.value is None:
+                    continue
+                reasons = []
+                if cell.rag == Rag.RED.value:
+                    reasons.append("Red")
+                if _is_concern(cell):
+                    reasons.append("special cause of concern")
+                if reasons:
+                    found.append(OffTrack(objective, okr, cell, reasons))
+    return found
+
+
+def changes(report: Ipr, focus: Focus = Focus()) -> Changes:
+    """What moved since each cell's previous period, and what is missing."""
+    found = Changes()
+    for objective in _objectives(report, focus):
+        name = objective.short_name or objective.title
+        for okr in objective.okrs:
+            for cell in okr.cells:
+                if not focus.keeps_cell(cell):
+                    continue
+
+                def change(detail: str, name=name, okr=okr, cell=cell) -> IprChange:
+                    return IprChange(name, okr.statement, cell.unit, detail)
+
+                if cell.value is None:
+                    found.missing.append(change(f"No value for {cell.period}"))
+                    continue
+                previous = cell.previous_rag
+                if cell.rag == Rag.RED.value and previous != Rag.RED.value:
+                    was = Rag(previous).label if previous else "no earlier value"
+                    found.new_reds.append(change(f"{was} → Red"))
+                if previous == Rag.RED.value and cell.rag not in (Rag.RED.value, Rag.NO_DATA.value):
+                    found.recovered.append(change(f"Red → {cell.rag_label}"))
+                if _is_concern(cell):
+                    found.concerns.append(change(f"{cell.value_text}: special cause of concern"))
+    # Which way a value moved (by the OKR's direction) is worked out once, by the
+    # assembly: its summary lines, kept where they fall inside the focus (a line
+    # names the objective, the OKR and the unit as the report shows them).
+    inside = {
+        (objective.short_name or objective.title, okr.statement, cell.unit)
+        for objective in _objectives(report, focus)
+        for okr in objective.okrs
+        for cell in okr.cells
+        if focus.keeps_cell(cell)
+    }
+    for kind in ("improved", "deteriorated"):
+        getattr(found, kind).extend(
+            item
+            for item in getattr(report.summary, kind)
+            if (item.objective, item.okr, item.unit) in inside
+        )
+    return found

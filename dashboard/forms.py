@@ -1,0 +1,42 @@
+"""The dashboard's filters: a plain GET form, so they live in the address (shared,
+bookmarked, kept by the back button) and work without JavaScript."""
+
+from django import forms
+
+from web.forms import NhsForm
+
+
+class DashboardFilters(NhsForm):
+    month = forms.ChoiceField(label="Month", required=False)
+    unit = forms.ChoiceField(label="Unit", required=False)
+    objective = forms.TypedChoiceField(
+        label="Objective", required=False, coerce=int, empty_value=None
+    )
+    owner = forms.ChoiceField(
+        label="Objectives",
+        required=False,
+        choices=[("", "All objectives"), ("me", "Only those I own")],
+    )
+    # A checkbox (drawn by the template): "1" when ticked, and nothing else.
+    off_track = forms.ChoiceField(
+        label="Only what is off track", required=False, choices=[("", "No"), ("1", "Yes")]
+    )
+
+    def __init__(self, data, *, months, units, objectives, owns_objectives: bool):
+        """`months`: `ReportMonth`s, newest first; `units`: (name, slug);
+        `objectives`: (number, name)."""
+        super().__init__(data)
+        self.fields["month"].choices = [
+            (month.starts_on.strftime("%Y-%m"), month.label) for month in months
+        ]
+        self.fields["unit"].choices = [("", "All units")] + [(slug, name) for name, slug in units]
+        self.fields["objective"].choices = [("", "All objectives")] + [
+            (str(number), f"{number}. {name}") for number, name in objectives
+        ]
+        if not owns_objectives:
+            del self.fields["owner"]
+        for name in ("month", "unit", "objective", "owner", "off_track"):
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = (
+                    "There is no such choice: choose one from the list."
+                )
