@@ -10,7 +10,7 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 # Production is the settings' default; these targets are for a developer's machine
 # (SQLite, debug, demo users), and so are the tests (tests/settings.py).
-migrate seed demo run pack-images lint test bench-import bench-ipr bench-pack bench-spc: export DJANGO_ENV := development
+migrate seed demo run pack-images lint test bench-dashboard bench-import bench-ipr bench-pack bench-spc: export DJANGO_ENV := development
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -87,10 +87,13 @@ assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/ven
 bench-ipr: venv ## Time the IPR at 1× and 10× the seeded strategy (separate database)
 	$(PY) manage.py bench_ipr $(BENCH_ARGS)
 
+bench-dashboard: venv ## Time the dashboard, a directorate's and an OKR page at 1× and 10× (separate database)
+	$(PY) manage.py bench_dashboard $(BENCH_ARGS)
+
 bench-pack: venv browser ## Time the Board pack (PDF, workbook, CSV) of the seeded trust and of 10× it
 	$(PY) manage.py bench_pack $(BENCH_ARGS)
 
 bench-spc: venv ## Time SPC over 6,000 series of 60 months (no database)
 	$(PY) manage.py bench_spc $(BENCH_ARGS)
 
-.PHONY: help venv node migrate seed demo run browser lint test format assets bench-import bench-ipr bench-pack bench-spc pack-images
+.PHONY: help venv node migrate seed demo run browser lint test format assets bench-dashboard bench-import bench-ipr bench-pack bench-spc pack-images
