@@ -227,3 +227,87 @@ def changes(report: Ipr, focus: Focus = Focus()) -> Changes:
             if (item.objective, item.okr, item.unit) in inside
         )
     return found
+
+
+# How many of its latest periods a unit's rating history shows, by frequency.
+HISTORY_PERIODS = {"monthly": 12, "quarterly": 8, "annual": 5}
+
+
+@dataclass(frozen=True)
+class UnitOkr:
+    objective: IprObjective
+    okr: IprOkr
+    cell: IprCell
+
+    @property
+    def trend(self) -> str:
+        """The rating's move since the previous period, in words."""
+        previous, now = self.cell.previous_rag, self.cell.rag
+        if self.cell.value is None:
+            return "No value"
+        if previous is None:
+            return "First value"
+        if previous == now:
+            return f"Still {self.cell.rag_label}"
+        return f"{Rag(previous).label} → {self.cell.rag_label}"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    objective: IprObjective
+    okr: IprOkr
+    ratings: list[tuple[str, str] | None]  # (rag, label) per column; None: no value then
+
+
+@dataclass(frozen=True)
+class HistoryGrid:
+    frequency: str
+    periods: list[str]  # the columns: period labels, oldest first
+    rows: list[HistoryRow]
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    unit: str
+    unit_slug: str
+    okrs: list[UnitOkr]
+    counts: list[RatingCount]
+    history: list[HistoryGrid]
+
+
+def unit_page(report: Ipr, slug: str) -> UnitPage | None:
+    """One unit's OKRs in the report, and each one's rating over its latest
+    periods (from the cell's history: the report must carry it), one grid per
+    frequency. None if the report has no cell for the unit."""
+    okrs = [
+        UnitOkr(objective, okr, cell)
+        for objective in report.objectives
+        for okr in objective.okrs
+        for cell in okr.cells
+        if cell.unit_slug == slug
+    ]
+    if not okrs:
+        return None
+    grids = []
+    for frequency, shown in HISTORY_PERIODS.items():
+        here = [item for item in okrs if item.okr.frequency == frequency]
+        if not here:
+            continue
+        starts = sorted({point.period_start for item in here for point in item.cell.history})
+        starts = starts[-shown:]
+        labels = {point.period_start: point.period for item in here for point in item.cell.history}
+        rows = []
+        for item in here:
+            by_start = {point.period_start: point for point in item.cell.history}
+            ratings = []
+            for start in starts:
+                point = by_start.get(start)
+                ratings.append(
+                    (point.rag, Rag(point.rag).label)
+                    if point is not None and point.value is not None
+                    else None
+                )
+            rows.append(HistoryRow(item.objective, item.okr, ratings))
+        grids.append(HistoryGrid(frequency, [labels[start] for start in starts], rows))
+    first = okrs[0].cell
+    return UnitPage(first.unit, slug, okrs, _counts([item.cell for item in okrs]), grids)

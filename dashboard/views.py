@@ -1,31 +1,47 @@
-"""The performance dashboard page. Thin: read the month's report (the published
+"""The performance dashboard's pages. Thin: read the month's report (the published
 edition if there is one, else the draft for those who read drafts), narrow it by
 the filters in the address, and lay it out with `dashboard.board`."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from dashboard import board
-from dashboard.forms import DashboardFilters
+from dashboard.forms import DashboardFilters, MonthFilter
 from objectives import data_version
 from objectives import selectors as strategy_selectors
 from okrs import selectors as okr_selectors
 from reporting import selectors as report_selectors
-from reporting.ipr import assemble_ipr
+from reporting.ipr import Ipr, ReportMonth, assemble_ipr
+from reporting.models import IprEdition
 from web.pages import requires_portal_role
 
 # The filters that narrow the page (the month chooses it).
 FILTERS = ("unit", "objective", "owner", "off_track")
 
 
-@requires_portal_role
-def home(request: HttpRequest) -> HttpResponse:
+@dataclass(frozen=True)
+class MonthsReport:
+    """The months the reader may choose from, the month shown and its report."""
+
+    months: list[ReportMonth]
+    report: Ipr
+    edition: IprEdition | None
+
+
+def _months_report(request: HttpRequest, *, with_history: bool) -> MonthsReport | None:
+    """The report for `?month=` (if it is one the reader may choose; else the
+    latest): the published edition where there is one, else the draft. None when
+    the reader has no month to choose (nothing submitted, or nothing published)."""
     version = data_version.current()
     months = report_selectors.months_offered(
         request.user, okr_selectors.reportable_months(), version
     )
     if not months:
-        return render(request, "dashboard/no_report.html")
+        return None
     chosen = request.GET.get("month")
     month = next(
         (m for m in months if m.starts_on.strftime("%Y-%m") == chosen), months[0]
@@ -36,12 +52,21 @@ def home(request: HttpRequest) -> HttpResponse:
         report = report_selectors.edition_report(edition)
     else:
         # Only a reader of drafts is offered a month with no edition.
-        report = assemble_ipr(month, with_history=False, version=version)
+        report = assemble_ipr(month, with_history=with_history, version=version)
+    return MonthsReport(months, report, edition)
+
+
+@requires_portal_role
+def home(request: HttpRequest) -> HttpResponse:
+    found = _months_report(request, with_history=False)
+    if found is None:
+        return render(request, "dashboard/no_report.html")
+    report = found.report
     objective_ids = [objective.id for objective in report.objectives]
     owned = strategy_selectors.objectives_user_may_write(request.user, objective_ids)
     filters = DashboardFilters(
         request.GET,
-        months=months,
+        months=found.months,
         units=board.units(report),
         objectives=[(o.number, o.short_name or o.title) for o in report.objectives],
         owns_objectives=bool(owned),
@@ -62,8 +87,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "dashboard/home.html",
         {
             "report": report,
-            "edition": edition,
-            "month": month,
+            "edition": found.edition,
+            "month": _month_of(report),
             "filters": filters,
             "focus": focus,
             "filtered": any(wanted.get(name) for name in FILTERS),
@@ -73,3 +98,36 @@ def home(request: HttpRequest) -> HttpResponse:
             "changes": board.changes(report, focus),
         },
     )
+
+
+@requires_portal_role
+def unit(request: HttpRequest, slug: str) -> HttpResponse:
+    """A unit's page: its OKRs for the month with rating, trend and SPC icons, and
+    each OKR's rating over its latest periods."""
+    found_unit = strategy_selectors.unit_by_slug(slug)
+    found = _months_report(request, with_history=True)
+    page = board.unit_page(found.report, slug) if found else None
+    month = _month_of(found.report) if found else None
+    dashboard_url = reverse("dashboard:home") + (f"?month={month:%Y-%m}" if month else "")
+    filters = MonthFilter(request.GET, months=found.months if found else [])
+    filters.is_valid()
+    return render(
+        request,
+        "dashboard/unit.html",
+        {
+            "unit": found_unit,
+            "report": found.report if found else None,
+            "edition": found.edition if found else None,
+            "month": month,
+            "filters": filters,
+            "page": page,
+            "breadcrumbs": [
+                (dashboard_url, "Dashboard"),
+                (reverse("objectives:units"), "Units"),
+            ],
+        },
+    )
+
+
+def _month_of(report: Ipr) -> datetime.date:
+    return datetime.date.fromisoformat(report.data_month_start)

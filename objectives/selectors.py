@@ -110,6 +110,10 @@ def units_overview() -> QuerySet[OrganisationalUnit]:
     return OrganisationalUnit.objects.select_related("parent").prefetch_related("leads")
 
 
+def unit_by_slug(slug: str) -> OrganisationalUnit:
+    return get_object_or_404(OrganisationalUnit, slug=slug)
+
+
 def people_overview() -> QuerySet[Person]:
     return Person.objects.prefetch_related("role_assignments__role", "lead_for_units")
 

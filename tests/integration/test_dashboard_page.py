@@ -169,3 +169,42 @@ def test_the_dashboard_does_a_fixed_number_of_queries_whatever_the_data(client, 
     _add_okrs_with_history("large", count=12, months=36)
     large = count(url)
     assert large == small <= 15, f"{small} queries with little data, {large} with more"
+
+
+def test_a_unit_s_page_shows_its_okrs_this_month_and_their_ratings_over_time(client, users_by_role):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    units_list = client.get(reverse("objectives:units")).content.decode()
+    url = reverse("dashboard:unit", kwargs={"slug": "bucks-mh"})
+    assert f'href="{url}"' in units_list
+    response = client.get(url + SEPTEMBER)
+    assert response.status_code == 200
+    page = text(response)
+    # Bucks MH, Q2 2020/21 (worked from the seeds as above): CCCS 92% vs 95% is Red.
+    assert "We will achieve 95% compliance in CCCS training Quality Q2 2020/21 92% 95% Red" in (
+        page
+    )
+    assert 'data-testid="history-quarterly"' in response.content.decode()
+
+
+def test_a_unit_that_does_not_exist_is_not_found(client, users_by_role):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    assert client.get(reverse("dashboard:unit", kwargs={"slug": "nowhere"})).status_code == 404
+
+
+def test_the_unit_page_does_a_fixed_number_of_queries_whatever_the_data(client, quality_director):
+    from tests.integration.test_pages import _add_okrs_with_history
+
+    client.force_login(quality_director)
+    url = reverse("dashboard:unit", kwargs={"slug": "bucks-mh"}) + SEPTEMBER
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _add_okrs_with_history("small", count=2, months=3)
+    small = count()
+    _add_okrs_with_history("large", count=12, months=36)
+    large = count()
+    assert large == small <= 15, f"{small} queries with little data, {large} with more"

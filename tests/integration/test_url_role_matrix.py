@@ -114,6 +114,13 @@ ROWS = [
         url("dashboard:home", query="?month=2020-09&unit=bucks-mh&objective=1&off_track=1"),
         EVERYONE,
     ),
+    Row(
+        "dashboard:unit",
+        "units/<slug:slug>/",
+        "a unit's page",
+        url("dashboard:unit", slug="bucks-mh", query="?month=2020-09"),
+        EVERYONE,
+    ),
     # --- The strategy: everyone with a role reads it --------------------------------
     Row("objectives:home", "strategy/", "the current strategy", url("objectives:home"), EVERYONE),
     Row(

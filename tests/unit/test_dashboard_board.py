@@ -253,3 +253,56 @@ def test_a_month_with_nothing_to_say_is_empty():
     quiet.objectives[0].okrs[0].cells = [cell("Trust", "green", "green")]
     quiet.summary = IprSummary()
     assert board.changes(quiet).is_empty and board.off_track(quiet) == []
+
+
+def point(start: str, label: str, rag: str, value=1.0):
+    from reporting.ipr import IprHistoryPoint
+
+    return IprHistoryPoint(
+        period=label,
+        period_start=start,
+        value=value,
+        value_text="",
+        target=None,
+        rag=rag,
+        mean=None,
+        lpl=None,
+        upl=None,
+        point_type=None,
+        rules=[],
+    )
+
+
+def test_a_unit_s_page_lists_its_okrs_and_their_latest_ratings_by_frequency():
+    whole = report()
+    harm_bucks = whole.objectives[0].okrs[0].cells[0]
+    # 14 months of Harm for Bucks: the grid shows the latest 12 (Sep 2025 to Aug 2026).
+    harm_bucks.history = [
+        point(f"{2025 + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}-01", f"M{month}", "green")
+        for month in range(7, 21)
+    ]
+    harm_bucks.history[-1] = point("2026-08-01", "M20", "red")
+    harm_bucks.history[-2] = point("2026-07-01", "M19", "amber", value=None)
+    training = whole.objectives[0].okrs[1]
+    training.frequency = "quarterly"
+    training.cells[0].history = [point("2026-04-01", "Q1", "red"), point("2026-07-01", "Q2", "red")]
+
+    page = board.unit_page(whole, "bucks-mh")
+
+    assert [(item.okr.statement, item.trend) for item in page.okrs] == [
+        ("Harm", "Amber → Red"),
+        ("Training", "Still Red"),
+        ("Sickness", "First value"),
+    ]
+    assert counts(page.counts) == [("Red", 2), ("Green", 1)]
+    monthly, quarterly = page.history
+    assert monthly.frequency == "monthly" and len(monthly.periods) == 12
+    assert monthly.periods[0] == "M9" and monthly.periods[-1] == "M20"
+    harm_row, sickness_row = monthly.rows
+    assert harm_row.ratings[-1] == ("red", "Red") and harm_row.ratings[-2] is None
+    assert harm_row.ratings[0] == ("green", "Green")
+    # Sickness has no history: every column says no value.
+    assert sickness_row.ratings == [None] * 12
+    assert quarterly.periods == ["Q1", "Q2"]
+    assert quarterly.rows[0].ratings == [("red", "Red"), ("red", "Red")]
+    assert board.unit_page(whole, "nowhere") is None
