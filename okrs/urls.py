@@ -7,6 +7,7 @@ from okrs.views.maintenance import (
     achieve_and_replace,
     add_key_result,
     change_target,
+    link_focus_area,
     manage_okrs,
     retire,
 )
@@ -27,6 +28,7 @@ urlpatterns = [
     path("manage/okrs/<slug:code>/target/", change_target, name="change_target"),
     path("manage/okrs/<slug:code>/achieve/", achieve_and_replace, name="achieve_and_replace"),
     path("manage/okrs/<slug:code>/retire/", retire, name="retire"),
+    path("manage/okrs/<slug:code>/focus-area/", link_focus_area, name="link_focus_area"),
     path("audit/", audit_log, name="audit_log"),
 ]
 

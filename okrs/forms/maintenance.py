@@ -294,6 +294,34 @@ class ReasonForm(NhsForm):
     reason = _reason_field("Why it is retired, like ‘Measure replaced by national data’.")
 
 
+class FocusAreaLinkForm(NhsForm):
+    """The key focus area an OKR measures: one of its own objective's, or none.
+    Offered by id from that list alone, so any other id (another objective's, an
+    unknown one, not a number) is refused here with a plain message."""
+
+    NONE = ""
+
+    focus_area = forms.ChoiceField(
+        label="Key focus area",
+        required=False,
+        help_text="The focus area of this OKR's objective that it measures. Choose ‘Not "
+        "linked’ if none fits.",
+        error_messages={"invalid_choice": "Choose one of this objective's key focus areas"},
+    )
+    reason = _reason_field("Why, like ‘Confirmed by the Quality & Safety Committee’.")
+
+    def __init__(self, *args, focus_areas: list[KeyFocusArea], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.focus_areas = {str(area.pk): area for area in focus_areas}
+        self.fields["focus_area"].choices = [
+            (self.NONE, "Not linked to a key focus area"),
+            *((key, f"{area.order}. {area.title}") for key, area in self.focus_areas.items()),
+        ]
+
+    def chosen_focus_area(self) -> KeyFocusArea | None:
+        return self.focus_areas.get(self.cleaned_data["focus_area"])
+
+
 class AuditLogFilterForm(NhsForm):
     """Filters for the audit log, from the query string. Every field is optional."""
 

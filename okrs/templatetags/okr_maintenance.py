@@ -18,4 +18,5 @@ def okr_maintenance_links(key_result: KeyResult, heading: bool = False) -> dict:
         "can_change_target": actions.can_change_target(key_result),
         "can_achieve": actions.can_change_status(key_result, KeyResult.Status.ACHIEVED),
         "can_retire": actions.can_change_status(key_result, KeyResult.Status.RETIRED),
+        "can_link_focus_area": actions.can_link_focus_area(key_result),
     }

@@ -1,6 +1,6 @@
 """Trust administrators: adding OKRs, changing targets from a period on, marking an
-OKR achieved and replacing it, retiring one. Thin: check permission, read through
-selectors, write through actions, render."""
+OKR achieved and replacing it, retiring one, linking one to a key focus area. Thin:
+check permission, read through selectors, write through actions, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -16,6 +16,7 @@ from okrs import actions, periods
 from okrs.forms.maintenance import (
     AddKeyResultForm,
     ChangeTargetForm,
+    FocusAreaLinkForm,
     ReasonForm,
     ReplaceKeyResultForm,
 )
@@ -180,6 +181,51 @@ def retire(request: HttpRequest, code: str) -> HttpResponse:
             "key_result": key_result,
             "form": form,
             "allowed": actions.can_change_status(key_result, "retired"),
+            "breadcrumbs": _breadcrumbs(key_result),
+        },
+    )
+
+
+@can_maintain_okrs
+def link_focus_area(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = maintenance_selectors.key_result_to_maintain(code)
+    focus_areas = list(key_result.objective.focus_areas.all())
+    strategy = key_result.objective.strategy
+    if request.method == "POST":
+        form = FocusAreaLinkForm(request.POST, focus_areas=focus_areas)
+        if form.is_valid():
+            chosen = form.chosen_focus_area()
+            try:
+                actions.link_key_result_to_focus_area(
+                    by=request.user,
+                    key_result=key_result,
+                    focus_area=chosen,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Linked to the key focus area ‘{chosen.title}’"
+                    if chosen
+                    else "No longer linked to a key focus area",
+                )
+                return redirect(key_result.get_absolute_url())
+    else:
+        form = FocusAreaLinkForm(
+            initial={"focus_area": str(key_result.focus_area_id or "")},
+            focus_areas=focus_areas,
+        )
+    return render(
+        request,
+        "okrs/maintenance/link_focus_area.html",
+        {
+            "key_result": key_result,
+            "form": form,
+            "superseded": strategy.status == strategy.Status.SUPERSEDED,
+            "allowed": strategy.status != strategy.Status.SUPERSEDED
+            and actions.can_link_focus_area(key_result),
             "breadcrumbs": _breadcrumbs(key_result),
         },
     )

@@ -90,6 +90,17 @@ def test_objectives_hold_their_focus_areas_and_each_okr_once():
     assert objective.focus_areas[0].title == (
         "Improving personalised care planning and access to services"
     )
+    # The seeds link the harm OKR to the fourth focus area (derived, to confirm); no
+    # focus area plainly fits the other three year-one OKRs.
+    harm_area = objective.focus_areas[3]
+    assert harm_area.title == "Minimise avoidable harm to patients and reduce restrictive practice"
+    assert harm_area.okr_codes == ["quality-reduce-harm"]
     unlinked = objective.focus_areas[-1]
     assert unlinked.title is None
-    assert sorted(unlinked.okr_codes) == sorted(okr.code for okr in objective.okrs)
+    assert sorted(unlinked.okr_codes) == [
+        "quality-cccs-training",
+        "quality-patient-satisfaction",
+        "quality-staff-sickness",
+    ]
+    codes = [code for focus_area in objective.focus_areas for code in focus_area.okr_codes]
+    assert sorted(codes) == sorted(okr.code for okr in objective.okrs)
