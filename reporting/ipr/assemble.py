@@ -40,6 +40,7 @@ from reporting.ipr.types import (
     IprOverall,
     IprSpcPoint,
     IprSummary,
+    IprTrendPoint,
 )
 from reporting.models import Narrative
 from reporting.rag import (
@@ -62,6 +63,9 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         matrix={variation: dict.fromkeys([*ASSURANCES, "none"], 0) for variation in VARIATIONS}
     )
     summary.matrix["none"] = dict.fromkeys([*ASSURANCES, "none"], 0)
+    trend_months = [month]
+    while len(trend_months) < TREND_MONTHS:
+        trend_months.insert(0, periods.previous_span(trend_months[0]))
     ipr_objectives = []
     for objective in inputs.objectives:
         okrs = []
@@ -101,9 +105,29 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         overall = []
         for unit in objective_units:
             rated = combine(ratings_by_unit[unit.short_name], rule)
+            trend = [
+                IprTrendPoint(
+                    periods.period_label(periods.MONTHLY, earlier.starts_on),
+                    earlier.starts_on.isoformat(),
+                    _overall_in(objective, unit, earlier, rule, series).value,
+                )
+                for earlier in trend_months[:-1]
+            ]
+            # The report's own month: the rating just given (an achieved OKR is Blue).
+            trend.append(
+                IprTrendPoint(
+                    periods.period_label(periods.MONTHLY, month.starts_on),
+                    month.starts_on.isoformat(),
+                    rated.rating.value,
+                )
+            )
             overall.append(
                 IprOverall(
-                    unit.short_name, rated.rating.value, rated.rating.label, rated.explanation
+                    unit.short_name,
+                    rated.rating.value,
+                    rated.rating.label,
+                    rated.explanation,
+                    trend=trend,
                 )
             )
         ipr_objectives.append(
@@ -182,6 +206,47 @@ def _comment_fields(inputs: ReportInputs, key_result, unit, current) -> dict[str
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
+
+
+# How many months each objective's overall rating per unit is traced back, the
+# report's own month included (the dashboard's trend strip).
+TREND_MONTHS = 12
+
+
+def _overall_in(
+    objective: StrategicObjective,
+    unit: OrganisationalUnit,
+    month: periods.PeriodSpan,
+    rule: CombinationRule,
+    series: dict,
+) -> Rag:
+    """The objective's overall rating for the unit in an earlier month: each OKR's
+    value for the period it reported that month, rated against the target then in
+    force, combined by the objective's rule (as the report of that month rated it,
+    except that an OKR achieved since reads as it was then, not Blue)."""
+    ratings = []
+    for key_result in objective.key_results.all():
+        span = _report_period(key_result, month)
+        value = next(
+            (
+                value.value
+                for value in reversed(series.get((key_result.pk, unit.pk), []))
+                if value.period.frequency == span.frequency
+                and value.period.starts_on == span.starts_on
+            ),
+            None,
+        )
+        target = target_in_force(list(key_result.targets.all()), span.ends_on)
+        ratings.append(
+            rating_for(
+                value,
+                target=target.value if target else None,
+                direction=key_result.direction,
+                tolerance=key_result.tolerance,
+                tolerance_kind=key_result.tolerance_kind,
+            )
+        )
+    return combine(ratings, rule).rating
 
 
 def _report_period(key_result: KeyResult, month: periods.PeriodSpan) -> periods.PeriodSpan:

@@ -149,6 +149,16 @@ class IprOverall:
     rag: str
     rag_label: str
     explanation: str
+    # The overall rating in each of the latest months, oldest first, ending with
+    # the report's own month (see `assemble.TREND_MONTHS`).
+    trend: list["IprTrendPoint"] = field(default_factory=list)
+
+
+@dataclass
+class IprTrendPoint:
+    month: str
+    month_start: str
+    rag: str
 
 
 @dataclass

@@ -630,3 +630,75 @@ def test_a_quarterly_okr_in_march_reports_the_quarter_march_ends(quarterly_world
         ("Worked", "Quarterly measure", "Trust", "70% → 75%"),
         ("Worked", "Monthly measure", "Trust", "60% → 61%"),
     ]
+
+
+# --- The overall rating month by month (the dashboard's trend strip) ----------------
+# Each objective's overall rating per unit, month by month (the dashboard's trend
+# strip), against an example worked by hand.
+#
+# The world (as in test_ipr_summary_worked: a strategy of its own, the Trust the
+# only unit active in 2015–16), reported for June 2016, so the trend runs from
+# July 2015 to June 2016. The objective combines by the default rule: the average
+# of points (Green 3, Amber 2, Red 1), Green from 2.5, Amber from 1.5.
+#
+# - "Seen": monthly, higher is better, target 80, no tolerance (under 80 is Red).
+#   Values: July 2015 85 (Green), August 2015 75 (Red), May 2016 80 (Green),
+#   June 2016 79 (Red); none in the other months.
+# - "Heard": quarterly, higher is better, target 50, 5 points' tolerance (45 to 50
+#   Amber, under 45 Red). A month shows the latest quarter ended by its end.
+#   Values: Q2 2015/16 (July–September) 47 (Amber), Q3 (October–December) 60
+#   (Green), Q4 (January–March 2016) 40 (Red); none for Q1 of either year.
+#
+# Month by month, the ratings that count (no value: left out):
+#
+#     July 2015       Seen Green                    3 → Green
+#     August 2015     Seen Red                      1 → Red
+#     September 2015  Heard Q2 Amber                2 → Amber
+#     October 2015    Heard Q2 Amber                2 → Amber
+#     November 2015   Heard Q2 Amber                2 → Amber
+#     December 2015   Heard Q3 Green                3 → Green
+#     January 2016    Heard Q3 Green                3 → Green
+#     February 2016   Heard Q3 Green                3 → Green
+#     March 2016      Heard Q4 Red                  1 → Red
+#     April 2016      Heard Q4 Red                  1 → Red
+#     May 2016        Seen Green, Heard Q4 Red      (3 + 1) / 2 = 2 → Amber
+#     June 2016       Seen Red (Q1 2016/17 none)    1 → Red
+
+APRIL_2015 = datetime.date(2015, 4, 1)
+
+
+def test_the_overall_rating_is_traced_back_twelve_months(objective, trust, submit):
+    seen = add_okr(objective, "seen", "Seen", targets=((APRIL_2015, "80"),))
+    heard = add_okr(
+        objective,
+        "heard",
+        "Heard",
+        frequency="quarterly",
+        targets=((APRIL_2015, "50"),),
+        tolerance="5",
+    )
+    submit(
+        seen, trust, {"July 2015": "85", "August 2015": "75", "May 2016": "80", "June 2016": "79"}
+    )
+    submit(heard, trust, {"Q2 2015/16": "47", "Q3 2015/16": "60", "Q4 2015/16": "40"})
+
+    report = assemble_ipr(datetime.date(2016, 6, 1), strategy=objective.strategy)
+
+    (overall,) = report.objectives[0].overall
+    assert overall.unit == "Trust"
+    assert [(point.month, point.rag) for point in overall.trend] == [
+        ("July 2015", "green"),
+        ("August 2015", "red"),
+        ("September 2015", "amber"),
+        ("October 2015", "amber"),
+        ("November 2015", "amber"),
+        ("December 2015", "green"),
+        ("January 2016", "green"),
+        ("February 2016", "green"),
+        ("March 2016", "red"),
+        ("April 2016", "red"),
+        ("May 2016", "amber"),
+        ("June 2016", "red"),
+    ]
+    # The last point is the report's own rating.
+    assert overall.trend[-1].rag == overall.rag
