@@ -71,8 +71,13 @@ def test_anonymous_visitor_is_sent_to_login_and_a_wrong_password_is_explained(
 def test_executive_follows_the_strategy_down_to_an_okr_chart(page: Page, live_server):
     login(page, live_server, "executive", "executive-demo")
 
-    # The strategy at a glance.
+    # Signing in lands on the dashboard; the strategy is one click away.
     expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("How we are doing")
+    nav(page).get_by_role("link", name="Strategy", exact=True).click()
+
+    # The strategy at a glance.
+    expect(page).to_have_url(f"{live_server.url}/strategy/")
     expect(page).to_have_title(re.compile(rf"^{CURRENT_STRATEGY} – Strategy Portal"))
     expect(page.get_by_role("banner")).to_contain_text("Erin Executive (demo) (Executive)")
     expect_demo_banner(page)
@@ -191,6 +196,7 @@ def test_executive_follows_the_strategy_down_to_an_okr_chart(page: Page, live_se
 
 def test_executive_sees_focus_areas_still_to_be_confirmed(page: Page, live_server):
     login(page, live_server, "executive", "executive-demo")
+    nav(page).get_by_role("link", name="Strategy", exact=True).click()
     page.locator("a.nhsuk-card__link", has_text="People – ").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People: Be a great place to work")
     focus_areas = page.locator(".portal-focus-areas > li")
