@@ -2,8 +2,9 @@
 pure functions, no database, so the dashboard never computes a figure the IPR
 does not (a published edition where the month is published, else the draft).
 
-- `matrix`: each objective's overall rating per unit, its executive owners and
-  how many of its OKR × unit cells have each rating;
+- `matrix`: each objective's overall rating per unit with its last 12 months
+  (the trend strip), its executive owners and how many of its OKR × unit cells
+  have each rating;
 - `off_track`: every Red cell and every cell with a special cause of concern,
   with its value, target, the sentence that rated it, the comment entered with
   the value and the executive's commentary on the OKR;
@@ -17,10 +18,12 @@ so the filters in the address narrow every part of the page alike.
 from dataclasses import dataclass, field
 
 from okrs.ratings import Rag
-from reporting.ipr import Ipr, IprCell, IprChange, IprObjective, IprOkr
+from reporting.ipr import Ipr, IprCell, IprChange, IprObjective, IprOkr, IprTrendPoint
 
 # The order ratings are counted and shown in: the worst first.
 RATING_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NO_DATA]
+# A trend strip marks each month with a letter as well as a colour.
+TREND_MARKS = {"red": "R", "amber": "A", "green": "G", "blue": "B", "no_data": "–"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,20 @@ class MatrixCell:
     # How many of the objective's OKRs have each rating for this unit (worst first,
     # only ratings that occur).
     counts: list[RatingCount]
+    # The overall rating month by month, oldest first, ending with this month.
+    trend: list[IprTrendPoint] = field(default_factory=list)
+
+    @property
+    def trend_points(self) -> list[tuple[str, str, str]]:
+        """(rag, its one-letter mark, month and rating in words) per month."""
+        return [
+            (point.rag, TREND_MARKS[point.rag], f"{point.month}: {Rag(point.rag).label}")
+            for point in self.trend
+        ]
+
+    @property
+    def trend_words(self) -> str:
+        return "; ".join(words for _, _, words in self.trend_points)
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,7 @@ def matrix(report: Ipr, focus: Focus = Focus()) -> Matrix:
                     rag_label=rating.rag_label if rating else Rag.NO_DATA.label,
                     explanation=rating.explanation if rating else "",
                     counts=_counts(cells),
+                    trend=rating.trend if rating else [],
                 )
             )
         kept = [cell for okr in objective.okrs for cell in okr.cells if focus.keeps_cell(cell)]

@@ -86,7 +86,8 @@ def test_signing_in_lands_on_the_dashboard(client, users_by_role):
     # Bucks MH on Quality, worked by hand from the seeded Q2 figures: harm −9 vs −10
     # (Amber), CCCS 92 vs 95 (Red), sickness 4 vs 3.5 (Amber), satisfaction 80 vs 90
     # (Red): 2 Red and 2 Amber, 1.5 points on average: Amber overall.
-    assert "Amber 2 Red, 2 Amber" in page
+    # Then its 12 months' trend strip, a letter a month.
+    assert re.search(r"Amber(?: [RAGB–]){12} 2 Red, 2 Amber", page)
     assert "We will achieve 95% compliance in CCCS training" in page
     assert reverse("objectives:home") == "/strategy/"
 

@@ -306,3 +306,18 @@ def test_a_unit_s_page_lists_its_okrs_and_their_latest_ratings_by_frequency():
     assert quarterly.periods == ["Q1", "Q2"]
     assert quarterly.rows[0].ratings == [("red", "Red"), ("red", "Red")]
     assert board.unit_page(whole, "nowhere") is None
+
+
+def test_the_matrix_carries_each_overall_rating_s_trend_in_words_and_letters():
+    from reporting.ipr import IprTrendPoint
+
+    whole = report()
+    whole.objectives[0].overall[0].trend = [
+        IprTrendPoint("August 2026", "2026-08-01", "green"),
+        IprTrendPoint("September 2026", "2026-09-01", "no_data"),
+        IprTrendPoint("October 2026", "2026-10-01", "red"),
+    ]
+    bucks = board.matrix(whole).rows[0].cells[0]
+    assert [mark for _, mark, _ in bucks.trend_points] == ["G", "–", "R"]
+    assert bucks.trend_words == "August 2026: Green; September 2026: No data; October 2026: Red"
+    assert board.matrix(whole).rows[1].cells[0].trend == []
