@@ -292,6 +292,11 @@ class UnitPage:
     counts: list[RatingCount]
     history: list[HistoryGrid]
 
+    @property
+    def missing(self) -> int:
+        """How many of the unit's values the report still has none for."""
+        return sum(item.cell.value is None for item in self.okrs)
+
 
 def unit_page(report: Ipr, slug: str) -> UnitPage | None:
     """One unit's OKRs in the report, and each one's rating over its latest
@@ -329,3 +334,57 @@ def unit_page(report: Ipr, slug: str) -> UnitPage | None:
         grids.append(HistoryGrid(frequency, [labels[start] for start in starts], rows))
     first = okrs[0].cell
     return UnitPage(first.unit, slug, okrs, _counts([item.cell for item in okrs]), grids)
+
+
+# --- What each reader is shown first (the same page, a different emphasis) -------
+
+
+@dataclass(frozen=True)
+class OwnedObjective:
+    """An objective the reader owns: its row of the matrix and where its executive
+    summary for the month stands."""
+
+    row: MatrixRow
+    summary_state: str  # "Not written", "Written, not signed off", "Signed off by …"
+    summary_done: bool
+
+
+def _summary_state(objective: IprObjective) -> tuple[str, bool]:
+    summaries = [n for n in objective.narratives if n.kind == "Executive summary"]
+    if not summaries:
+        return "Not written", False
+    summary = summaries[0]
+    if summary.signed_by:
+        return f"Signed off by {summary.signed_by}", True
+    return "Written, not signed off", False
+
+
+def owned_objectives(matrix: Matrix, owned: frozenset[int] | set[int]) -> list[OwnedObjective]:
+    """The reader's own objectives (those whose narratives they may write), in the
+    matrix's order, with the state of each one's executive summary."""
+    found = []
+    for row in matrix.rows:
+        if row.objective.id in owned:
+            state, done = _summary_state(row.objective)
+            found.append(OwnedObjective(row, state, done))
+    return found
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How ready the month's report is for the Board."""
+
+    values_missing: int
+    summaries_not_signed: list[IprObjective]
+    published_revision: int | None
+
+
+def readiness(report: Ipr, published_revision: int | None) -> Readiness:
+    missing = sum(
+        cell.value is None
+        for objective in report.objectives
+        for okr in objective.okrs
+        for cell in okr.cells
+    )
+    unsigned = [objective for objective in report.objectives if not _summary_state(objective)[1]]
+    return Readiness(missing, unsigned, published_revision)

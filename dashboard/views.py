@@ -14,6 +14,8 @@ from dashboard.forms import DashboardFilters, MonthFilter
 from objectives import data_version
 from objectives import selectors as strategy_selectors
 from okrs import selectors as okr_selectors
+from okrs.selectors.submissions import units_led_by
+from reporting import actions as report_actions
 from reporting import selectors as report_selectors
 from reporting.ipr import Ipr, ReportMonth, assemble_ipr
 from reporting.models import IprEdition
@@ -96,8 +98,32 @@ def home(request: HttpRequest) -> HttpResponse:
             "totals": board.totals(matrix),
             "off_track": off_track,
             "changes": board.changes(report, focus),
+            **_for_the_reader(request, found, owned),
         },
     )
+
+
+def _for_the_reader(request: HttpRequest, found: MonthsReport, owned: set[int]) -> dict:
+    """What this reader is shown first, by what they do: the objectives they own
+    (and their executive summaries), the units they lead (their position and the
+    values still missing), and for those who publish, the month's readiness."""
+    user, report = request.user, found.report
+    month = _month_of(report)
+    context = {
+        "owned": board.owned_objectives(board.matrix(report), owned) if owned else [],
+        "led": [
+            page
+            for unit in units_led_by(user)
+            if (page := board.unit_page(report, unit.slug)) is not None
+        ],
+    }
+    if user.has_perm("portal.publish_ipr"):
+        context["readiness"] = board.readiness(
+            report, found.edition.revision if found.edition else None
+        )
+        context["month_ended"] = report_actions.month_has_ended(month)
+        context["exports"] = report_selectors.pack_exports(month, found.edition)
+    return context
 
 
 @requires_portal_role

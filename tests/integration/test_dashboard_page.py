@@ -209,3 +209,28 @@ def test_the_unit_page_does_a_fixed_number_of_queries_whatever_the_data(client, 
     _add_okrs_with_history("large", count=12, months=36)
     large = count()
     assert large == small <= 15, f"{small} queries with little data, {large} with more"
+
+
+def test_each_reader_is_shown_first_what_they_do(client, quality_director, users_by_role):
+    client.force_login(quality_director)
+    html = client.get(HOME + SEPTEMBER).content.decode()
+    owned = re.search(r'data-testid="owned".*?</ul>', html, re.S).group(0)
+    assert "1. Quality" in owned and "2. People" not in owned
+    # The seeded September 2020 summary for Quality is signed: nothing to do there.
+    assert "Executive summary: Signed off by Marie Crofts." in " ".join(
+        re.sub(r"<[^>]+>", " ", owned).split()
+    )
+    assert "/summary/" not in owned
+    led = re.search(r'data-testid="led".*?</ul>', html, re.S).group(0)
+    assert reverse("dashboard:unit", kwargs={"slug": "bucks-mh"}) in led
+    assert 'data-testid="readiness"' not in html
+
+    client.force_login(users_by_role[Role.BOARD_SECRETARY])
+    html = client.get(HOME + SEPTEMBER).content.decode()
+    readiness = " ".join(
+        re.sub(
+            r"<[^>]+>", " ", re.search(r'data-testid="readiness".*?</ul>', html, re.S).group(0)
+        ).split()
+    )
+    assert "Not yet published." in readiness and "No Board pack exported yet." in readiness
+    assert 'data-testid="owned"' not in html and 'data-testid="led"' not in html

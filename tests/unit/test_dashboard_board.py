@@ -321,3 +321,30 @@ def test_the_matrix_carries_each_overall_rating_s_trend_in_words_and_letters():
     assert [mark for _, mark, _ in bucks.trend_points] == ["G", "–", "R"]
     assert bucks.trend_words == "August 2026: Green; September 2026: No data; October 2026: Red"
     assert board.matrix(whole).rows[1].cells[0].trend == []
+
+
+def test_what_each_reader_is_shown_first():
+    from reporting.ipr import IprNarrative
+
+    whole = report()
+    quality, people = whole.objectives
+    quality.narratives = [
+        IprNarrative("Executive summary", "On track", "Marie Crofts", "Chief Nurse", None, None)
+    ]
+    people.narratives = [
+        IprNarrative("Executive summary", "Fine", "A", "B", "Marie Crofts", "2026-11-03")
+    ]
+    owned = board.owned_objectives(board.matrix(whole), {11})
+    assert [(item.row.objective.short_name, item.summary_state) for item in owned] == [
+        ("Quality", "Written, not signed off")
+    ]
+    assert [item.summary_state for item in board.owned_objectives(board.matrix(whole), {22})] == [
+        "Signed off by Marie Crofts"
+    ]
+    # Bucks MH: Harm Red, Training Red, Sickness Green: nothing missing. Oxon: Training.
+    assert board.unit_page(whole, "bucks-mh").missing == 0
+    assert board.unit_page(whole, "oxon").missing == 1
+    ready = board.readiness(whole, published_revision=None)
+    assert ready.values_missing == 1
+    assert [objective.short_name for objective in ready.summaries_not_signed] == ["Quality"]
+    assert ready.published_revision is None
