@@ -1,10 +1,11 @@
 from django.urls import path
 
-from dashboard import views
+from dashboard import coverage_view, views
 
 app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("units/<slug:slug>/", views.unit, name="unit"),
+    path("coverage/", coverage_view.coverage, name="coverage"),
 ]

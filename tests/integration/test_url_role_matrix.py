@@ -121,6 +121,9 @@ ROWS = [
         url("dashboard:unit", slug="bucks-mh", query="?month=2020-09"),
         EVERYONE,
     ),
+    Row(
+        "dashboard:coverage", "coverage/", "strategy coverage", url("dashboard:coverage"), EVERYONE
+    ),
     # --- The strategy: everyone with a role reads it --------------------------------
     Row("objectives:home", "strategy/", "the current strategy", url("objectives:home"), EVERYONE),
     Row(
