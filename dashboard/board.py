@@ -388,3 +388,16 @@ def readiness(report: Ipr, published_revision: int | None) -> Readiness:
     )
     unsigned = [objective for objective in report.objectives if not _summary_state(objective)[1]]
     return Readiness(missing, unsigned, published_revision)
+
+
+def okr_in_unit(report: Ipr, code: str, slug: str) -> UnitOkr | None:
+    """An OKR's cell for one unit in the report, with its objective; None if the
+    report does not hold it."""
+    for objective in report.objectives:
+        for okr in objective.okrs:
+            if okr.code != code:
+                continue
+            for cell in okr.cells:
+                if cell.unit_slug == slug:
+                    return UnitOkr(objective, okr, cell)
+    return None

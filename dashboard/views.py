@@ -8,18 +8,21 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.csp import csp_override
 
 from dashboard import board
 from dashboard.forms import DashboardFilters, MonthFilter
 from objectives import data_version
 from objectives import selectors as strategy_selectors
 from okrs import selectors as okr_selectors
+from okrs.formatting import format_value
 from okrs.selectors.submissions import units_led_by
 from reporting import actions as report_actions
 from reporting import selectors as report_selectors
 from reporting.ipr import Ipr, ReportMonth, assemble_ipr
 from reporting.models import IprEdition
-from web.pages import requires_portal_role
+from reporting.presentation import chart_of
+from web.pages import CHART_PAGE_CSP, requires_portal_role
 
 # The filters that narrow the page (the month chooses it).
 FILTERS = ("unit", "objective", "owner", "off_track")
@@ -134,7 +137,7 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
     found = _months_report(request, with_history=True)
     page = board.unit_page(found.report, slug) if found else None
     month = _month_of(found.report) if found else None
-    dashboard_url = reverse("dashboard:home") + (f"?month={month:%Y-%m}" if month else "")
+    dashboard_url = _for_month(reverse("dashboard:home"), month)
     filters = MonthFilter(request.GET, months=found.months if found else [])
     filters.is_valid()
     return render(
@@ -155,5 +158,65 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _for_month(url: str, month: datetime.date | None) -> str:
+    return f"{url}?month={month:%Y-%m}" if month else url
+
+
 def _month_of(report: Ipr) -> datetime.date:
     return datetime.date.fromisoformat(report.data_month_start)
+
+
+@requires_portal_role
+@csp_override(CHART_PAGE_CSP)
+def okr_unit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    """One OKR for one unit: its SPC chart, its values with who entered each and
+    what they said, its rating and commentary, and the indicator's passport."""
+    key_result = okr_selectors.key_result_detail(code)
+    found_unit = strategy_selectors.unit_by_slug(slug)
+    found = _months_report(request, with_history=True)
+    item = board.okr_in_unit(found.report, code, slug) if found else None
+    entered = okr_selectors.submitted_results_by_period(key_result, found_unit)
+    rows = []
+    if item is not None:
+        for point in reversed(item.cell.history):
+            result = entered.get(datetime.date.fromisoformat(point.period_start))
+            rows.append((point, result))
+    month = _month_of(found.report) if found else None
+    filters = MonthFilter(request.GET, months=found.months if found else [])
+    filters.is_valid()
+    last_change = (
+        key_result.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    )
+    latest_value = max((result.entered_at for result in entered.values()), default=None)
+    return render(
+        request,
+        "dashboard/okr_unit.html",
+        {
+            "key_result": key_result,
+            "unit": found_unit,
+            "report": found.report if found else None,
+            "edition": found.edition if found else None,
+            "month": month,
+            "filters": filters,
+            "item": item,
+            "chart": chart_of(item.okr, "okr-unit-chart", unit=item.cell.unit) if item else None,
+            "rows": rows,
+            "targets": [
+                (target, format_value(target.value, key_result.measure))
+                for target in key_result.targets.all()
+            ],
+            "last_updated": max(filter(None, [last_change, latest_value]), default=None),
+            "breadcrumbs": [
+                (
+                    reverse("dashboard:home") + (f"?month={month:%Y-%m}" if month else ""),
+                    "Dashboard",
+                ),
+                (
+                    reverse("dashboard:unit", kwargs={"slug": slug})
+                    + (f"?month={month:%Y-%m}" if month else ""),
+                    found_unit.short_name,
+                ),
+                (key_result.get_absolute_url(), key_result.statement),
+            ],
+        },
+    )

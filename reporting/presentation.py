@@ -47,12 +47,14 @@ def exceptions_with_commentary(report: Ipr, *, charts: bool = False) -> list[tup
     result = []
     for number, item in enumerate(report.summary.exceptions, start=1):
         okr = okrs.get((item.objective, item.okr))
-        chart = _chart(okr, f"exception-{number}", unit=item.unit) if charts and okr else None
+        chart = chart_of(okr, f"exception-{number}", unit=item.unit) if charts and okr else None
         result.append((item, okr.commentary if okr else None, chart))
     return result
 
 
-def _chart(okr: IprOkr, chart_id: str, *, unit: str | None = None) -> dict:
+def chart_of(okr: IprOkr, chart_id: str, *, unit: str | None = None) -> dict:
+    """An OKR's SPC chart (the Trust's series, or `unit`'s) as the chart template
+    draws it: its element id, its figure and its text alternative."""
     return {
         "id": chart_id,
         "data_id": f"{chart_id}-data",
@@ -67,11 +69,15 @@ def sections(report: Ipr) -> list[dict]:
     result = []
     for objective in report.objectives:
         figures = [
-            _chart(okr, f"chart-{objective.number}-{index}")
+            chart_of(okr, f"chart-{objective.number}-{index}")
             for index, okr in enumerate(objective.okrs)
             if okr.chart
         ]
         result.append(
-            {"objective": objective, "table": okr_by_unit_table(objective), "charts": figures}
+            {
+                "objective": objective,
+                "table": okr_by_unit_table(objective, report.data_month_start[:7]),
+                "charts": figures,
+            }
         )
     return result

@@ -2,6 +2,8 @@
 assembled report: one column per unit, each cell value, RAG word and SPC icons."""
 
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 
 from reporting.ipr import IprObjective
 
@@ -18,13 +20,22 @@ class OkrByUnitTable(tables.Table):
         orderable = False
 
 
-def okr_by_unit_table(objective: IprObjective) -> OkrByUnitTable:
+def okr_by_unit_table(objective: IprObjective, month: str = "") -> OkrByUnitTable:
+    """`month` (YYYY-MM): the report's, for the cells' links."""
+    slugs = {cell.unit: cell.unit_slug for okr in objective.okrs for cell in okr.cells}
     unit_columns = [
         (
             f"unit_{index}",
             tables.TemplateColumn(
                 template_name="reporting/cells/unit.html",
-                verbose_name=unit,
+                # Each unit's heading opens its page.
+                verbose_name=(
+                    format_html(
+                        '<a href="{}">{}</a>', reverse("dashboard:unit", args=[slugs[unit]]), unit
+                    )
+                    if unit in slugs
+                    else unit
+                ),
                 accessor=f"cells__{index}",
                 orderable=False,
             ),
@@ -39,6 +50,7 @@ def okr_by_unit_table(objective: IprObjective) -> OkrByUnitTable:
                 "okr": okr,
                 "target": next((cell.target_text for cell in okr.cells), "No target"),
                 "cells": [by_unit.get(unit) for unit in objective.units],
+                "month": month,
             }
         )
     table = OkrByUnitTable(rows, extra_columns=unit_columns)

@@ -141,6 +141,24 @@ def units_reporting(results: Iterable[Result]) -> list[OrganisationalUnit]:
     return sorted(units.values(), key=lambda unit: (unit.order, unit.name))
 
 
+def definition_last_changed(key_result: KeyResult) -> datetime.datetime | None:
+    """When the OKR's definition was last changed (its latest history row)."""
+    return (
+        key_result.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    )
+
+
+def submitted_results_by_period(key_result: KeyResult, unit) -> dict[datetime.date, Result]:
+    """A unit's submitted values of an OKR, by the start of their period, with who
+    entered each (one query)."""
+    return {
+        result.period.starts_on: result
+        for result in key_result.results.filter(
+            unit=unit, status=Result.Status.SUBMITTED
+        ).select_related("period", "entered_by")
+    }
+
+
 def results_for_key_result(key_result: KeyResult) -> QuerySet[Result]:
     return key_result.results.select_related("period", "unit", "entered_by").order_by(
         "-period__starts_on", "unit__order"

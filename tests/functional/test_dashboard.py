@@ -70,11 +70,10 @@ def matrix_cell(page: Page, objective: str, unit: str) -> Locator:
 
 
 def off_track_item(page: Page, okr: str) -> Locator:
-    return (
-        page.get_by_test_id("off-track")
-        .locator("li.nhsuk-card")
-        .filter(has=page.get_by_role("heading", name=okr, exact=True))
-    )
+    """The off-track card of an OKR (its heading links to it for the card's unit:
+    "<statement>: <unit>")."""
+    heading = page.get_by_role("heading", name=re.compile(rf"^{re.escape(okr)}"))
+    return page.get_by_test_id("off-track").locator("li.nhsuk-card").filter(has=heading)
 
 
 def show(page: Page, month: str | None = None, unit: str | None = None) -> None:
@@ -158,9 +157,18 @@ def executive_reaches_a_red_okr(page: Page, live_server, name: str) -> None:
         no_page_scroll(page)
     check_accessibility(page, f"{name}-bucks-mh")
 
-    cccs.get_by_role("link", name=CCCS, exact=True).click()  # click 3
-    expect(page).to_have_url(f"{live_server.url}/okrs/quality-cccs-training/")
+    # The link names its unit for screen readers (a visually hidden ": Bucks MH").
+    cccs.get_by_role("link", name=re.compile(rf"^{re.escape(CCCS)}\s*: Bucks MH$")).click()  # 3
+    # The OKR for Bucks MH: its rating, the comment entered with the value, its
+    # chart and every value with who entered it.
+    expect(page).to_have_url(
+        f"{live_server.url}/okrs/quality-cccs-training/units/bucks-mh/?month=2020-09"
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text(CCCS)
+    expect(page.locator("main")).to_contain_text("Comment with the value")
+    values = page.get_by_role("region", name="Bucks MH’s values")
+    expect(values.locator("tbody tr").first).to_contain_text("Q2 2020/21")
+    expect(values.locator("tbody tr").first).to_contain_text("92%")
     if page.viewport_size["width"] < VIEWPORT["width"]:
         no_page_scroll(page)
     check_accessibility(page, f"{name}-okr")

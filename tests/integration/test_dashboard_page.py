@@ -234,3 +234,67 @@ def test_each_reader_is_shown_first_what_they_do(client, quality_director, users
     )
     assert "Not yet published." in readiness and "No Board pack exported yet." in readiness
     assert 'data-testid="owned"' not in html and 'data-testid="led"' not in html
+
+
+def okr_unit_url(code=CCCS, slug="bucks-mh") -> str:
+    return reverse("dashboard:okr_unit", kwargs={"code": code, "slug": slug})
+
+
+def test_an_okr_for_a_unit_shows_its_rating_values_comments_and_passport(client, users_by_role):
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    correct_cccs(secretary, "91", comment="Two sessions cancelled")
+    client.force_login(users_by_role[Role.TRUST_ADMINISTRATOR])
+    response = client.get(okr_unit_url() + SEPTEMBER)
+    assert response.status_code == 200
+    page = text(response)
+    # 91% against ≥95% with 2 points' tolerance: 4 points short, Red.
+    assert "Q2 2020/21 Red 91% (target 95%)" in page
+    assert "Comment with the value Two sessions cancelled" in page
+    values = re.search(r'data-testid="values".*?</table>', response.content.decode(), re.S)
+    first_row = " ".join(re.sub(r"<[^>]+>", " ", values.group(0)).split())
+    assert "Q2 2020/21 91% Red" in first_row and "Two sessions cancelled" in first_row
+    passport = re.search(r'data-testid="passport".*?</dl>', response.content.decode(), re.S)
+    assert "Why this target" in passport.group(0)
+    assert f"{reverse('okrs:audit_log')}?key_result={CCCS}" in passport.group(0)
+    # Only those who read the audit log are sent to it.
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    assert reverse("okrs:audit_log") not in client.get(okr_unit_url() + SEPTEMBER).content.decode()
+
+
+def test_the_ipr_s_cells_and_the_off_track_list_lead_to_the_okr_for_the_unit(client, users_by_role):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    target = okr_unit_url()
+    ipr = client.get(reverse("reporting:ipr", kwargs={"month": "2020-09"})).content.decode()
+    assert f'href="{target}?month=2020-09"' in ipr
+    assert f'href="{reverse("dashboard:unit", args=["bucks-mh"])}"' in ipr
+    dashboard = client.get(HOME + SEPTEMBER).content.decode()
+    assert f'href="{target}?month=2020-09"' in dashboard
+
+
+@pytest.mark.parametrize(
+    "code, slug", [("nothing-like-it", "bucks-mh"), (CCCS, "nowhere"), (CCCS * 20, "bucks-mh")]
+)
+def test_an_okr_or_unit_that_does_not_exist_is_not_found(client, users_by_role, code, slug):
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    assert client.get(okr_unit_url(code, slug)).status_code == 404
+
+
+def test_the_okr_for_a_unit_does_a_fixed_number_of_queries_whatever_the_data(
+    client, quality_director
+):
+    from tests.integration.test_pages import _add_okrs_with_history
+
+    client.force_login(quality_director)
+    url = okr_unit_url() + SEPTEMBER
+
+    def count() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    _add_okrs_with_history("small", count=2, months=3)
+    small = count()
+    _add_okrs_with_history("large", count=12, months=36)
+    large = count()
+    assert large == small <= 15, f"{small} queries with little data, {large} with more"

@@ -124,6 +124,18 @@ ROWS = [
     Row(
         "dashboard:coverage", "coverage/", "strategy coverage", url("dashboard:coverage"), EVERYONE
     ),
+    Row(
+        "dashboard:okr_unit",
+        "okrs/<slug:code>/units/<slug:slug>/",
+        "an OKR for a unit",
+        url(
+            "dashboard:okr_unit",
+            code="quality-cccs-training",
+            slug="bucks-mh",
+            query="?month=2020-09",
+        ),
+        EVERYONE,
+    ),
     # --- The strategy: everyone with a role reads it --------------------------------
     Row("objectives:home", "strategy/", "the current strategy", url("objectives:home"), EVERYONE),
     Row(
