@@ -162,6 +162,7 @@ def test_executive_follows_the_strategy_down_to_an_okr_chart(page: Page, live_se
     for key in ("Status", "Key focus area", "Executive owner", "Unit of measure", "Target"):
         expect(definition.locator("dt", has_text=key)).to_have_count(1)
     chart = page.locator("#okr-chart")
+    chart.scroll_into_view_if_needed()  # charts are drawn as they come near the screen
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     expect(chart.locator(".scatterlayer .trace").first).to_be_attached()
     expect(page.locator("figure.portal-chart figcaption")).to_contain_text(

@@ -88,6 +88,8 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     expect(table.locator(".portal-rag").first).to_be_visible()
     words = set(table.locator(".portal-rag").all_inner_texts())
     assert words and words <= RAG_WORDS, words
+    # Charts are drawn as they come near the screen.
+    quality.locator(".portal-chart__plot").first.scroll_into_view_if_needed()
     expect(quality.locator(".portal-chart__plot svg.main-svg").first).to_be_visible()
     check_accessibility(page, "ipr-latest")
 
