@@ -106,6 +106,7 @@ _KINDS = [
             ("status", "Status"),
             ("replaced_by", "Replaced by"),
             ("focus_area", "Key focus area"),
+            ("focus_area_provenance", "Focus area linked"),
             ("measure", "Unit of measure"),
             ("direction", "Direction of good"),
             ("frequency", "Reported"),

@@ -204,6 +204,20 @@ def test_confirming_a_derived_link_records_who_when_before_after_and_why(admin):
     )
 
 
+def test_the_audit_log_says_how_the_link_was_made_before_and_after(admin):
+    from okrs.selectors.audit_log import AuditFilters, audit_page
+
+    harm = okr("quality-reduce-harm")
+    okr_actions.link_key_result_to_focus_area(
+        by=admin, key_result=harm, focus_area=area(HARM), reason="Confirmed by the committee"
+    )
+    latest = audit_page(AuditFilters(key_result=harm)).entries[0]
+    assert latest.reason == "Confirmed by the committee"
+    assert [(c.label, c.old, c.new) for c in latest.changes] == [
+        ("Focus area linked", "Derived: to confirm", "Set by an administrator")
+    ]
+
+
 def test_linking_and_clearing(admin):
     okr_actions.link_key_result_to_focus_area(
         by=admin,
