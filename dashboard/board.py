@@ -17,13 +17,11 @@ so the filters in the address narrow every part of the page alike.
 
 from dataclasses import dataclass, field
 
-from okrs.ratings import Rag
+from okrs.ratings import Rag, rating_marks
 from reporting.ipr import Ipr, IprCell, IprChange, IprObjective, IprOkr, IprTrendPoint
 
 # The order ratings are counted and shown in: the worst first.
 RATING_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.NO_DATA]
-# A trend strip marks each month with a letter as well as a colour.
-TREND_MARKS = {"red": "R", "amber": "A", "green": "G", "blue": "B", "no_data": "–"}
 
 
 @dataclass(frozen=True)
@@ -64,16 +62,9 @@ class MatrixCell:
     trend: list[IprTrendPoint] = field(default_factory=list)
 
     @property
-    def trend_points(self) -> list[tuple[str, str, str]]:
-        """(rag, its one-letter mark, month and rating in words) per month."""
-        return [
-            (point.rag, TREND_MARKS[point.rag], f"{point.month}: {Rag(point.rag).label}")
-            for point in self.trend
-        ]
-
-    @property
-    def trend_words(self) -> str:
-        return "; ".join(words for _, _, words in self.trend_points)
+    def trend_marks(self) -> list[tuple[str, str, str]]:
+        """The trend as a strip draws it (see `okrs.ratings.rating_marks`)."""
+        return rating_marks([(point.month, point.rag) for point in self.trend])
 
 
 @dataclass(frozen=True)

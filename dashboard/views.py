@@ -19,7 +19,7 @@ from okrs.formatting import format_value
 from okrs.selectors.submissions import units_led_by
 from reporting import actions as report_actions
 from reporting import selectors as report_selectors
-from reporting.ipr import Ipr, ReportMonth, assemble_ipr
+from reporting.ipr import Ipr, ReportMonth
 from reporting.models import IprEdition
 from reporting.presentation import chart_of
 from web.pages import CHART_PAGE_CSP, requires_portal_role
@@ -51,13 +51,9 @@ def _months_report(request: HttpRequest, *, with_history: bool) -> MonthsReport 
     month = next(
         (m for m in months if m.starts_on.strftime("%Y-%m") == chosen), months[0]
     ).starts_on
-    editions = report_selectors.editions_for_month(month)
-    edition = editions[0] if editions else None
-    if edition is not None:
-        report = report_selectors.edition_report(edition)
-    else:
-        # Only a reader of drafts is offered a month with no edition.
-        report = assemble_ipr(month, with_history=with_history, version=version)
+    report, edition = report_selectors.month_report(
+        month, with_history=with_history, version=version
+    )
     return MonthsReport(months, report, edition)
 
 

@@ -35,3 +35,13 @@ def normalise_rag_word(word: str) -> Rag:
     if key in Rag.values and key != Rag.NO_DATA:
         return Rag(key)
     raise ValueError(f"{word!r} is not a RAG rating (Red, Amber, Green or Blue).")
+
+
+# A rating as one letter, beside its colour where space is short (a trend strip).
+RAG_MARKS = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G", Rag.BLUE: "B", Rag.NO_DATA: "–"}
+
+
+def rating_marks(ratings: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(period, rating) pairs as a trend strip draws them: (rating, its letter,
+    "period: Rating" in words for the strip's text alternative)."""
+    return [(rag, RAG_MARKS[rag], f"{period}: {Rag(rag).label}") for period, rag in ratings]

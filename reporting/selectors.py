@@ -1,5 +1,6 @@
 """Reads for reporting pages."""
 
+import datetime
 from collections import defaultdict
 
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from reporting.ipr import (
     Ipr,
     ReportHeading,
     ReportMonth,
+    assemble_ipr,
     heading_of,
     ipr_from_dict,
     months_with_results,
@@ -45,6 +47,18 @@ def months_offered(user, reportable, version: str | None = None) -> list[ReportM
         months = months_with_results(version=version)
         return [month for month in months if month.starts_on in reportable]
     return published_months()
+
+
+def month_report(
+    month: datetime.date, *, with_history: bool, version: str | None = None
+) -> tuple[Ipr, IprEdition | None]:
+    """The report a reader sees for a month they were offered (`months_offered`):
+    its latest published edition where there is one, else the draft (only readers
+    of drafts are offered a month with no edition)."""
+    editions = editions_for_month(month)
+    if editions:
+        return edition_report(editions[0]), editions[0]
+    return assemble_ipr(month, with_history=with_history, version=version), None
 
 
 def published_months() -> list[ReportMonth]:

@@ -5,10 +5,29 @@ above `okrs` and `objectives`, so dependencies keep pointing one way."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from objectives import data_version
 from objectives import selectors as strategy_selectors
 from okrs import selectors as okr_selectors
+from okrs.ratings import rating_marks
 from reporting import selectors
+from reporting.ipr import Ipr
 from web.pages import requires_portal_role
+
+# How many of its latest periods each rating over time shows.
+PERIODS_SHOWN = 12
+
+
+def _latest_report(user, *, with_history: bool) -> Ipr | None:
+    """The latest month's report the reader may see (published, or the draft for
+    those who read drafts), or None if there is none yet."""
+    version = data_version.current()
+    months = selectors.months_offered(user, okr_selectors.reportable_months(), version)
+    if not months:
+        return None
+    report, _ = selectors.month_report(
+        months[0].starts_on, with_history=with_history, version=version
+    )
+    return report
 
 
 @requires_portal_role
@@ -28,8 +47,25 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
             "okr_rows": okr_rows,
             "units": units,
             "recorded_ratings": selectors.recorded_ratings_by_period(objective),
+            **_objective_over_time(request.user, objective.pk),
         },
     )
+
+
+def _objective_over_time(user, objective_id: int) -> dict:
+    """The objective's overall rating per unit over the latest months, from the
+    latest report the reader may see."""
+    report = _latest_report(user, with_history=False)
+    found = next((o for o in report.objectives if o.id == objective_id), None) if report else None
+    if found is None:
+        return {}
+    return {
+        "over_time_month": report.data_month,
+        "overall_over_time": [
+            (overall, rating_marks([(point.month, point.rag) for point in overall.trend]))
+            for overall in found.overall
+        ],
+    }
 
 
 @requires_portal_role
@@ -53,5 +89,24 @@ def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
             "okr_rows": okr_rows,
             "units": units,
             "programmes": okr_selectors.programmes_for_focus_area(focus_area),
+            **_focus_area_over_time(request.user, focus_area),
         },
     )
+
+
+def _focus_area_over_time(user, focus_area) -> dict:
+    """Each of the focus area's OKRs' rating per unit over its latest periods, from
+    the latest report the reader may see."""
+    report = _latest_report(user, with_history=True)
+    if report is None:
+        return {}
+    rows = [
+        (okr, cell, rating_marks([(p.period, p.rag) for p in cell.history[-PERIODS_SHOWN:]]))
+        for objective in report.objectives
+        if objective.id == focus_area.objective_id
+        for okr in objective.okrs
+        if okr.focus_area == focus_area.title
+        for cell in okr.cells
+        if cell.history
+    ]
+    return {"over_time_month": report.data_month, "okrs_over_time": rows}

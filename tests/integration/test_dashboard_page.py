@@ -298,3 +298,24 @@ def test_the_okr_for_a_unit_does_a_fixed_number_of_queries_whatever_the_data(
     _add_okrs_with_history("large", count=12, months=36)
     large = count()
     assert large == small <= 15, f"{small} queries with little data, {large} with more"
+
+
+def test_objective_and_focus_area_pages_show_ratings_over_time(client, users_by_role):
+    """From the latest report (September 2020 in the seeds): Quality for Bucks MH
+    is Amber that month (worked above); the harm OKR, in the focus area it is
+    linked to, was Amber for Bucks MH in Q2 2020/21 (−9 against −10, tolerance 2)."""
+    from objectives.models import KeyFocusArea
+
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    quality = StrategicObjective.objects.get(strategy__is_current=True, number=1)
+    html = client.get(quality.get_absolute_url()).content.decode()
+    table = re.search(r'data-testid="overall-over-time".*?</table>', html, re.S).group(0)
+    bucks = re.search(r"<tr[^>]*>\s*<th[^>]*>Bucks MH</th>.*?</tr>", table, re.S).group(0)
+    strip = re.search(r'aria-label="Overall rating, last 12 months: ([^"]*)"', bucks).group(1)
+    assert strip.count(";") == 11 and strip.endswith("September 2020: Amber")
+
+    harm = KeyFocusArea.objects.get(objective=quality, key_results__code="quality-reduce-harm")
+    html = client.get(harm.get_absolute_url()).content.decode()
+    rows = re.search(r'data-testid="okrs-over-time".*?</table>', html, re.S).group(0)
+    bucks = re.search(r'<a href="[^"]*/units/bucks-mh/">Bucks MH</a>.*?</tr>', rows, re.S).group(0)
+    assert re.search(r'aria-label="Rating, latest periods: [^"]*Q2 2020/21: Amber"', bucks)

@@ -318,8 +318,11 @@ def test_the_matrix_carries_each_overall_rating_s_trend_in_words_and_letters():
         IprTrendPoint("October 2026", "2026-10-01", "red"),
     ]
     bucks = board.matrix(whole).rows[0].cells[0]
-    assert [mark for _, mark, _ in bucks.trend_points] == ["G", "–", "R"]
-    assert bucks.trend_words == "August 2026: Green; September 2026: No data; October 2026: Red"
+    assert bucks.trend_marks == [
+        ("green", "G", "August 2026: Green"),
+        ("no_data", "–", "September 2026: No data"),
+        ("red", "R", "October 2026: Red"),
+    ]
     assert board.matrix(whole).rows[1].cells[0].trend == []
 
 
