@@ -59,7 +59,9 @@ def _months_report(request: HttpRequest, *, with_history: bool) -> MonthsReport 
 
 @requires_portal_role
 def home(request: HttpRequest) -> HttpResponse:
-    found = _months_report(request, with_history=False)
+    # With each cell's history (the off-track list's sparklines): the same kept
+    # report as the unit and OKR pages read.
+    found = _months_report(request, with_history=True)
     if found is None:
         return render(request, "dashboard/no_report.html")
     report = found.report

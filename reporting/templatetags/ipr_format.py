@@ -81,3 +81,60 @@ def chart_data(figure: dict, element_id: str) -> SafeString:
     return format_html(
         '<script id="{}" type="application/json">{}</script>', element_id, mark_safe(text)
     )
+
+
+# A sparkline's drawing box, in pixels, and how many of the latest values it shows.
+SPARKLINE_WIDTH, SPARKLINE_HEIGHT, SPARKLINE_POINTS = 120, 28, 12
+
+
+def sparkline_points(values: list[float | None]) -> list[tuple[float, float]]:
+    """Where each value sits in the sparkline's box, oldest on the left, the highest
+    at the top; a missing value is left out (the line joins its neighbours) and a
+    flat series runs across the middle."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return []
+    low, high = min(known), max(known)
+    step = SPARKLINE_WIDTH / max(len(values) - 1, 1)
+    points = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        height = 0.5 if high == low else (value - low) / (high - low)
+        points.append((round(index * step, 1), round(2 + (1 - height) * (SPARKLINE_HEIGHT - 4), 1)))
+    return points
+
+
+@register.simple_tag
+def sparkline(history) -> SafeString:
+    """An OKR × unit's latest values as a small line (`history`: the cell's history
+    points), with a text alternative giving the first, lowest, highest and latest."""
+    shown = history[-SPARKLINE_POINTS:]
+    values = [point.value for point in shown]
+    points = sparkline_points(values)
+    if len(points) < 2:
+        return mark_safe("")
+    texts = [point.value_text for point in shown if point.value is not None]
+    known = [point for point in shown if point.value is not None]
+    lowest = min(known, key=lambda point: point.value)
+    highest = max(known, key=lambda point: point.value)
+    words = (
+        f"Values {shown[0].period} to {shown[-1].period}: from {texts[0]} to {texts[-1]}; "
+        f"lowest {lowest.value_text} ({lowest.period}), highest {highest.value_text} "
+        f"({highest.period})"
+    )
+    return format_html(
+        '<svg class="portal-sparkline" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="{}"><title>{}</title><polyline points="{}" fill="none" '
+        'stroke="currentColor" stroke-width="1.5"/><circle cx="{}" cy="{}" r="2.5" '
+        'fill="currentColor"/></svg>',
+        SPARKLINE_WIDTH,
+        SPARKLINE_HEIGHT,
+        SPARKLINE_WIDTH,
+        SPARKLINE_HEIGHT,
+        words,
+        words,
+        " ".join(f"{x},{y}" for x, y in points),
+        points[-1][0],
+        points[-1][1],
+    )

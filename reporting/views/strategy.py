@@ -55,7 +55,8 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
 def _objective_over_time(user, objective_id: int) -> dict:
     """The objective's overall rating per unit over the latest months, from the
     latest report the reader may see."""
-    report = _latest_report(user, with_history=False)
+    # With history: the same kept report as the focus-area and dashboard pages read.
+    report = _latest_report(user, with_history=True)
     found = next((o for o in report.objectives if o.id == objective_id), None) if report else None
     if found is None:
         return {}

@@ -54,3 +54,45 @@ def test_a_chart_s_data_element_is_what_json_script_writes_and_cannot_close_its_
     body = written.removeprefix('<script id="chart-1-data" type="application/json">')
     assert "<" not in body.removesuffix("</script>") and "&" not in body
     assert "\\u003C/script\\u003E" in body and "A \\u0026 B" in body
+
+
+def test_a_sparkline_puts_the_highest_value_at_the_top_and_leaves_gaps_out():
+    from reporting.templatetags.ipr_format import sparkline_points
+
+    # 5 values over a 120-pixel box: 30 pixels apart; 2 to 26 pixels high.
+    assert sparkline_points([10, 20, None, 30, 20]) == [
+        (0.0, 26.0),
+        (30.0, 14.0),
+        (90.0, 2.0),
+        (120.0, 14.0),
+    ]
+    assert sparkline_points([5, 5]) == [(0.0, 14.0), (120.0, 14.0)]
+    assert sparkline_points([None, None]) == []
+
+
+def test_a_sparkline_says_in_words_what_it_draws():
+    from reporting.ipr import IprHistoryPoint
+    from reporting.templatetags.ipr_format import sparkline
+
+    def point(period, value):
+        return IprHistoryPoint(
+            period,
+            "",
+            value,
+            "No data" if value is None else f"{value:g}%",
+            None,
+            "",
+            None,
+            None,
+            None,
+            None,
+            [],
+        )
+
+    svg = sparkline([point("July 2026", 90), point("August 2026", 84), point("September 2026", 88)])
+    assert 'role="img"' in svg
+    assert (
+        'aria-label="Values July 2026 to September 2026: from 90% to 88%; lowest 84% '
+        '(August 2026), highest 90% (July 2026)"'
+    ) in svg
+    assert sparkline([point("July 2026", 90)]) == ""
