@@ -20,7 +20,7 @@ POINT_SYMBOLS: dict[PointType, str] = {
 }
 
 
-def _series(okr: IprOkr, unit: str | None) -> tuple[list, str | None]:
+def series_of(okr: IprOkr, unit: str | None) -> tuple[list, str | None]:
     """The points to draw: the OKR's chart series (the Trust's), or one unit's."""
     if unit is None:
         return okr.chart, okr.chart_unit
@@ -34,7 +34,7 @@ def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> dict
     Written as a dict rather than through plotly's figure objects: those validate
     every property, which cost about 40 ms a chart, and a report of a hundred OKRs
     (or a pack with its exception pages) draws hundreds."""
-    points, unit_name = _series(okr, unit)
+    points, unit_name = series_of(okr, unit)
     dates = [point.period_start for point in points]
     traces = [
         {
@@ -134,7 +134,7 @@ def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> dict
 
 def chart_summary(okr: IprOkr, *, unit: str | None = None) -> str:
     """A text alternative: what the chart shows, for screen readers and print."""
-    points, unit_name = _series(okr, unit)
+    points, unit_name = series_of(okr, unit)
     if not points:
         return "No chart: no values yet."
     latest = points[-1]

@@ -61,6 +61,8 @@ def chart_of(okr: IprOkr, chart_id: str, *, unit: str | None = None) -> dict:
         "okr": okr,
         "figure": charts.spc_chart(okr, value_label=measure_axis_label(okr.measure), unit=unit),
         "summary": charts.chart_summary(okr, unit=unit),
+        # The points drawn, for the chart's data table.
+        "points": charts.series_of(okr, unit)[0],
     }
 
 
