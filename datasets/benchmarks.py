@@ -177,3 +177,63 @@ def build_synthetic_trust(scale: int, months: int):
         "results": len(entries),
     }
     return shape, spans[-1].starts_on
+
+
+def correct_one_value():
+    """A change to time a page after: one value corrected, to and fro, through
+    the portal's own write path; the first month's, so that it is in the series of
+    every month's report (so the report is assembled again and one series' SPC is
+    worked out again)."""
+    from okrs.actions import ResultEntry, record_results_as_system
+    from okrs.models import Result
+
+    corrected = Result.objects.select_related("key_result", "period", "unit").earliest(
+        "period__starts_on", "pk"
+    )
+    values = iter(range(10**6))
+
+    def change() -> None:
+        entry = ResultEntry(
+            corrected.key_result,
+            corrected.period,
+            corrected.unit,
+            corrected.value + next(values) % 2 + 1,
+        )
+        record_results_as_system(entries=[entry], reason="Benchmark correction")
+
+    return change
+
+
+def restart() -> None:
+    """What a restarted server has kept: nothing (the cache and the SPC readings
+    remembered per series are emptied)."""
+    from django.core.cache import cache
+
+    from reporting.ipr.assemble import series_spc
+
+    cache.clear()
+    series_spc.cache_clear()
+
+
+def timed(action, *, repeats: int, before=None):
+    """Median seconds of `action` over `repeats` runs and the queries of one more
+    run, each run after `before` (a change, a restart; not timed), with the last
+    run's outcome."""
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for _ in range(repeats):
+        if before:
+            before()
+        tick = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - tick)
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as queries:
+        outcome = action()
+    return statistics.median(times), len(queries), outcome

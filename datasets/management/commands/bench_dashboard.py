@@ -9,7 +9,6 @@ same queries and ≤ 10× the 1× time)."""
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -17,7 +16,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 
-from datasets.benchmarks import build_synthetic_trust, run_in_fresh_database
+from datasets.benchmarks import (
+    build_synthetic_trust,
+    correct_one_value,
+    restart,
+    run_in_fresh_database,
+)
+from datasets.benchmarks import timed as timed_runs
 
 # The goals (the issue's): at 1×, a page's median on repeat and its queries.
 GOAL_MS = 100
@@ -33,7 +38,7 @@ def _first_okr_url(last_month) -> str:
 
 # The pages timed, each a label and the address of the built trust's page (given
 # the trust's latest month). Add a page here to time it too; one whose URL does not
-# resolve (a page not built yet) is said and skipped.
+# resolve is said and skipped.
 PAGES = [
     ("dashboard, latest month", lambda last_month: reverse("dashboard:home")),
     (
@@ -45,6 +50,12 @@ PAGES = [
         lambda last_month: reverse("dashboard:unit", kwargs={"slug": "directorate-1"}),
     ),
     ("OKR page", _first_okr_url),
+    (
+        "OKR for a directorate",
+        lambda last_month: reverse(
+            "dashboard:okr_unit", kwargs={"code": "okr-1", "slug": "directorate-1"}
+        ),
+    ),
 ]
 STATES = ("after a change", "after a restart", "repeat")
 
@@ -126,14 +137,7 @@ class Command(BaseCommand):
         # WhiteNoise notes the static root is not collected; the benchmark needs none.
         warnings.filterwarnings("ignore", message="No directory at")
         from django.contrib.auth import get_user_model
-        from django.core.cache import cache
-        from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
-
-        from okrs.actions import ResultEntry, record_results_as_system
-        from okrs.models import Result
-        from reporting.ipr.assemble import series_spc
 
         started = time.perf_counter()
         shape, last_month = build_synthetic_trust(scale, months)
@@ -144,41 +148,10 @@ class Command(BaseCommand):
             f"{shape['results']} results (built in {built:.1f} s)"
         )
 
-        # A change: one value corrected, to and fro; the first month's, so that it
-        # is in the series of every month's report.
-        corrected = Result.objects.select_related("key_result", "period", "unit").earliest(
-            "period__starts_on", "pk"
-        )
-        values = iter(range(10**6))
-
-        def change():
-            entry = ResultEntry(
-                corrected.key_result,
-                corrected.period,
-                corrected.unit,
-                corrected.value + next(values) % 2 + 1,
-            )
-            record_results_as_system(entries=[entry], reason="Benchmark correction")
-
-        def restart():
-            cache.clear()
-            series_spc.cache_clear()
+        change = correct_one_value()
 
         def timed(action, *, before=None):
-            """Median seconds of `action` and the queries of one more run, each run
-            after `before` (a change, a restart; untimed)."""
-            times = []
-            for _ in range(repeats):
-                if before:
-                    before()
-                tick = time.perf_counter()
-                outcome = action()
-                times.append(time.perf_counter() - tick)
-            if before:
-                before()
-            with CaptureQueriesContext(connection) as queries:
-                outcome = action()
-            return statistics.median(times), len(queries), outcome
+            return timed_runs(action, repeats=repeats, before=before)
 
         # The reader is a person holding roles, as real users are.
         user = get_user_model().objects.get(username="bench-executive")

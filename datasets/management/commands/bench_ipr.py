@@ -9,12 +9,17 @@ months of history, and for a published edition; with --serve, the edition served
 by gunicorn against a static file of its size."""
 
 import argparse
-import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from datasets.benchmarks import build_synthetic_trust, run_in_fresh_database
+from datasets.benchmarks import (
+    build_synthetic_trust,
+    correct_one_value,
+    restart,
+    run_in_fresh_database,
+)
+from datasets.benchmarks import timed as timed_runs
 
 
 class Command(BaseCommand):
@@ -57,10 +62,7 @@ class Command(BaseCommand):
         warnings.filterwarnings("ignore", message="No directory at")
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
-        from django.core.cache import cache
-        from django.db import connection
         from django.test import Client
-        from django.test.utils import CaptureQueriesContext
 
         from objectives.roles import Role, group_name
         from okrs import periods
@@ -76,45 +78,10 @@ class Command(BaseCommand):
             f"{shape['results']} results (built in {built:.1f} s)"
         )
 
-        from okrs.actions import ResultEntry, record_results_as_system
-        from okrs.models import Result
-        from reporting.ipr.assemble import series_spc
-
-        # A change: one value corrected, to and fro; the first month's, so that it
-        # is in the series of every month's report.
-        corrected = Result.objects.select_related("key_result", "period", "unit").earliest(
-            "period__starts_on", "pk"
-        )
-        values = iter(range(10**6))
-
-        def change():
-            entry = ResultEntry(
-                corrected.key_result,
-                corrected.period,
-                corrected.unit,
-                corrected.value + next(values) % 2 + 1,
-            )
-            record_results_as_system(entries=[entry], reason="Benchmark correction")
-
-        def restart():
-            cache.clear()
-            series_spc.cache_clear()
+        change = correct_one_value()
 
         def timed(action, *, before=None):
-            """Median seconds of `action` and the queries of one more run, each run
-            after `before` (a change, a restart; untimed)."""
-            times = []
-            for _ in range(repeats):
-                if before:
-                    before()
-                tick = time.perf_counter()
-                outcome = action()
-                times.append(time.perf_counter() - tick)
-            if before:
-                before()
-            with CaptureQueriesContext(connection) as queries:
-                outcome = action()
-            return statistics.median(times), len(queries), outcome
+            return timed_runs(action, repeats=repeats, before=before)
 
         def assemble():
             return assemble_ipr(last_month, with_history=False)
