@@ -197,7 +197,11 @@ def okr_unit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "month": month,
             "filters": filters,
             "item": item,
-            "chart": chart_of(item.okr, "okr-unit-chart", unit=item.cell.unit) if item else None,
+            "chart": (
+                chart_of(item.okr, "okr-unit-chart", unit=item.cell.unit, month=f"{month:%Y-%m}")
+                if item
+                else None
+            ),
             "rows": rows,
             "targets": [
                 (target, format_value(target.value, key_result.measure))

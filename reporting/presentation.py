@@ -3,6 +3,7 @@ unit tables, the chart figures and their text alternatives, the exceptions with
 their commentary and the variation × assurance matrix. Shared by the web page
 and the printed pack, so both lay out the same report the same way."""
 
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from okrs.formatting import measure_axis_label
@@ -39,6 +40,7 @@ def report_context(report: Ipr, *, exception_charts: bool = False) -> dict:
 def exceptions_with_commentary(report: Ipr, *, charts: bool = False) -> list[tuple]:
     """Each exception (concern or failing) with the OKR's commentary, if written,
     and (with `charts`) the chart of that unit's series."""
+    month = report.data_month_start[:7]
     okrs = {
         (objective.short_name or objective.title, okr.statement): okr
         for objective in report.objectives
@@ -47,22 +49,33 @@ def exceptions_with_commentary(report: Ipr, *, charts: bool = False) -> list[tup
     result = []
     for number, item in enumerate(report.summary.exceptions, start=1):
         okr = okrs.get((item.objective, item.okr))
-        chart = chart_of(okr, f"exception-{number}", unit=item.unit) if charts and okr else None
+        chart = (
+            chart_of(okr, f"exception-{number}", unit=item.unit, month=month)
+            if charts and okr
+            else None
+        )
         result.append((item, okr.commentary if okr else None, chart))
     return result
 
 
-def chart_of(okr: IprOkr, chart_id: str, *, unit: str | None = None) -> dict:
+def chart_of(okr: IprOkr, chart_id: str, *, unit: str | None = None, month: str = "") -> dict:
     """An OKR's SPC chart (the Trust's series, or `unit`'s) as the chart template
-    draws it: its element id, its figure and its text alternative."""
+    draws it: its element id, its figure, its text alternative, and the address of
+    its data as a table (the page of the OKR for that unit, for `month`, YYYY-MM)."""
+    _, unit_name = charts.series_of(okr, unit)
+    slug = next((cell.unit_slug for cell in okr.cells if cell.unit == unit_name), None)
+    data_url = ""
+    if slug:
+        data_url = reverse("dashboard:okr_unit", kwargs={"code": okr.code, "slug": slug})
+        data_url += f"?month={month}" if month else ""
     return {
         "id": chart_id,
         "data_id": f"{chart_id}-data",
         "okr": okr,
         "figure": charts.spc_chart(okr, value_label=measure_axis_label(okr.measure), unit=unit),
         "summary": charts.chart_summary(okr, unit=unit),
-        # The points drawn, for the chart's data table.
-        "points": charts.series_of(okr, unit)[0],
+        "unit": unit_name,
+        "data_url": data_url,
     }
 
 
@@ -71,7 +84,7 @@ def sections(report: Ipr) -> list[dict]:
     result = []
     for objective in report.objectives:
         figures = [
-            chart_of(okr, f"chart-{objective.number}-{index}")
+            chart_of(okr, f"chart-{objective.number}-{index}", month=report.data_month_start[:7])
             for index, okr in enumerate(objective.okrs)
             if okr.chart
         ]

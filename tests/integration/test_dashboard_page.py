@@ -262,16 +262,16 @@ def test_objective_and_focus_area_pages_show_ratings_over_time(client, users_by_
     assert re.search(r'aria-label="Rating, latest periods: [^"]*Q2 2020/21: Amber"', bucks)
 
 
-def test_each_ipr_chart_has_its_data_as_a_table(client, users_by_role):
-    """The Quality section's CCCS chart (the Trust's series, seeded Q1 and Q2
-    2020/21): a table of its points under it, on screen only."""
+def test_each_ipr_chart_leads_to_its_data_as_a_table(client, users_by_role):
+    """The Quality section's CCCS chart draws the Trust's series: under it, a link
+    to the page of CCCS for the Trust, whose table holds every value drawn."""
     client.force_login(users_by_role[Role.EXECUTIVE])
     html = client.get(reverse("reporting:ipr", kwargs={"month": "2020-09"})).content.decode()
-    label = 'aria-label="The chart’s data: We will achieve 95% compliance in CCCS training"'
-    tables = re.findall(re.escape(label) + r".*?</table>", html, re.S)
-    assert tables
-    rows = re.findall(r"<tr class=\"nhsuk-table__row\"><td[^>]*>([^<]*)</td>", tables[0])
-    assert rows[-1] == "Q2 2020/21"
+    data = okr_unit_url(CCCS, "trust") + SEPTEMBER
+    assert f'<a href="{data}">The chart’s data as a table' in html
+    table = re.search(r'data-testid="values".*?</table>', client.get(data).content.decode(), re.S)
+    first_row = " ".join(re.sub(r"<[^>]+>", " ", table.group(0)).split())
+    assert "Q2 2020/21" in first_row
 
 
 @pytest.mark.parametrize(
