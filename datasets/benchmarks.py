@@ -205,14 +205,16 @@ def correct_one_value():
 
 
 def restart() -> None:
-    """What a restarted server has kept: nothing (the cache and the SPC readings
-    remembered per series are emptied)."""
+    """What a restarted server has kept: nothing (the cache, the process's recent
+    reports and the SPC readings remembered per series are emptied)."""
     from django.core.cache import cache
 
+    from reporting.ipr import forget_recent_reports
     from reporting.ipr.assemble import series_spc
 
     cache.clear()
     series_spc.cache_clear()
+    forget_recent_reports()
 
 
 def timed(action, *, repeats: int, before=None):

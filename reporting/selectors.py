@@ -15,6 +15,7 @@ from reporting.ipr import (
     assemble_ipr,
     heading_of,
     ipr_from_dict,
+    kept_report,
     months_with_results,
 )
 from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
@@ -94,12 +95,9 @@ def edition_heading(edition: IprEdition) -> ReportHeading:
 def edition_report(edition: IprEdition) -> Ipr:
     """A published edition's report. An edition never changes, so it is read and
     rebuilt once and then kept (by its id) for every reader after."""
-    key = f"ipr-edition:v{SCHEMA_VERSION}:{edition.pk}"
-    report = cache.get(key)
-    if report is None:
-        report = ipr_from_dict(edition.report)
-        cache.set(key, report, CACHE_SECONDS)
-    return report
+    return kept_report(
+        f"ipr-edition:v{SCHEMA_VERSION}:{edition.pk}", lambda: ipr_from_dict(edition.report)
+    )
 
 
 def narrative_for(objective, period, key_result=None) -> Narrative | None:

@@ -64,13 +64,16 @@ def empty_cache():
     """Each test starts with nothing kept: the data version starts again with each
     test's database, so a report kept by one test could be taken for another's.
     (SPC readings remembered by series could not be: they are emptied so that a
-    test counting the series worked out starts from none.)"""
+    test counting the series worked out starts from none. The process's recent
+    reports are keyed like the cache, so they are emptied with it.)"""
     from django.core.cache import cache
 
+    from reporting.ipr import forget_recent_reports
     from reporting.ipr.assemble import series_spc
 
     cache.clear()
     series_spc.cache_clear()
+    forget_recent_reports()
     yield
     cache.clear()
 

@@ -15,6 +15,9 @@ so until something changes, a second reader gets the report already assembled
 """
 
 import datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -57,6 +60,42 @@ from reporting.ipr.types import (
 CACHE_SECONDS = 60 * 60
 
 
+# The reports this process used last, kept as they are. The Django cache (in memory
+# by default) hands back a copy it unpickles each time, which for a large report
+# with every cell's history cost more than drawing the page (10× trust: ~150 ms).
+# A report is never changed once assembled, so one object can serve every reader.
+# Each can be tens of megabytes at 10×: few are kept.
+RECENT_REPORTS = 4
+_recent: OrderedDict[str, Ipr] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def kept_report(key: str, build: Callable[[], Ipr]) -> Ipr:
+    """The report kept under `key` (this process's recent ones first, then the
+    cache), else `build()`'s, kept for the readers after. `key` must name the data
+    the report is made from (a data version, an edition's id)."""
+    with _recent_lock:
+        report = _recent.get(key)
+        if report is not None:
+            _recent.move_to_end(key)
+            return report
+    report = cache.get(key)
+    if report is None:
+        report = build()
+        cache.set(key, report, CACHE_SECONDS)
+    with _recent_lock:
+        _recent[key] = report
+        while len(_recent) > RECENT_REPORTS:
+            _recent.popitem(last=False)
+    return report
+
+
+def forget_recent_reports() -> None:
+    """Empty this process's recent reports (what a restart does; tests use it)."""
+    with _recent_lock:
+        _recent.clear()
+
+
 def assemble_ipr(
     data_month: datetime.date,
     *,
@@ -70,14 +109,13 @@ def assemble_ipr(
     version, if the caller has read it already."""
     if version is None:
         version = data_version.current()
-    key = _cache_key(data_month, strategy, with_history, version)
-    report = cache.get(key)
-    if report is None:
+
+    def build() -> Ipr:
         inputs = report_inputs(data_month, strategy=strategy)
         assembled_at = timezone.now().isoformat(timespec="seconds")
-        report = assemble(inputs, assembled_at=assembled_at, with_history=with_history)
-        cache.set(key, report, CACHE_SECONDS)
-    return report
+        return assemble(inputs, assembled_at=assembled_at, with_history=with_history)
+
+    return kept_report(_cache_key(data_month, strategy, with_history, version), build)
 
 
 def assembled_heading(data_month: datetime.date, *, version: str | None = None) -> ReportHeading:
@@ -143,9 +181,11 @@ __all__ = [
     "assemble_ipr",
     "assembled_heading",
     "describe_changes",
+    "forget_recent_reports",
     "heading_of",
     "ipr_from_dict",
     "ipr_to_dict",
+    "kept_report",
     "monthly_periods_with_results",
     "months_with_results",
     "report_inputs",

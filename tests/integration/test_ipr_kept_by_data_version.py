@@ -62,6 +62,19 @@ def test_a_second_reader_after_no_change_reads_one_row_and_assembles_nothing():
     assert again == first
 
 
+def test_a_report_this_process_used_last_is_served_as_it_is_without_a_copy():
+    from django.core.cache import cache
+
+    first = ipr.assemble_ipr(SEPTEMBER)
+    with mock.patch.object(cache, "get", wraps=cache.get) as reading_the_cache:
+        again = ipr.assemble_ipr(SEPTEMBER)
+    assert again is first and reading_the_cache.call_count == 0
+    # After a restart (nothing kept in the process) the cache's copy is read.
+    ipr.forget_recent_reports()
+    copy = ipr.assemble_ipr(SEPTEMBER)
+    assert copy == first and copy is not first
+
+
 def test_a_corrected_value_shows_at_once(users_by_role):
     assert bucks_cccs(ipr.assemble_ipr(SEPTEMBER)).value_text == "92%"
     correct_bucks_cccs(users_by_role[Role.BOARD_SECRETARY], "93")
