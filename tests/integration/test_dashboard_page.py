@@ -53,7 +53,7 @@ def text(response) -> str:
 
 def matrix_rows(response) -> list[str]:
     table = re.search(r'data-testid="matrix".*?</table>', response.content.decode(), re.S)
-    return re.findall(r'#objective-(\d+)">', table.group(0)) if table else []
+    return re.findall(r'data-objective="(\d+)"', table.group(0)) if table else []
 
 
 def correct_cccs(user, value: str, comment: str = "") -> None:
