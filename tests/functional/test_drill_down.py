@@ -104,3 +104,21 @@ def test_the_ipr_has_a_contents_list_a_collapsed_key_and_links_down(page: Page, 
     expect(page).to_have_url(
         re.compile(r"/okrs/quality-cccs-training/units/bucks-mh/\?month=2020-09$")
     )
+
+
+def test_objective_and_focus_area_ratings_over_time_fit_a_phone(page: Page, live_server):
+    page.set_viewport_size(PHONE)
+    login(page, live_server, "executive", "executive-demo")
+    page.goto(f"{live_server.url}/strategy/")
+    page.locator("a.nhsuk-card__link", has_text="Quality – ").click()
+    over_time = page.get_by_test_id("overall-over-time")
+    expect(over_time.locator("tbody tr").first).to_be_visible()
+    no_page_scroll(page)
+    check_accessibility(page, "phone-objective-over-time")
+
+    harm = "Minimise avoidable harm to patients and reduce restrictive practice"
+    page.get_by_role("link", name=harm).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(harm)
+    expect(page.get_by_test_id("okrs-over-time").locator("tbody tr").first).to_be_visible()
+    no_page_scroll(page)
+    check_accessibility(page, "phone-focus-area-over-time")
