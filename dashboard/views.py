@@ -37,10 +37,12 @@ class MonthsReport:
     edition: IprEdition | None
 
 
-def _months_report(request: HttpRequest, *, with_history: bool) -> MonthsReport | None:
+def _months_report(request: HttpRequest) -> MonthsReport | None:
     """The report for `?month=` (if it is one the reader may choose; else the
-    latest): the published edition where there is one, else the draft. None when
-    the reader has no month to choose (nothing submitted, or nothing published)."""
+    latest): the published edition where there is one, else the draft, with each
+    cell's history (the sparklines and histories need it: one kept report serves
+    every page here). None when the reader has no month to choose (nothing
+    submitted, or nothing published)."""
     version = data_version.current()
     months = report_selectors.months_offered(
         request.user, okr_selectors.reportable_months(), version
@@ -51,17 +53,13 @@ def _months_report(request: HttpRequest, *, with_history: bool) -> MonthsReport 
     month = next(
         (m for m in months if m.starts_on.strftime("%Y-%m") == chosen), months[0]
     ).starts_on
-    report, edition = report_selectors.month_report(
-        month, with_history=with_history, version=version
-    )
+    report, edition = report_selectors.month_report(month, with_history=True, version=version)
     return MonthsReport(months, report, edition)
 
 
 @requires_portal_role
 def home(request: HttpRequest) -> HttpResponse:
-    # With each cell's history (the off-track list's sparklines): the same kept
-    # report as the unit and OKR pages read.
-    found = _months_report(request, with_history=True)
+    found = _months_report(request)
     if found is None:
         return render(request, "dashboard/no_report.html")
     report = found.report
@@ -132,7 +130,7 @@ def unit(request: HttpRequest, slug: str) -> HttpResponse:
     """A unit's page: its OKRs for the month with rating, trend and SPC icons, and
     each OKR's rating over its latest periods."""
     found_unit = strategy_selectors.unit_by_slug(slug)
-    found = _months_report(request, with_history=True)
+    found = _months_report(request)
     page = board.unit_page(found.report, slug) if found else None
     month = _month_of(found.report) if found else None
     dashboard_url = _for_month(reverse("dashboard:home"), month)
@@ -171,7 +169,7 @@ def okr_unit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     what they said, its rating and commentary, and the indicator's passport."""
     key_result = okr_selectors.key_result_detail(code)
     found_unit = strategy_selectors.unit_by_slug(slug)
-    found = _months_report(request, with_history=True)
+    found = _months_report(request)
     item = board.okr_in_unit(found.report, code, slug) if found else None
     entered = okr_selectors.submitted_results_by_period(key_result, found_unit)
     rows = []
