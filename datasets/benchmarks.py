@@ -210,7 +210,7 @@ def restart() -> None:
     from django.core.cache import cache
 
     from reporting.ipr import forget_recent_reports
-    from reporting.ipr.assemble import series_spc
+    from reporting.spc.remembered import series_spc
 
     cache.clear()
     series_spc.cache_clear()

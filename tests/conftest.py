@@ -69,7 +69,7 @@ def empty_cache():
     from django.core.cache import cache
 
     from reporting.ipr import forget_recent_reports
-    from reporting.ipr.assemble import series_spc
+    from reporting.spc.remembered import series_spc
 
     cache.clear()
     series_spc.cache_clear()

@@ -10,11 +10,12 @@ objective's rule. Then the summary the Board reads first: what improved,
 deteriorated, changed rating, is missing, and the exceptions.
 
 SPC is the costliest part, and a series that did not change reads the same: the
-reading of each series is remembered (`series_spc`), so a report assembled after
-one value changed computes one series again, not all of them.
+reading of each series is remembered (`reporting.spc.remembered.series_spc`), so
+a report assembled after one value changed computes one series again, not all of
+them. Each objective's overall rating per unit is also traced back over the
+latest months (`over_time`).
 """
 
-import functools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from okrs.measures import RATED_DIRECTIONS, Direction
 from okrs.models import KeyResult, Target
 from okrs.ratings import Rag
 from okrs.selectors import target_in_force
+from reporting.ipr.over_time import TREND_MONTHS, overall_in, report_period
 from reporting.ipr.selectors import ReportInputs, SeriesValue
 from reporting.ipr.types import (
     Ipr,
@@ -50,8 +52,9 @@ from reporting.rag import (
     rate_value,
     rating_for,
 )
-from reporting.spc import ASSURANCES, VARIATIONS, Improvement, SpcResult, compute_spc
+from reporting.spc import ASSURANCES, VARIATIONS
 from reporting.spc.process_changes import partitioning_for
+from reporting.spc.remembered import series_spc
 
 
 def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = True) -> Ipr:
@@ -72,7 +75,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         ratings_by_unit: dict[str, list[Rag]] = defaultdict(list)
         objective_units: list[OrganisationalUnit] = []
         for key_result in objective.key_results.all():
-            span = _report_period(key_result, month)
+            span = report_period(key_result, month)
             # The units that owe this period a value: those open during it, and a
             # closed one only if it has a value for it (a unit that has closed is not
             # "missing" its values for ever after).
@@ -109,7 +112,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                 IprTrendPoint(
                     periods.period_label(periods.MONTHLY, earlier.starts_on),
                     earlier.starts_on.isoformat(),
-                    _overall_in(objective, unit, earlier, rule, series).value,
+                    overall_in(objective, unit, earlier, rule, series).value,
                 )
                 for earlier in trend_months[:-1]
             ]
@@ -175,28 +178,6 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
     )
 
 
-# How many series' SPC readings a process remembers: a 10× trust's month is 500
-# series; a reading of 60 points is ~10 KB, so this holds at most ~20 MB.
-SERIES_REMEMBERED = 2048
-
-
-@functools.lru_cache(maxsize=SERIES_REMEMBERED)
-def series_spc(
-    values: tuple[Decimal, ...],
-    *,
-    improvement: Improvement,
-    target: Decimal | None,
-    rebase_at: tuple[int, ...],
-    fix_after: int | None,
-) -> SpcResult:
-    """`compute_spc` over a series, remembered by the series itself: a pure function
-    of its arguments whose result cannot be changed (frozen, of tuples), so the
-    reading remembered for the same values is the reading; nothing to invalidate."""
-    return compute_spc(
-        values, improvement=improvement, target=target, rebase_at=rebase_at, fix_after=fix_after
-    )
-
-
 def _comment_fields(inputs: ReportInputs, key_result, unit, current) -> dict[str, str]:
     if current is None:
         return {}
@@ -206,56 +187,6 @@ def _comment_fields(inputs: ReportInputs, key_result, unit, current) -> dict[str
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-# How many months each objective's overall rating per unit is traced back, the
-# report's own month included (the dashboard's trend strip).
-TREND_MONTHS = 12
-
-
-def _overall_in(
-    objective: StrategicObjective,
-    unit: OrganisationalUnit,
-    month: periods.PeriodSpan,
-    rule: CombinationRule,
-    series: dict,
-) -> Rag:
-    """The objective's overall rating for the unit in an earlier month: each OKR's
-    value for the period it reported that month, rated against the target then in
-    force, combined by the objective's rule (as the report of that month rated it,
-    except that an OKR achieved since reads as it was then, not Blue)."""
-    ratings = []
-    for key_result in objective.key_results.all():
-        span = _report_period(key_result, month)
-        value = next(
-            (
-                value.value
-                for value in reversed(series.get((key_result.pk, unit.pk), []))
-                if value.period.frequency == span.frequency
-                and value.period.starts_on == span.starts_on
-            ),
-            None,
-        )
-        target = target_in_force(list(key_result.targets.all()), span.ends_on)
-        ratings.append(
-            rating_for(
-                value,
-                target=target.value if target else None,
-                direction=key_result.direction,
-                tolerance=key_result.tolerance,
-                tolerance_kind=key_result.tolerance_kind,
-            )
-        )
-    return combine(ratings, rule).rating
-
-
-def _report_period(key_result: KeyResult, month: periods.PeriodSpan) -> periods.PeriodSpan:
-    """Monthly OKRs report the data month; quarterly ones their latest quarter that
-    has ended by the end of the data month."""
-    if key_result.frequency == periods.MONTHLY:
-        return month
-    quarter = periods.span_containing(periods.QUARTERLY, month.ends_on)
-    return quarter if quarter.ends_on == month.ends_on else periods.previous_span(quarter)
 
 
 def _rule_of(objective: StrategicObjective) -> CombinationRule:

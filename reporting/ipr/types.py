@@ -150,7 +150,7 @@ class IprOverall:
     rag_label: str
     explanation: str
     # The overall rating in each of the latest months, oldest first, ending with
-    # the report's own month (see `assemble.TREND_MONTHS`).
+    # the report's own month (see `over_time.TREND_MONTHS`).
     trend: list["IprTrendPoint"] = field(default_factory=list)
 
 

@@ -2,7 +2,6 @@
 change costs one query and no assembly; any recorded change is seen at once."""
 
 import datetime
-import importlib
 from decimal import Decimal
 from unittest import mock
 
@@ -84,13 +83,13 @@ def test_a_corrected_value_shows_at_once(users_by_role):
 
 
 def test_after_one_value_changes_only_its_series_spc_is_worked_out_again(users_by_role):
-    # The module (the package's `assemble` is its function of the same name).
-    assembling = importlib.import_module("reporting.ipr.assemble")
+    from reporting.spc import remembered as remembering
+
     before = ipr.assemble_ipr(SEPTEMBER)
     series = sum(
         cell.value is not None for o in before.objectives for okr in o.okrs for cell in okr.cells
     )
-    with mock.patch.object(assembling, "compute_spc", wraps=assembling.compute_spc) as computing:
+    with mock.patch.object(remembering, "compute_spc", wraps=remembering.compute_spc) as computing:
         correct_bucks_cccs(users_by_role[Role.BOARD_SECRETARY], "93")
         after = ipr.assemble_ipr(SEPTEMBER)
     assert series > 10 and computing.call_count == 1
