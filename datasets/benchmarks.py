@@ -239,3 +239,19 @@ def timed(action, *, repeats: int, before=None):
     with CaptureQueriesContext(connection) as queries:
         outcome = action()
     return statistics.median(times), len(queries), outcome
+
+
+def build_and_describe(scale: int, months: int, write) -> tuple[dict, datetime.date]:
+    """`build_synthetic_trust`, then one line saying what was built and how long it
+    took, through `write` (a command's `stdout.write`)."""
+    import time
+
+    started = time.perf_counter()
+    shape, last_month = build_synthetic_trust(scale, months)
+    built = time.perf_counter() - started
+    write(
+        f"{scale}×: {shape['objectives']} objectives, {shape['focus_areas']} focus areas, "
+        f"{shape['okrs']} OKRs, {shape['units']} units, {months} months, "
+        f"{shape['results']} results (built in {built:.1f} s)"
+    )
+    return shape, last_month

@@ -10,14 +10,13 @@ same queries and ≤ 10× the 1× time)."""
 import argparse
 import json
 import tempfile
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 
 from datasets.benchmarks import (
-    build_synthetic_trust,
+    build_and_describe,
     correct_one_value,
     restart,
     run_in_fresh_database,
@@ -139,14 +138,7 @@ class Command(BaseCommand):
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        started = time.perf_counter()
-        shape, last_month = build_synthetic_trust(scale, months)
-        built = time.perf_counter() - started
-        self.stdout.write(
-            f"{scale}×: {shape['objectives']} objectives, {shape['focus_areas']} focus areas, "
-            f"{shape['okrs']} OKRs, {shape['units']} units, {months} months, "
-            f"{shape['results']} results (built in {built:.1f} s)"
-        )
+        _, last_month = build_and_describe(scale, months, self.stdout.write)
 
         change = correct_one_value()
 

@@ -9,12 +9,11 @@ months of history, and for a published edition; with --serve, the edition served
 by gunicorn against a static file of its size."""
 
 import argparse
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from datasets.benchmarks import (
-    build_synthetic_trust,
+    build_and_describe,
     correct_one_value,
     restart,
     run_in_fresh_database,
@@ -69,14 +68,7 @@ class Command(BaseCommand):
         from reporting.actions import publish_ipr
         from reporting.ipr import assemble_ipr
 
-        started = time.perf_counter()
-        shape, last_month = build_synthetic_trust(scale, months)
-        built = time.perf_counter() - started
-        self.stdout.write(
-            f"{scale}×: {shape['objectives']} objectives, {shape['focus_areas']} focus areas, "
-            f"{shape['okrs']} OKRs, {shape['units']} units, {months} months, "
-            f"{shape['results']} results (built in {built:.1f} s)"
-        )
+        _, last_month = build_and_describe(scale, months, self.stdout.write)
 
         change = correct_one_value()
 
