@@ -9,9 +9,12 @@ does not (a published edition where the month is published, else the draft).
   with its value, target, the sentence that rated it, the comment entered with
   the value and the executive's commentary on the OKR;
 - `changes`: what moved since the previous period (new Reds, recovered,
-  improved, deteriorated), the special causes of concern and what is missing.
+  improved, deteriorated), the special causes of concern and what is missing;
+- `owned_objectives` and `readiness`: what each reader is shown first;
+- `unit_page` and `okr_in_unit`: a unit's OKRs with their ratings over time, and
+  one OKR's cell for one unit.
 
-Each takes the same `Focus` (a unit, an objective, the reader's own objectives),
+The first three take the same `Focus` (a unit, an objective, the reader's own objectives),
 so the filters in the address narrow every part of the page alike.
 """
 
