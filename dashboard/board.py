@@ -353,15 +353,10 @@ def _summary_state(objective: IprObjective) -> tuple[str, bool]:
     return "Written, not signed off", False
 
 
-def owned_objectives(matrix: Matrix, owned: frozenset[int] | set[int]) -> list[OwnedObjective]:
-    """The reader's own objectives (those whose narratives they may write), in the
-    matrix's order, with the state of each one's executive summary."""
-    found = []
-    for row in matrix.rows:
-        if row.objective.id in owned:
-            state, done = _summary_state(row.objective)
-            found.append(OwnedObjective(row, state, done))
-    return found
+def owned_objectives(matrix: Matrix) -> list[OwnedObjective]:
+    """The objectives of a matrix narrowed to the reader's own (those whose
+    narratives they may write), each with the state of its executive summary."""
+    return [OwnedObjective(row, *_summary_state(row.objective)) for row in matrix.rows]
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,11 @@ def _for_the_reader(request: HttpRequest, found: MonthsReport, owned: set[int]) 
     user, report = request.user, found.report
     month = _month_of(report)
     context = {
-        "owned": board.owned_objectives(board.matrix(report), owned) if owned else [],
+        "owned": (
+            board.owned_objectives(board.matrix(report, board.Focus(objectives_owned=owned)))
+            if owned
+            else []
+        ),
         "led": [
             page
             for unit in units_led_by(user)

@@ -14,6 +14,10 @@ reading of each series is remembered (`reporting.spc.remembered.series_spc`), so
 a report assembled after one value changed computes one series again, not all of
 them. Each objective's overall rating per unit is also traced back over the
 latest months (`over_time`).
+
+One module although a little over 450 lines: it is the one path from inputs to
+report (cells, overall ratings, summary), each step feeding the next; what stands
+apart from it already lives beside it (`over_time`, `spc.remembered`).
 """
 
 from collections import defaultdict

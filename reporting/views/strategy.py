@@ -17,16 +17,15 @@ from web.pages import requires_portal_role
 PERIODS_SHOWN = 12
 
 
-def _latest_report(user, *, with_history: bool) -> Ipr | None:
+def _latest_report(user) -> Ipr | None:
     """The latest month's report the reader may see (published, or the draft for
-    those who read drafts), or None if there is none yet."""
+    those who read drafts), with each cell's history (the same kept report as the
+    dashboard's pages read), or None if there is none yet."""
     version = data_version.current()
     months = selectors.months_offered(user, okr_selectors.reportable_months(), version)
     if not months:
         return None
-    report, _ = selectors.month_report(
-        months[0].starts_on, with_history=with_history, version=version
-    )
+    report, _ = selectors.month_report(months[0].starts_on, with_history=True, version=version)
     return report
 
 
@@ -55,8 +54,7 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
 def _objective_over_time(user, objective_id: int) -> dict:
     """The objective's overall rating per unit over the latest months, from the
     latest report the reader may see."""
-    # With history: the same kept report as the focus-area and dashboard pages read.
-    report = _latest_report(user, with_history=True)
+    report = _latest_report(user)
     found = next((o for o in report.objectives if o.id == objective_id), None) if report else None
     if found is None:
         return {}
@@ -98,7 +96,7 @@ def focus_area(request: HttpRequest, pk: int) -> HttpResponse:
 def _focus_area_over_time(user, focus_area) -> dict:
     """Each of the focus area's OKRs' rating per unit over its latest periods, from
     the latest report the reader may see."""
-    report = _latest_report(user, with_history=True)
+    report = _latest_report(user)
     if report is None:
         return {}
     rows = [

@@ -132,24 +132,28 @@ def test_a_unit_filter_keeps_that_unit_s_column_only(client, users_by_role):
 
 
 @pytest.mark.parametrize(
-    "query",
+    "query, said",
     [
-        "?month=2099-13&unit=%3Cscript%3E&objective=abc&owner=everyone&off_track=maybe",
-        "?month=" + "9" * 5000,
-        "?objective=99999999999999999999999",
-        "?unit=&objective=&month=",
-        "?month=2020-09&month=2020-08",
+        ("?month=2099-13&unit=%3Cscript%3E&objective=abc&owner=everyone&off_track=maybe", True),
+        ("?month=" + "9" * 5000, True),
+        ("?objective=99999999999999999999999", True),
+        ("?unit=&objective=&month=", False),
+        # A repeated parameter: the last is taken, as everywhere in Django; the
+        # seeds hold no August 2020 (their figures are quarterly), so it is refused.
+        ("?month=2020-09&month=2020-08", True),
     ],
 )
-def test_a_filter_that_is_not_offered_is_said_plainly_and_left_out(client, users_by_role, query):
+def test_a_filter_that_is_not_offered_is_said_plainly_and_left_out(
+    client, users_by_role, query, said
+):
     client.force_login(users_by_role[Role.EXECUTIVE])
     response = client.get(HOME + query)
     assert response.status_code == 200
     page = text(response)
     assert "<script>" not in response.content.decode()  # what was typed is not echoed raw
-    if "There is a problem" in page:
-        assert "There is no such choice: choose one from the list." in page
-    # What is left is the page for the latest month, whole.
+    assert ("There is a problem" in page) is said
+    assert ("There is no such choice: choose one from the list." in page) is said
+    # Nothing narrows the page: every objective is there.
     assert matrix_rows(response) == ["1", "2", "3", "4"]
 
 

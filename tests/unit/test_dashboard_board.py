@@ -337,11 +337,15 @@ def test_what_each_reader_is_shown_first():
     people.narratives = [
         IprNarrative("Executive summary", "Fine", "A", "B", "Marie Crofts", "2026-11-03")
     ]
-    owned = board.owned_objectives(board.matrix(whole), {11})
+
+    def owned_by(ids):
+        return board.owned_objectives(board.matrix(whole, board.Focus(objectives_owned=ids)))
+
+    owned = owned_by(frozenset({11}))
     assert [(item.row.objective.short_name, item.summary_state) for item in owned] == [
         ("Quality", "Written, not signed off")
     ]
-    assert [item.summary_state for item in board.owned_objectives(board.matrix(whole), {22})] == [
+    assert [item.summary_state for item in owned_by(frozenset({22}))] == [
         "Signed off by Marie Crofts"
     ]
     # Bucks MH: Harm Red, Training Red, Sickness Green: nothing missing. Oxon: Training.
