@@ -53,7 +53,7 @@ def _months_report(request: HttpRequest) -> MonthsReport | None:
     month = next(
         (m for m in months if m.starts_on.strftime("%Y-%m") == chosen), months[0]
     ).starts_on
-    report, edition = report_selectors.month_report(month, with_history=True, version=version)
+    report, edition = report_selectors.month_report(month, version=version)
     return MonthsReport(months, report, edition)
 
 

@@ -51,7 +51,7 @@ def months_offered(user, reportable, version: str | None = None) -> list[ReportM
 
 
 def month_report(
-    month: datetime.date, *, with_history: bool, version: str | None = None
+    month: datetime.date, *, version: str | None = None
 ) -> tuple[Ipr, IprEdition | None]:
     """The report a reader sees for a month they were offered (`months_offered`):
     its latest published edition where there is one, else the draft (only readers
@@ -59,7 +59,7 @@ def month_report(
     editions = editions_for_month(month)
     if editions:
         return edition_report(editions[0]), editions[0]
-    return assemble_ipr(month, with_history=with_history, version=version), None
+    return assemble_ipr(month, version=version), None
 
 
 def published_months() -> list[ReportMonth]:

@@ -338,9 +338,25 @@ if SECURITY_LOG_FILE:
 # The organisation the product is configured for; shown in the header.
 TRUST_NAME = env("TRUST_NAME", "Oxford Health NHS Foundation Trust")
 
-# Background work (Board pack exports) goes through Django's tasks framework, queued
-# in the database and run by `manage.py db_worker` (started by `make run`).
+# Background work (Board pack exports, and preparing the reports after a change)
+# goes through Django's tasks framework, queued in the database and run by
+# `manage.py db_worker` (started by `make run`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# What is kept for readers (assembled reports, rendered pages: docs/operations.md)
+# is kept in files that every server process and the background worker on this
+# machine share: a report one of them assembles serves them all, and the worker
+# prepares the report after each change before readers ask for it. Every key
+# carries the data version, so correctness never depends on the cache; servers on
+# several machines need a cache they share (e.g. Redis) set here instead.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
 
 # The Chromium that prints the PDF pack (and drives the browser tests): a path, or
 # empty to use whatever `chromium` or `chromium-browser` is on PATH. Never downloaded

@@ -10,3 +10,7 @@ import os
 os.environ["DJANGO_ENV"] = "development"
 
 from strategy_portal.settings import *  # noqa: E402,F403
+
+# Each test process keeps its own cache in memory: the tests empty it around every
+# test, which must not empty another process's (tests run in parallel).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -12,6 +12,10 @@ The parts, in the order the data flows:
 version (`objectives.data_version`): the report is a pure function of the data,
 so until something changes, a second reader gets the report already assembled
 (one query to read the version) instead of assembling it again.
+
+`prepare_reports` assembles, after each change, what the first reader would
+otherwise wait for; the background worker runs it (`reporting.tasks`), so that
+with a cache the worker and the web processes share, readers find it ready.
 """
 
 import datetime
@@ -104,9 +108,10 @@ def assemble_ipr(
     version: str | None = None,
 ) -> Ipr:
     """The IPR for the month containing `data_month`, of the current strategy unless
-    another is given. `with_history` adds each cell's full series (exports and
-    published editions need it; the web page does not). `version` is the data
-    version, if the caller has read it already."""
+    another is given. Every reader has the report with each cell's full series
+    (the pages, the exports and published editions read the one report);
+    `with_history=False` leaves the series out, for measuring the assembly alone.
+    `version` is the data version, if the caller has read it already."""
     if version is None:
         version = data_version.current()
 
@@ -127,7 +132,7 @@ def assembled_heading(data_month: datetime.date, *, version: str | None = None) 
     key = f"{_cache_key(data_month, None, False, version)}:heading"
     heading = cache.get(key)
     if heading is None:
-        heading = heading_of(assemble_ipr(data_month, with_history=False, version=version))
+        heading = heading_of(assemble_ipr(data_month, version=version))
         cache.set(key, heading, CACHE_SECONDS)
     return heading
 
@@ -144,6 +149,20 @@ def months_with_results(*, version: str | None = None) -> list[ReportMonth]:
         months = [period.starts_on for period in monthly_periods_with_results()]
         cache.set(key, months, CACHE_SECONDS)
     return [ReportMonth(month) for month in months]
+
+
+def prepare_reports() -> ReportMonth | None:
+    """Assemble and keep, for the data as it is now, what the first reader after a
+    change would otherwise wait for: the months with results and the latest one's
+    report (the month the dashboard and the IPR open on) with its heading. Returns
+    that month, or None when there is nothing to report yet. A published month's
+    edition needs no preparing: it is kept by its id, whatever changes after."""
+    version = data_version.current()
+    months = months_with_results(version=version)
+    if not months or not Strategy.objects.filter(is_current=True).exists():
+        return None
+    assembled_heading(months[0].starts_on, version=version)
+    return months[0]
 
 
 def _cache_key(
@@ -188,5 +207,6 @@ __all__ = [
     "kept_report",
     "monthly_periods_with_results",
     "months_with_results",
+    "prepare_reports",
     "report_inputs",
 ]

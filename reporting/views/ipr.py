@@ -123,12 +123,9 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
             raise Http404("No such revision.")
     version = data_version.current()
     if edition is None:
-        # The page shows no cell's full series: the exports do.
         heading = assembled_heading(data_month, version=version)
         # Read only if the kept body has to be rendered again.
-        report = SimpleLazyObject(
-            lambda: assemble_ipr(data_month, with_history=False, version=version)
-        )
+        report = SimpleLazyObject(lambda: assemble_ipr(data_month, version=version))
         writable = strategy_selectors.objectives_user_may_write(
             request.user, list(heading.objective_ids)
         )

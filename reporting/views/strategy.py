@@ -25,7 +25,7 @@ def _latest_report(user) -> Ipr | None:
     months = selectors.months_offered(user, okr_selectors.reportable_months(), version)
     if not months:
         return None
-    report, _ = selectors.month_report(months[0].starts_on, with_history=True, version=version)
+    report, _ = selectors.month_report(months[0].starts_on, version=version)
     return report
 
 
