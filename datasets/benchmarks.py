@@ -30,6 +30,8 @@ def run_in_fresh_database(
             "DJANGO_ENV": "development",
             "DJANGO_DEBUG": "false",
             "DJANGO_MEDIA_ROOT": str(Path(directory) / "media"),
+            # The shared cache (files) of its own, as on a server of its own.
+            "DJANGO_CACHE_DIR": str(Path(directory) / "cache"),
         }
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         for command in [["migrate", "--no-input", "-v0"], *prepare]:
@@ -205,16 +207,45 @@ def correct_one_value():
 
 
 def restart() -> None:
-    """What a restarted server has kept: nothing (the cache, the process's recent
-    reports and the SPC readings remembered per series are emptied)."""
+    """What a restarted server process has kept: what the shared cache holds (the
+    files every process and the worker use; all gone if the cache is this process's
+    memory), and nothing of its own (its recent reports and remembered SPC)."""
     from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
 
     from reporting.ipr import forget_recent_reports
     from reporting.spc.remembered import series_spc
 
-    cache.clear()
+    if isinstance(cache, LocMemCache):
+        cache.clear()
     series_spc.cache_clear()
     forget_recent_reports()
+
+
+def nothing_kept() -> None:
+    """What a new server with an empty cache has kept: nothing at all."""
+    from django.core.cache import cache
+
+    restart()
+    cache.clear()
+
+
+def prepared_after(change):
+    """`change`, then what the background worker does after each change: prepare
+    the reports (`reporting.ipr.prepare_reports`), in a process of its own, so the
+    web process has kept none of it in its own memory: it reads the shared cache.
+    Returns the steps, and the worker's part alone (to time it)."""
+    from reporting.ipr import forget_recent_reports, prepare_reports
+
+    def worker() -> None:
+        prepare_reports()
+        forget_recent_reports()
+
+    def before() -> None:
+        change()
+        worker()
+
+    return before, worker
 
 
 def timed(action, *, repeats: int, before=None):

@@ -2,10 +2,12 @@
 trust at 1× and 10× the size of the seeded strategy with 60 months of history, in
 a separate database (a temporary SQLite file unless --database-url names
 another): print each page's median time and query count for the first reader
-after a change (one value corrected), for the first reader after a restart
-(nothing kept) and for the readers after, and its size; at the end, whether each
-page meets the goals (at 1×: ≤ 100 ms on repeat and ≤ 15 queries; at 10×: the
-same queries and ≤ 10× the 1× time)."""
+after a change (one value corrected) once the background worker has prepared the
+reports, and with no worker (the reader assembles); for the first reader after a
+restart (the process has kept nothing of its own) and for the readers after; and
+its size. At the end, whether each page meets the goals (at 1×: ≤ 100 ms on
+repeat and ≤ 15 queries for every reader of a portal running its worker; at 10×:
+the same queries and ≤ 10× the 1× time)."""
 
 import argparse
 import json
@@ -18,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from datasets.benchmarks import (
     build_and_describe,
     correct_one_value,
+    prepared_after,
     restart,
     run_in_fresh_database,
 )
@@ -57,6 +60,8 @@ PAGES = [
     ),
 ]
 STATES = ("after a change", "after a restart", "repeat")
+# What a reader meets with no background worker running: judged apart.
+NO_WORKER = "after a change, no worker"
 
 
 def _verdict(met: bool) -> str:
@@ -107,8 +112,8 @@ class Command(BaseCommand):
             self.stdout.write("Goals: not judged (they need the 1× figures).")
             return
         self.stdout.write(
-            f"Goals (1×: ≤ {GOAL_MS} ms on repeat, ≤ {GOAL_QUERIES} queries; "
-            f"10×: the same queries, ≤ {GOAL_GROWTH}× the 1× time on repeat):"
+            f"Goals (1×: ≤ {GOAL_MS} ms on repeat and after a change, ≤ {GOAL_QUERIES} "
+            f"queries; 10×: the same queries, ≤ {GOAL_GROWTH}× the 1× times):"
         )
         for label, _ in PAGES:
             if label not in one:
@@ -116,17 +121,21 @@ class Command(BaseCommand):
                 continue
             ms = one[label]["repeat"][0]
             queries = [one[label][state][1] for state in STATES]
+            changed_ms = one[label][STATES[0]][0]
             parts = [
-                f"1× {ms:.0f} ms on repeat: {_verdict(ms <= GOAL_MS)}",
+                f"1× {ms:.0f} ms on repeat, {changed_ms:.0f} ms after a change: "
+                + _verdict(max(ms, changed_ms) <= GOAL_MS),
                 f"queries {'/'.join(map(str, queries))} (after a change/a restart/repeat): "
                 + _verdict(max(queries) <= GOAL_QUERIES),
             ]
             if ten is not None and label in ten:
                 same = [ten[label][state][1] for state in STATES] == queries
                 growth = ten[label]["repeat"][0] / ms
+                changed_growth = ten[label][STATES[0]][0] / changed_ms
                 parts += [
                     f"10× the same queries: {_verdict(same)}",
-                    f"10× time {growth:.1f}× the 1×: {_verdict(growth <= GOAL_GROWTH)}",
+                    f"10× times {growth:.1f}× (repeat) and {changed_growth:.1f}× (after a "
+                    f"change) the 1×: {_verdict(max(growth, changed_growth) <= GOAL_GROWTH)}",
                 ]
             self.stdout.write(f"    {label}: " + "; ".join(parts))
 
@@ -141,6 +150,7 @@ class Command(BaseCommand):
         _, last_month = build_and_describe(scale, months, self.stdout.write)
 
         change = correct_one_value()
+        change_then_worker, worker = prepared_after(change)
 
         def timed(action, *, before=None):
             return timed_runs(action, repeats=repeats, before=before)
@@ -165,7 +175,8 @@ class Command(BaseCommand):
                 continue
             page(url)  # the first reading after the build is not timed
             timings = {
-                "after a change": timed(lambda url=url: page(url), before=change),
+                "after a change": timed(lambda url=url: page(url), before=change_then_worker),
+                NO_WORKER: timed(lambda url=url: page(url), before=change),
                 "after a restart": timed(lambda url=url: page(url), before=restart),
                 "repeat": timed(lambda url=url: page(url)),
             }
@@ -180,4 +191,9 @@ class Command(BaseCommand):
             figures[label] = {
                 name: [seconds * 1000, queries] for name, (seconds, queries, _) in timings.items()
             }
+        seconds, queries, _ = timed(worker, before=change)
+        self.stdout.write(
+            f"    the worker prepares the reports after a change: median "
+            f"{seconds * 1000:.0f} ms ({queries} queries)"
+        )
         return figures
