@@ -266,13 +266,18 @@ def test_objective_and_focus_area_pages_show_ratings_over_time(client, users_by_
     assert re.search(r'aria-label="Rating, latest periods: [^"]*Q2 2020/21: Amber"', bucks)
 
 
-def test_each_ipr_chart_leads_to_its_data_as_a_table(client, users_by_role):
-    """The Quality section's CCCS chart draws the Trust's series: under it, a link
-    to the page of CCCS for the Trust, whose table holds every value drawn."""
+def test_each_ipr_chart_has_its_data_as_a_table_and_leads_to_every_value(client, users_by_role):
+    """The Quality section's CCCS chart draws the Trust's series: under it, its data
+    as a table (filled from the chart's JSON by the chart script when opened: the
+    browser test reads it) and a link to the page of CCCS for the Trust, whose table
+    holds every value drawn with who entered it."""
     client.force_login(users_by_role[Role.EXECUTIVE])
     html = client.get(reverse("reporting:ipr", kwargs={"month": "2020-09"})).content.decode()
+    chart = re.search(r'<details [^>]*data-chart="(chart-1-1)"[^>]*hidden>.*?</details>', html)
+    assert chart and "We will achieve 95% compliance in CCCS training, Trust" in chart.group(0)
+    assert f'id="{chart.group(1)}-data"' in html
     data = okr_unit_url(CCCS, "trust") + SEPTEMBER
-    assert f'<a href="{data}">The chart’s data as a table' in html
+    assert f'<a href="{data}">Every value with who entered it and what they said' in html
     table = re.search(r'data-testid="values".*?</table>', client.get(data).content.decode(), re.S)
     first_row = " ".join(re.sub(r"<[^>]+>", " ", table.group(0)).split())
     assert "Q2 2020/21" in first_row
