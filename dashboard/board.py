@@ -180,21 +180,14 @@ def _is_concern(cell: IprCell) -> bool:
 
 
 def off_track(report: Ipr, focus: Focus = Focus()) -> list[OffTrack]:
-    """Every Red cell and every special cause of concern, by objective and OKR
-    in the report's order."""
+    """Every exception (the Board's rule, given each cell by the assembly: see
+    reporting/exceptions.py), by objective and OKR in the report's order."""
     found = []
     for objective in _objectives(report, focus):
         for okr in objective.okrs:
             for cell in okr.cells:
-                if not focus.keeps_cell(cell) or cell.value is None:
-                    continue
-                reasons = []
-                if cell.rag == Rag.RED.value:
-                    reasons.append("Red")
-                if _is_concern(cell):
-                    reasons.append("special cause of concern")
-                if reasons:
-                    found.append(OffTrack(objective, okr, cell, reasons))
+                if focus.keeps_cell(cell) and cell.value is not None and cell.exceptions:
+                    found.append(OffTrack(objective, okr, cell, list(cell.exceptions)))
     return found
 
 

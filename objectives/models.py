@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -38,6 +39,13 @@ class Strategy(models.Model):
     authors = models.TextField(blank=True, help_text="As named on the source paper.")
     lead_executive = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where this came from.")
+    # The Board's exceptions include a value rated Amber this many periods running
+    # (reporting/exceptions.py). The product's choice, not the Trust's papers'.
+    exception_amber_periods = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Periods rated Amber one after another that make a value an exception.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -58,6 +66,10 @@ class Strategy(models.Model):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="strategy_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(exception_amber_periods__gte=2, exception_amber_periods__lte=12),
+                name="exception_amber_periods_2_to_12",
             ),
         ]
 

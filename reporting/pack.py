@@ -180,6 +180,11 @@ FLAT_COLUMNS = [
     ("spc_rules", "The SPC rules the point triggered, separated by '; '."),
     ("variation", "For the report period: the SPC variation icon."),
     ("assurance", "For the report period: the SPC assurance icon."),
+    (
+        "exception",
+        "For the report period: why the value is one of the Board's exceptions "
+        "(reasons separated by '; '; empty if it is not one).",
+    ),
     ("is_demo", "1 if the value was invented by the demo set-up."),
 ]
 
@@ -228,6 +233,7 @@ def flat_rows(pack: Pack) -> list[dict]:
                             "spc_rules": "; ".join(point.rules) if point else "",
                             "variation": words(cell.variation) if current else "",
                             "assurance": words(cell.assurance) if current else "",
+                            "exception": "; ".join(cell.exceptions) if current else "",
                             "is_demo": int(point.is_demo) if point else 0,
                         }
                     )

@@ -30,6 +30,7 @@ from okrs.measures import RATED_DIRECTIONS, Direction
 from okrs.models import KeyResult, Target
 from okrs.ratings import Rag
 from okrs.selectors import target_in_force
+from reporting.exceptions import amber_run, exception_reasons, rule_in_words
 from reporting.ipr.over_time import TREND_MONTHS, overall_in, report_period
 from reporting.ipr.selectors import ReportInputs, SeriesValue
 from reporting.ipr.types import (
@@ -70,6 +71,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         matrix={variation: dict.fromkeys([*ASSURANCES, "none"], 0) for variation in VARIATIONS}
     )
     summary.matrix["none"] = dict.fromkeys([*ASSURANCES, "none"], 0)
+    summary.exceptions_rule = rule_in_words(inputs.strategy.exception_amber_periods)
     trend_months = [month]
     while len(trend_months) < TREND_MONTHS:
         trend_months.insert(0, periods.previous_span(trend_months[0]))
@@ -335,6 +337,17 @@ def _assemble_okr(
             previous_rag=previous_rated.rating.value if previous_rated else None,
             is_demo=current.is_demo if current else False,
             history=cell_history,
+            exceptions=(
+                exception_reasons(
+                    rag=rated.rating.value,
+                    amber_run=_amber_run(key_result, targets, earlier, current, rated),
+                    amber_periods=inputs.strategy.exception_amber_periods,
+                    variation=spc.variation if spc else None,
+                    assurance=spc.assurance if spc else None,
+                )
+                if current
+                else []
+            ),
             **_comment_fields(inputs, key_result, unit, current),
         )
         cells.append(cell)
@@ -380,6 +393,21 @@ def _assemble_okr(
         long_term_plan_metric=key_result.long_term_plan_metric,
         period_start=span.starts_on.isoformat(),
     )
+
+
+def _amber_run(key_result: KeyResult, targets, earlier, current, rated) -> int:
+    """The run of Amber periods ending with the report's (`current`, rated
+    `rated`), counted back through the `earlier` values, each rated against the
+    target in force then (only as far back as the run goes)."""
+
+    def newest_first():
+        yield current.period.starts_on, current.period.ends_on, rated.rating.value
+        for result in reversed(earlier):
+            target = target_in_force(targets, result.period.ends_on)
+            rating = _rate(key_result, result.value, target).rating.value
+            yield result.period.starts_on, result.period.ends_on, rating
+
+    return amber_run(newest_first())
 
 
 def _rate(key_result: KeyResult, value, target: Target | None, *, achieved: bool = False):
@@ -454,10 +482,5 @@ def _summarise(
             (summary.improved if better else summary.deteriorated).append(change(moved))
     if cell.previous_rag and cell.previous_rag != cell.rag:
         summary.rating_changed.append(change(f"{Rag(cell.previous_rag).label} → {cell.rag_label}"))
-    if (cell.variation or "").startswith("concern") or cell.assurance == "fail":
-        reasons = []
-        if (cell.variation or "").startswith("concern"):
-            reasons.append("special cause of concern")
-        if cell.assurance == "fail":
-            reasons.append("will not meet its target without change")
-        summary.exceptions.append(change(", ".join(reasons)))
+    if cell.exceptions:
+        summary.exceptions.append(change(", ".join(cell.exceptions)))

@@ -8,22 +8,69 @@ not know, is an `EditionFormatError` naming it, never a silent None. So renaming
 field of `types` without raising `SCHEMA_VERSION` (and writing its upgrade step)
 fails the test that opens an edition stored in today's form.
 
-Editions stored before the version was written are version 1: today's form.
+Editions stored before the version was written are version 1. Version 2 gave
+each cell the reasons it is one of the Board's exceptions (`IprCell.exceptions`).
 """
 
 import dataclasses
+import datetime
 import functools
 import types
 import typing
 from collections.abc import Callable
 
+from okrs import periods
+from reporting.exceptions import (
+    DEFAULT_AMBER_PERIODS,
+    FIRST_RULE_IN_WORDS,
+    amber_run,
+    exception_reasons,
+)
 from reporting.ipr.types import Ipr
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _VERSION_KEY = "schema_version"
 
+
+def _exceptions_by_today_s_rule(report: dict) -> dict:
+    """Version 1 → 2: each cell's exception reasons, worked out by today's rule
+    (reporting/exceptions.py, with the default run of Amber periods: the edition
+    does not say another) from what the cell stored: its rating, its SPC reading
+    and its series. The report's own list of exceptions, what the Board read, is
+    kept as it was published, with the rule it was made by in words."""
+    for objective in report["objectives"]:
+        for okr in objective["okrs"]:
+            for cell in okr["cells"]:
+                cell["exceptions"] = _cell_exceptions(cell, okr["frequency"])
+    report["summary"]["exceptions_rule"] = FIRST_RULE_IN_WORDS
+    return report
+
+
+def _cell_exceptions(cell: dict, frequency: str) -> list[str]:
+    if cell["value"] is None:
+        return []
+
+    def newest_first():
+        history = cell.get("history") or []
+        if not history:
+            # Without its series the cell's own period is all there is to count.
+            yield datetime.date.min, datetime.date.min, cell["rag"]
+        for point in reversed(history):
+            starts_on = datetime.date.fromisoformat(point["period_start"])
+            span = periods.span_containing(frequency, starts_on)
+            yield span.starts_on, span.ends_on, point["rag"]
+
+    return exception_reasons(
+        rag=cell["rag"],
+        amber_run=amber_run(newest_first()),
+        amber_periods=DEFAULT_AMBER_PERIODS,
+        variation=cell["variation"],
+        assurance=cell["assurance"],
+    )
+
+
 # Version n → a function turning a report of version n into version n + 1.
-_UPGRADES: dict[int, Callable[[dict], dict]] = {}
+_UPGRADES: dict[int, Callable[[dict], dict]] = {1: _exceptions_by_today_s_rule}
 
 
 class EditionFormatError(ValueError):

@@ -76,6 +76,9 @@ class IprCell:
     # What the person who entered the value said with it, and their name.
     comment: str = ""
     comment_by: str = ""
+    # Why the value is one of the Board's exceptions (reporting/exceptions.py);
+    # empty when it is not one.
+    exceptions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -202,6 +205,8 @@ class IprSummary:
     rating_changed: list[IprChange] = field(default_factory=list)
     missing: list[IprChange] = field(default_factory=list)
     exceptions: list[IprChange] = field(default_factory=list)
+    # Which values the exceptions are, in words (the rule the report was made by).
+    exceptions_rule: str = ""
     # variation → assurance → number of OKR × unit cells
     matrix: dict[str, dict[str, int]] = field(default_factory=dict)
 

@@ -13,7 +13,9 @@ docs/domain.md (RAG), docs/spc.md (SPC) and the summary's rules:
   force) differs from this period's;
 - missing: a unit that owes a value has none ("No value for <period>"); such a
   cell is left out of everything else, the matrix included;
-- exceptions: special cause of concern, or failing assurance, or both;
+- exceptions (reporting/exceptions.py): Red, or Amber for a run of periods one
+  after another (3 unless the strategy says otherwise), or special cause of
+  concern, or failing assurance; each with all its reasons;
 - the matrix counts cells by SPC variation × assurance ("none" where there is
   no icon, e.g. on a run chart of fewer than 15 values).
 
@@ -209,7 +211,9 @@ def test_a_value_that_moved_is_improved_or_deteriorated_by_the_okrs_direction(
     - neutral (score), 50 → 60: no direction of good → neither
 
     Two values each: run charts, no icons, so every cell is counted under
-    "none" × "none" (6) and nothing is an exception.
+    "none" × "none" (6). Every target missed with no tolerance: each rated OKR is
+    Red in June, so the 5 rated ones are exceptions for that alone; the neutral
+    one is not rated, so not an exception.
     """
     target = ((APRIL_2016, "90"),)
     cases = [
@@ -259,7 +263,16 @@ def test_a_value_that_moved_is_improved_or_deteriorated_by_the_okrs_direction(
     ]
     assert summary.rating_changed == []
     assert summary.missing == []
-    assert summary.exceptions == []
+    assert listed(summary.exceptions) == [
+        ("Worked", statement, "Trust", "Red")
+        for statement in [
+            "Higher is better, went up",
+            "Higher is better, went down",
+            "Lower is better, went down",
+            "Lower is better, went up",
+            "Higher is better, unchanged",
+        ]
+    ]
     assert summary.matrix == matrix_with({("none", "none"): 6})
 
 
@@ -407,20 +420,22 @@ def test_a_unit_that_has_closed_owes_nothing_after_it_closed(objective, trust, s
 # --- Exceptions ---------------------------------------------------------------------
 
 
-def test_exceptions_are_special_cause_of_concern_failing_assurance_or_both(
+def test_exceptions_are_red_special_cause_of_concern_failing_assurance_or_more(
     objective, trust, submit
 ):
-    """Fifteen months to June 2016, the Trust, higher is better (the series are
-    worked at the top of this file):
+    """Fifteen months to June 2016, the Trust, higher is better, no tolerance (the
+    series are worked at the top of this file):
 
-    - ends low (70 < LPL 73.05: concern, low), target 80: 73.05 < 80 < 87.49, so
-      assurance is inconsistent → "special cause of concern".
-    - flat (common cause), target 95 ≥ UPL 86.25 → fails → "will not meet its
-      target without change".
-    - ends low, target 95 ≥ UPL 87.49 → both, in that order, joined by a comma.
-    - ends high (92 > UPL 88.57): special cause of improvement, target 85 between
-      the limits (74.89, 88.57): inconsistent → not an exception.
-    - flat, target 70 ≤ LPL 75.61 → passes → not an exception.
+    - ends low (70 < LPL 73.05: concern, low), target 80: 70 < 80 is Red;
+      73.05 < 80 < 87.49, so assurance is inconsistent → "Red, special cause of
+      concern".
+    - flat (common cause) ending 80, target 95: Red; 95 ≥ UPL 86.25 → fails →
+      "Red, will not meet its target without change".
+    - ends low, target 95: Red, concern, and 95 ≥ UPL 87.49 fails → all three, in
+      that order, joined by commas.
+    - ends high (92 > UPL 88.57): special cause of improvement; 92 ≥ 85 is Green;
+      target 85 between the limits (74.89, 88.57): inconsistent → not an exception.
+    - flat ending 80, target 70: Green; 70 ≤ LPL 75.61 passes → not an exception.
     """
     for code, statement, values, target in [
         ("a-concern", "Special cause of concern", ENDS_LOW, "80"),
@@ -440,13 +455,18 @@ def test_exceptions_are_special_cause_of_concern_failing_assurance_or_both(
     ipr = report(objective, JUNE_2016)
 
     assert listed(ipr.summary.exceptions) == [
-        ("Worked", "Special cause of concern", "Trust", "special cause of concern"),
-        ("Worked", "Failing its target", "Trust", "will not meet its target without change"),
+        ("Worked", "Special cause of concern", "Trust", "Red, special cause of concern"),
+        (
+            "Worked",
+            "Failing its target",
+            "Trust",
+            "Red, will not meet its target without change",
+        ),
         (
             "Worked",
             "Concern and failing",
             "Trust",
-            "special cause of concern, will not meet its target without change",
+            "Red, special cause of concern, will not meet its target without change",
         ),
     ]
     # The limits the reasons rest on, as worked above.
@@ -459,6 +479,58 @@ def test_exceptions_are_special_cause_of_concern_failing_assurance_or_both(
     flat = cells["Failing its target"]
     assert flat.spc_upper_limit == pytest.approx(1214 / 15 + 5.32)
     assert (flat.variation, flat.assurance) == ("common_cause", "fail")
+
+
+def test_amber_month_after_month_is_an_exception_from_the_strategy_s_run_length(
+    objective, trust, submit
+):
+    """June 2016, the Trust, higher is better, target 95 with 2 points' tolerance:
+    Green from 95, Amber from 93 up to 95, Red below 93. Fewer than 15 values each,
+    so run charts: no SPC reason can apply, only the ratings.
+
+    - 94, 94, 94 (April to June): Amber three months running → "Amber for 3
+      periods running" (the default run is 3).
+    - 96, 94, 94: Green in April, so a run of 2 → not an exception.
+    - 94, 94, 93.5, 94 (March to June): Amber four months running → "Amber for 4
+      periods running".
+    - 94 in March, April and June, nothing in May: the missing month breaks the
+      run, a run of 1 → not an exception.
+    - 94, 92 (May, June): Red in June → "Red".
+
+    Then the strategy's run length set to 2: the Green-then-Amber OKR's run of 2
+    is an exception too, and the others are unchanged.
+    """
+    target = ((datetime.date(2016, 1, 1), "95"),)
+    for code, statement, values in [
+        ("a", "Three Amber", {"April 2016": "94", "May 2016": "94", "June 2016": "94"}),
+        ("b", "Green then two Amber", {"April 2016": "96", "May 2016": "94", "June 2016": "94"}),
+        (
+            "c",
+            "Four Amber",
+            {"March 2016": "94", "April 2016": "94", "May 2016": "93.5", "June 2016": "94"},
+        ),
+        ("d", "Amber with a gap", {"March 2016": "94", "April 2016": "94", "June 2016": "94"}),
+        ("e", "Red", {"May 2016": "94", "June 2016": "92"}),
+    ]:
+        key_result = add_okr(objective, f"worked-{code}", statement, targets=target, tolerance="2")
+        submit(key_result, trust, values)
+
+    assert listed(report(objective, JUNE_2016).summary.exceptions) == [
+        ("Worked", "Three Amber", "Trust", "Amber for 3 periods running"),
+        ("Worked", "Four Amber", "Trust", "Amber for 4 periods running"),
+        ("Worked", "Red", "Trust", "Red"),
+    ]
+
+    strategy_actions.set_exception_amber_periods(
+        by=None, strategy=objective.strategy, periods=2, reason="The Board's choice"
+    )
+    objective.strategy.refresh_from_db()
+    assert listed(report(objective, JUNE_2016).summary.exceptions) == [
+        ("Worked", "Three Amber", "Trust", "Amber for 3 periods running"),
+        ("Worked", "Green then two Amber", "Trust", "Amber for 2 periods running"),
+        ("Worked", "Four Amber", "Trust", "Amber for 4 periods running"),
+        ("Worked", "Red", "Trust", "Red"),
+    ]
 
 
 # --- The variation × assurance matrix -----------------------------------------------

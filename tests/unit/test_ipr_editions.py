@@ -1,6 +1,8 @@
-"""A published edition's stored form: versioned, read strictly, and today's form
-keeps opening (tests/data/edition_schema_1.json is a September 2020 edition of
-the seeded strategy stored as editions are stored today)."""
+"""A published edition's stored form: versioned, read strictly, and every form
+keeps opening (tests/data/edition_schema_2.json is a September 2020 edition of
+the seeded strategy stored as editions are stored today; edition_schema_1.json
+the same month stored in the first form, before cells said why they are
+exceptions)."""
 
 import copy
 import json
@@ -10,7 +12,9 @@ import pytest
 
 from reporting.ipr import SCHEMA_VERSION, EditionFormatError, ipr_from_dict, ipr_to_dict
 
-STORED = json.loads((Path(__file__).parent.parent / "data" / "edition_schema_1.json").read_text())
+DATA = Path(__file__).parent.parent / "data"
+STORED = json.loads((DATA / "edition_schema_2.json").read_text())
+FIRST_FORM = json.loads((DATA / "edition_schema_1.json").read_text())
 
 
 def _cccs_cells(report):
@@ -47,8 +51,29 @@ def test_reading_and_writing_again_keeps_every_stored_field_as_it_was():
 
 
 def test_an_edition_from_before_the_version_was_written_reads_as_version_one():
-    unversioned = {key: value for key, value in STORED.items() if key != "schema_version"}
+    unversioned = {key: value for key, value in FIRST_FORM.items() if key != "schema_version"}
     assert _cccs_cells(ipr_from_dict(unversioned))["Trust"].value_text == "94%"
+
+
+def test_an_edition_in_the_first_form_keeps_the_exceptions_it_was_published_with():
+    """The first form's September 2020 listed no exceptions (the rule then took
+    SPC signals only, and two quarters give no SPC icons): the report still says
+    so, as the Board read it. Its cells are given their reasons by today's rule,
+    for the pages that read cells (the dashboard): Bucks MH's 92% against 95% with
+    2 points' tolerance is Red; the Trust's 94% is Amber, but the only value of its
+    series (a run of 1, short of 3), so not an exception."""
+    report = ipr_from_dict(FIRST_FORM)
+    assert report.summary.exceptions == []
+    cells = _cccs_cells(report)
+    assert cells["Bucks MH"].exceptions == ["Red"]
+    assert cells["Trust"].exceptions == []
+
+
+def test_today_s_form_lists_every_red_among_the_exceptions():
+    report = ipr_from_dict(STORED)
+    assert _cccs_cells(report)["Bucks MH"].exceptions == ["Red"]
+    listed = {(item.okr, item.unit): item.detail for item in report.summary.exceptions}
+    assert listed[("We will achieve 95% compliance in CCCS training", "Bucks MH")] == "Red"
 
 
 def test_a_renamed_field_is_an_error_naming_it_never_a_silent_blank():
