@@ -143,3 +143,13 @@ def period_open_today(span):
         due_on=today,
         closes_on=today + datetime.timedelta(days=10),
     )
+
+
+@pytest.fixture
+def worker_keeps_the_test_connection(monkeypatch):
+    """For tests that run the background worker in the test's own process: it
+    closes database connections between tasks, as a long-running process should;
+    inside a test's transaction that would end the test's."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )

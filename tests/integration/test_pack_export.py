@@ -23,7 +23,7 @@ from reporting.actions import publish_ipr, request_pack_export, update_cover
 from reporting.models import BoardCover, PackExport, PackFile
 from tests.worker_process import run_worker_once, start_worker
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.usefixtures("seeded", "worker_keeps_the_test_connection")
 SEPTEMBER = datetime.date(2020, 9, 1)
 MONTH = "2020-09"
 # The Trust's objectives and the executives named for them in the seeds (the
@@ -40,15 +40,6 @@ def correct_bucks_cccs(value):
     result = Result.objects.get(key_result__code="quality-cccs-training", unit__slug="bucks-mh")
     result.value = Decimal(value)
     result.save()
-
-
-@pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes database connections between tasks, as a long-running
-    process should; inside a test's transaction that would end the test's."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
 
 
 def run_worker():

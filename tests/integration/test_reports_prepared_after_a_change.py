@@ -19,7 +19,7 @@ from reporting import ipr
 from reporting.tasks import prepare_reports
 from tests.integration.test_ipr_kept_by_data_version import bucks_cccs, correct_bucks_cccs
 
-pytestmark = pytest.mark.usefixtures("seeded")
+pytestmark = pytest.mark.usefixtures("seeded", "worker_keeps_the_test_connection")
 # The seeds' latest month with results: the month the dashboard and the IPR open on.
 SEPTEMBER = datetime.date(2020, 9, 1)
 
@@ -34,15 +34,6 @@ def announcements():
     data_version.data_changed.connect(listen)
     yield heard
     data_version.data_changed.disconnect(listen)
-
-
-@pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes database connections between tasks, as a long-running
-    process should; inside a test's transaction that would end the test's."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
 
 
 def commit_callbacks_from_here_on():
