@@ -7,7 +7,8 @@ data month; quarterly: the latest quarter ended by the month's end), the target
 then in force, its RAG (reporting.rag), and SPC over the unit's series up to that
 period (reporting.spc). Per objective × unit: the overall rating by the
 objective's rule. Then the summary the Board reads first: what improved,
-deteriorated, changed rating, is missing, and the exceptions.
+deteriorated, changed rating, is missing, and the exceptions (each cell's
+reasons by the one rule in `reporting.exceptions`).
 
 SPC is the costliest part, and a series that did not change reads the same: the
 reading of each series is remembered (`reporting.spc.remembered.series_spc`), so
@@ -15,9 +16,10 @@ a report assembled after one value changed computes one series again, not all of
 them. Each objective's overall rating per unit is also traced back over the
 latest months (`over_time`).
 
-One module although a little over 450 lines: it is the one path from inputs to
-report (cells, overall ratings, summary), each step feeding the next; what stands
-apart from it already lives beside it (`over_time`, `spc.remembered`).
+One module although nearly 500 lines: it is the one path from inputs to report
+(cells, overall ratings, summary), each step feeding the next; what stands apart
+from it already lives beside it (`over_time`, `spc.remembered`,
+`reporting.exceptions`).
 """
 
 from collections import defaultdict
