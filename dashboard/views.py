@@ -205,9 +205,11 @@ def okr_unit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
                 else None
             ),
             "rows": rows,
+            # The Trust's targets and the unit's own (which override them).
             "targets": [
                 (target, format_value(target.value, key_result.measure))
                 for target in key_result.targets.all()
+                if target.unit_id in (None, found_unit.pk)
             ],
             "last_updated": max(filter(None, [last_change, latest_value]), default=None),
             "breadcrumbs": [

@@ -16,6 +16,8 @@ from okrs.models import (
     Result,
     ResultUpload,
     Target,
+    Trajectory,
+    TrajectoryPoint,
 )
 
 
@@ -35,9 +37,21 @@ class KeyResultAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["key_result", "value", "effective_from"]
-    list_select_related = ["key_result"]
+    list_display = ["key_result", "unit", "value", "effective_from", "ends_on"]
+    list_select_related = ["key_result", "unit"]
     raw_id_fields = ["key_result"]
+
+
+class TrajectoryPointInline(ReadOnlyTabularInline):
+    model = TrajectoryPoint
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["key_result", "unit", "revision", "starts_on", "approved_by", "approved_on"]
+    list_select_related = ["key_result", "unit"]
+    raw_id_fields = ["key_result"]
+    inlines = [TrajectoryPointInline]
 
 
 @admin.register(Result)

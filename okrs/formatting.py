@@ -1,17 +1,25 @@
 """How a value reads on the page, by its unit of measure. Pure."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from okrs.measures import PERCENTAGE_MEASURES, Measure
 from okrs.targets import RELATIVE
 
 
-def format_value(value: Decimal | float | None, measure: str) -> str:
+def format_value(value: Decimal | float | None, measure: str, places: int | None = None) -> str:
+    """`value` as the page reads it: '94.5%', '£1,200', '−3'. With `places` (an
+    OKR's decimal places) a value shows exactly that many, '4.0%' as well as
+    '4.5%', so a column of values lines up and reads at the measure's precision;
+    without, as few as it needs (targets, tolerances). A count is always whole."""
     if value is None:
         return "No data"
-    number = Decimal(str(value)).normalize()
-    if number == number.to_integral():
-        number = number.quantize(Decimal(1))
+    number = Decimal(str(value))
+    if places is not None and measure != Measure.COUNT:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    else:
+        number = number.normalize()
+        if number == number.to_integral():
+            number = number.quantize(Decimal(1))
     # A true minus sign: screen readers say "minus" and it cannot wrap from its number.
     sign = "\u2212" if number < 0 else ""
     magnitude = abs(number)
@@ -22,6 +30,12 @@ def format_value(value: Decimal | float | None, measure: str) -> str:
     if measure == Measure.COUNT:
         return f"{sign}{magnitude:,}"
     return f"{sign}{magnitude}"
+
+
+def okr_value_text(key_result, value: Decimal | float | None) -> str:
+    """A value of `key_result` (anything with its `measure` and `decimal_places`) as
+    the page reads it, at the OKR's precision."""
+    return format_value(value, key_result.measure, key_result.decimal_places)
 
 
 def plain_number(number: Decimal | int | float) -> str:

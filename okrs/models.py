@@ -213,25 +213,117 @@ def within_column_capacity(name: str) -> models.CheckConstraint:
 
 
 class Target(models.Model):
-    """A target in force from a date until the next target of the same OKR."""
+    """A target in force from a date until the next target of the same OKR for the
+    same unit, or until its last day where one is set.
+
+    A target with no unit is the Trust's: the Trust row and every unit without a
+    target of its own are rated against it. A unit's own target overrides the
+    Trust's for that unit while it is in force (`okrs.selectors.target_in_force`).
+    """
 
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey(
+        OrganisationalUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+        help_text="Empty for the Trust's target, which every unit without its own follows.",
+    )
     value = models.DecimalField(max_digits=14, decimal_places=4)
     effective_from = models.DateField()
+    ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day it applies; empty while it applies until the next target.",
+    )
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["key_result", "effective_from"]
+        ordering = ["key_result", "unit", "effective_from"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key_result", "effective_from"], name="one_target_per_okr_per_start"
+                fields=["key_result", "effective_from"],
+                condition=Q(unit__isnull=True),
+                name="one_trust_target_per_okr_per_start",
+            ),
+            models.UniqueConstraint(
+                fields=["key_result", "unit", "effective_from"],
+                condition=Q(unit__isnull=False),
+                name="one_unit_target_per_okr_per_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("effective_from")),
+                name="target_ends_after_it_starts",
             ),
             within_column_capacity("target"),
         ]
 
     def __str__(self) -> str:
         return f"{self.value} from {self.effective_from}"
+
+    @property
+    def is_trust_wide(self) -> bool:
+        return self.unit_id is None
+
+
+class Trajectory(models.Model):
+    """A planned path of targets, period by period, for one OKR in one unit on the
+    way to its goal (the unit's target in force). Revision 1 is the planned
+    trajectory; a later revision is a revised (recovery) trajectory, agreed for a
+    reason, that replaces the earlier ones from its first period on: earlier
+    periods keep the trajectory they were rated against."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="trajectories")
+    unit = models.ForeignKey(
+        OrganisationalUnit, on_delete=models.PROTECT, related_name="trajectories"
+    )
+    revision = models.PositiveSmallIntegerField(help_text="1 for the planned trajectory.")
+    starts_on = models.DateField(help_text="The first day of its first period.")
+    reason = models.TextField(blank=True)
+    approved_by = models.CharField(
+        max_length=200, blank=True, help_text="Who agreed it, e.g. 'Quality Committee'."
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key_result", "unit", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "unit", "revision"], name="one_trajectory_per_revision"
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="trajectory_revision_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result.code} {self.unit} revision {self.revision}"
+
+    @property
+    def is_revised(self) -> bool:
+        return self.revision > 1
+
+
+class TrajectoryPoint(models.Model):
+    """A trajectory's target for one period (named by the day it starts)."""
+
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="points")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["trajectory", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "period_start"], name="one_point_per_trajectory_period"
+            ),
+            within_column_capacity("trajectory_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} from {self.period_start}"
 
 
 class Result(models.Model):

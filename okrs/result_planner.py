@@ -23,9 +23,9 @@ from django.db.models import Q, QuerySet
 
 from accounts.system_actor import is_system_actor
 from objectives.models import OrganisationalUnit
-from okrs.formatting import format_value
+from okrs.formatting import okr_value_text
 from okrs.models import KeyResult, ReportingPeriod, Result
-from okrs.selectors import target_in_force
+from okrs.selectors import unit_target
 from okrs.validation import ValueRules, check_value, parse_number
 
 # A person who is not the unit's lead (a board secretary or administrator) must
@@ -108,12 +108,18 @@ class ChangePlan:
 
 
 def value_rules(
-    key_result: KeyResult, period: ReportingPeriod, *, explain_misses: bool = True
+    key_result: KeyResult,
+    period: ReportingPeriod,
+    unit: OrganisationalUnit,
+    *,
+    explain_misses: bool = True,
 ) -> ValueRules:
-    """The checks for a value of this OKR in this period (with the target then in force;
-    targets must be prefetched). Without `explain_misses` no comment is asked for a
-    value that misses its target: see `plan_result_changes`."""
-    target = target_in_force(key_result.targets.all(), period.ends_on) if explain_misses else None
+    """The checks for a value of this OKR in this period for this unit (with the
+    unit's target then: its trajectory's point or its goal; targets and
+    trajectories best prefetched). Without
+    `explain_misses` no comment is asked for a value that misses its target: see
+    `plan_result_changes`."""
+    target = unit_target(key_result, period, unit.pk) if explain_misses else None
     return ValueRules(
         measure=key_result.measure,
         direction=key_result.direction,
@@ -277,7 +283,7 @@ def _changed_meanwhile(change: ResultChange, current: Result) -> str:
     who = current.entered_by.get_full_name() if current.entered_by else "someone else"
     return (
         f"{who} changed this value to "
-        f"{format_value(current.value, change.key_result.measure)} while you were editing. "
+        f"{okr_value_text(change.key_result, current.value)} while you were editing. "
         "Check it, then save again"
     )
 
@@ -299,7 +305,9 @@ def _plan_one(
         # no change, even where today's rules would ask more of a new value.
         item.value, item.outcome = current.value, Outcome.UNCHANGED
         return item
-    rules = value_rules(change.key_result, change.period, explain_misses=explain_misses)
+    rules = value_rules(
+        change.key_result, change.period, change.unit, explain_misses=explain_misses
+    )
     checked = check_value(change.raw_value, change.comment, rules)
     if checked.errors:
         item.outcome, item.errors = Outcome.ERROR, checked.errors
@@ -319,7 +327,7 @@ def _plan_one(
         else:
             item.outcome = Outcome.ERROR
             item.errors["value"] = (
-                f"Enter a value (it was {format_value(current.value, change.key_result.measure)})"
+                f"Enter a value (it was {okr_value_text(change.key_result, current.value)})"
                 ", or tick ‘Remove this value’ to remove it"
             )
         return item

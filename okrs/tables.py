@@ -2,7 +2,7 @@ import django_tables2 as tables
 
 from accounts.system_actor import is_system_actor
 from okrs.models import Result
-from okrs.selectors import target_in_force
+from okrs.targets_in_force import REVISED_TRAJECTORY, TRAJECTORY
 
 
 class ResultTable(tables.Table):
@@ -22,18 +22,25 @@ class ResultTable(tables.Table):
         attrs = {"class": "nhsuk-table"}
         orderable = True
 
-    def __init__(self, *args, targets=(), value_format=None, **kwargs):
+    def __init__(self, *args, target_of, value_format=None, target_format=None, **kwargs):
+        """`target_of(record)`: what the record's value is rated against (its unit's
+        trajectory point or goal for its period, `okrs.selectors.unit_target`)."""
         super().__init__(*args, **kwargs)
-        self._targets = list(targets)
+        self._target_of = target_of
         self._format = value_format or str
+        self._target_format = target_format or self._format
 
     def render_value(self, record) -> str:
         text = self._format(record.value)
         return f"{text} (demo)" if record.is_demo else text
 
     def render_target(self, record) -> str:
-        target = target_in_force(self._targets, record.period.ends_on)
-        return self._format(target.value) if target else "No target"
+        target = self._target_of(record)
+        if target is None:
+            return "No target"
+        text = self._target_format(target.value)
+        kinds = {TRAJECTORY: " (trajectory)", REVISED_TRAJECTORY: " (revised trajectory)"}
+        return text + kinds.get(target.kind, "")
 
     def render_entered(self, record) -> str:
         if record.is_demo:

@@ -135,7 +135,8 @@ def check_value(raw_value: str, raw_comment: str, rules: ValueRules) -> CheckedV
         return checked
     if value is None:
         return checked
-    places = max(0, -value.as_tuple().exponent)
+    # "4.10" is 4.1: trailing zeros add no precision.
+    places = max(0, -value.normalize().as_tuple().exponent)
     allowed_places = 0 if rules.measure == Measure.COUNT else rules.decimal_places
     if places > allowed_places:
         checked.errors["value"] = (

@@ -75,18 +75,7 @@ def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> dict
                     "hovertemplate": f"{name}: %{{y:.2f}}<extra></extra>",
                 }
             )
-    if okr.chart_target is not None and dates:
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [dates[0], dates[-1]],
-                "y": [okr.chart_target, okr.chart_target],
-                "mode": "lines",
-                "name": "Target",
-                "line": {"color": "#d5281b", "dash": "dash", "width": 2},
-                "hovertemplate": "Target: %{y}<extra></extra>",
-            }
-        )
+    traces.extend(_target_traces(okr, points, dates, unit))
     # A recorded process change: a line where the limits were recalculated.
     changes = [point for point in points if point.recalculated]
     layout_marks = {
@@ -156,3 +145,55 @@ def chart_summary(okr: IprOkr, *, unit: str | None = None) -> str:
     notes = cell.spc_notes if cell else [point.recalculated for point in points]
     parts += [note if note.endswith(".") else f"{note}." for note in notes if note]
     return " ".join(parts)
+
+
+# The lines of what a value is rated against: the target (or, with a trajectory,
+# the goal) red and dashed as before; the planned trajectory and the revised one
+# in two other dash patterns and colours, so each reads apart in print too.
+_TARGET_LINES = [
+    ("target", "Target", "#d5281b", "dash"),
+    ("goal", "Goal", "#d5281b", "dash"),
+    ("planned_trajectory", "Planned trajectory", "#330072", "dot"),
+    ("revised_trajectory", "Revised trajectory", "#003087", "dashdot"),
+]
+
+
+def _target_traces(okr: IprOkr, points: list, dates: list, unit: str | None) -> list[dict]:
+    """Step lines (each period's value holds until the next period's) for the
+    target, or for the goal and the trajectories where the unit has a trajectory."""
+    if not dates:
+        return []
+    values = {
+        field: [getattr(point, field, None) for point in points] for field, *_ in _TARGET_LINES
+    }
+    if all(value is None for value in values["target"]) and unit is None:
+        # An edition published before charts drew the target period by period.
+        values["target"] = [okr.chart_target] * len(points)
+    with_trajectory = any(
+        value is not None
+        for field in ("planned_trajectory", "revised_trajectory")
+        for value in values[field]
+    )
+    if with_trajectory:
+        # Where no trajectory applies, the goal is the target.
+        values["goal"] = [
+            goal if goal is not None else target
+            for goal, target in zip(values["goal"], values["target"], strict=True)
+        ]
+    shown = ["goal", "planned_trajectory", "revised_trajectory"] if with_trajectory else ["target"]
+    traces = []
+    for field, name, colour, dash in _TARGET_LINES:
+        if field not in shown or all(value is None for value in values[field]):
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": dates,
+                "y": values[field],
+                "mode": "lines",
+                "name": name,
+                "line": {"color": colour, "dash": dash, "width": 2, "shape": "hv"},
+                "hovertemplate": f"{name}: %{{y}}<extra></extra>",
+            }
+        )
+    return traces

@@ -172,6 +172,17 @@ FLAT_COLUMNS = [
     ("is_report_period", "1 for the period the report rates, 0 for earlier history."),
     ("value", "The submitted value, as a number (empty when missing)."),
     ("target", "The target in force in that period, as a number (empty when none)."),
+    (
+        "target_set_for",
+        "Whom that target was set for: 'trust' (the Trust's goal, which every unit "
+        "without its own follows) or 'unit' (the unit's own goal or trajectory); empty "
+        "when there is none.",
+    ),
+    (
+        "target_kind",
+        "What kind of target it is: 'goal', 'trajectory' or 'revised_trajectory'; "
+        "empty when there is none.",
+    ),
     ("rag", "The rating: Green, Amber, Red, Blue (achieved) or No data."),
     ("spc_mean", "The SPC process mean at that point (empty without enough values)."),
     ("spc_lower_limit", "The lower process limit at that point."),
@@ -225,6 +236,11 @@ def flat_rows(pack: Pack) -> list[dict]:
                             "is_report_period": int(current),
                             "value": point.value if point else None,
                             "target": point.target if point else cell.target,
+                            "target_set_for": (
+                                point.target_set_for if point else cell.target_set_for
+                            )
+                            or "",
+                            "target_kind": (point.target_kind if point else cell.target_kind) or "",
                             "rag": Rag(point.rag if point else cell.rag).label,
                             "spc_mean": point.mean if point else None,
                             "spc_lower_limit": point.lpl if point else None,

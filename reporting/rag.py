@@ -67,9 +67,16 @@ def rate_value(
     tolerance: Decimal = Decimal(0),
     tolerance_kind: str = "absolute",
     achieved: bool = False,
+    target_name: str = "",
+    target_note: str = "",
+    places: int | None = None,
 ) -> Rated:
     """Rate one value against its target, with the reason in words, e.g. '94%
-    against ≥95%, 1 point short, within the 2 points tolerance: Amber'."""
+    against ≥95%, 1 point short, within the 2 points tolerance: Amber'.
+    `target_name` says which target where it is not the usual one, e.g. 'its own
+    target' ('94% against its own target ≥95%, …'), and `target_note` follows it
+    ('… ≥91% for October 2020 (goal 95% by March 2021), …'). `places`: the OKR's
+    decimal places, at which the value is shown."""
     rating = rating_for(
         value,
         target=target,
@@ -82,12 +89,14 @@ def rate_value(
         return Rated(rating, "The OKR is achieved: Blue")
     if value is None:
         return Rated(rating, "No value for this period: no rating")
-    shown = format_value(value, measure)
+    shown = format_value(value, measure, places)
     if target is None:
         return Rated(rating, f"{shown}, but no target is set: no rating")
     if rating is Rag.NO_DATA:
         return Rated(rating, f"{shown}: the OKR has no direction of good, so no rating")
-    against = f"{shown} against {_bound(target, direction, measure)}"
+    named = f"{target_name} " if target_name else ""
+    noted = f" {target_note}" if target_note else ""
+    against = f"{shown} against {named}{_bound(target, direction, measure)}{noted}"
     if rating is Rag.GREEN:
         return Rated(rating, f"{against}, target met: Green")
     allowed = tolerance_amount(target, tolerance, tolerance_kind)

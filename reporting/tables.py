@@ -48,7 +48,11 @@ def okr_by_unit_table(objective: IprObjective, month: str = "") -> OkrByUnitTabl
         rows.append(
             {
                 "okr": okr,
-                "target": next((cell.target_text for cell in okr.cells), "No target"),
+                # The Trust's target; a unit with its own says so in its cell.
+                "target": next(
+                    (cell.target_text for cell in okr.cells if cell.target_set_for != "unit"),
+                    "No target",
+                ),
                 "cells": [by_unit.get(unit) for unit in objective.units],
                 "month": month,
             }

@@ -1,7 +1,7 @@
 """Writes to OKRs, targets, results and programmes: one function per business
 operation, keyword-only, the acting user first, atomic and audited. One module per
-concern: `results`, `key_results` (definitions, targets and their maintenance) and
-`programmes`."""
+concern: `results`, `key_results` (definitions, targets and their maintenance),
+`trajectories` and `programmes`."""
 
 from objectives.audit import REASON_MAX_LENGTH
 from okrs.actions.key_results import (
@@ -32,8 +32,11 @@ from okrs.actions.results import (
     record_results_as_system,
     value_problem,
 )
+from okrs.actions.trajectories import revise_trajectory, set_planned_trajectory
 
 __all__ = [
+    "revise_trajectory",
+    "set_planned_trajectory",
     "REASON_MAX_LENGTH",
     "CostImprovementFigures",
     "KeyResultDefinition",

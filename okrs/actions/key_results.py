@@ -16,7 +16,7 @@ from objectives.audit import (
     save_with_audit,
     update_fields,
 )
-from objectives.models import KeyFocusArea, StrategicObjective
+from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
 from okrs import periods
 from okrs.actions.results import ensure_period, value_problem
 from okrs.formatting import format_value
@@ -54,16 +54,26 @@ def set_target(
     key_result: KeyResult,
     value: Decimal,
     effective_from: datetime.date,
+    unit: OrganisationalUnit | None = None,
+    ends_on: datetime.date | None = None,
     source: str = "",
     reason: str,
 ) -> Target:
-    """Set the target in force from `effective_from`; earlier periods keep theirs."""
+    """Set the target in force from `effective_from` (to `ends_on` where given) for
+    the Trust (`unit` None: every unit without its own follows it) or for one unit;
+    earlier periods keep theirs."""
     if problem := value_problem(key_result, value):
         raise ValidationError({"value": problem})
+    if unit is not None and unit.kind == OrganisationalUnit.Kind.TRUST:
+        raise ValidationError(
+            {"unit": "The Trust's target is the one set for the Trust: leave the unit empty"}
+        )
+    if ends_on is not None and ends_on < effective_from:
+        raise ValidationError({"until_period": "Choose a last period on or after the first"})
     return create_or_update(
         Target,
-        lookup={"key_result": key_result, "effective_from": effective_from},
-        fields={"value": value, "source": source},
+        lookup={"key_result": key_result, "unit": unit, "effective_from": effective_from},
+        fields={"value": value, "ends_on": ends_on, "source": source},
         by=by,
         reason=reason,
     )
@@ -101,7 +111,7 @@ def can_change_target(key_result: KeyResult) -> bool:
     return key_result.status in _TARGETS_CAN_CHANGE and bool(key_result.frequency)
 
 
-def _checked_reason(reason: str) -> str:
+def checked_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for this change"})
@@ -112,7 +122,7 @@ def _checked_reason(reason: str) -> str:
     return reason
 
 
-def _locked(key_result: KeyResult) -> KeyResult:
+def locked_key_result(key_result: KeyResult) -> KeyResult:
     """The OKR as it is now, locked until the transaction ends, so two administrators
     acting on it at once cannot both win."""
     return KeyResult.objects.select_for_update().get(pk=key_result.pk)
@@ -261,7 +271,7 @@ def add_key_result_to_focus_area(
     """Add an active OKR to a focus area of a strategy still in use, with its first
     target. Listed after the
     objective's other OKRs."""
-    reason = _checked_reason(reason)
+    reason = checked_reason(reason)
     strategy = focus_area.objective.strategy
     if strategy.status == strategy.Status.SUPERSEDED:
         raise ValidationError("This focus area belongs to a superseded strategy.")
@@ -290,14 +300,20 @@ def change_target_from(
     value: Decimal,
     from_period: ReportingPeriod | periods.PeriodSpan,
     reason: str,
+    unit: OrganisationalUnit | None = None,
+    until_period: ReportingPeriod | periods.PeriodSpan | None = None,
 ) -> Target:
-    """The target from `from_period` on becomes `value`; earlier periods keep the
-    target they had, and a later target already set still applies from its date.
-    A coming period (a span with no row yet) is made, so targets can be set ahead."""
-    reason = _checked_reason(reason)
+    """The target from `from_period` on becomes `value`, for the Trust (`unit`
+    None) or for one unit, whose own target then overrides the Trust's. Earlier
+    periods keep the target they had, and a later target already set for the same
+    unit still applies from its date. With `until_period` the target applies up to
+    the end of that period only; after it the unit follows the Trust's target
+    again (or, for the Trust, there is no target until the next one set). A coming
+    period (a span with no row yet) is made, so targets can be set ahead."""
+    reason = checked_reason(reason)
     if isinstance(from_period, periods.PeriodSpan):
         from_period = ensure_period(from_period)
-    key_result = _locked(key_result)
+    key_result = locked_key_result(key_result)
     if key_result.status not in _TARGETS_CAN_CHANGE:
         raise ValidationError(
             f"This OKR is {key_result.get_status_display().lower()}: it keeps the targets "
@@ -314,13 +330,19 @@ def change_target_from(
         )
     if value is None:
         raise ValidationError({"value": "Enter the target"})
+    ends_on = None
+    if until_period is not None:
+        if until_period.frequency != key_result.frequency:
+            raise ValidationError({"until_period": "Choose a period at the OKR's frequency"})
+        ends_on = until_period.ends_on
     existing = Target.objects.filter(
-        key_result=key_result, effective_from=from_period.starts_on
+        key_result=key_result, unit=unit, effective_from=from_period.starts_on
     ).first()
-    if existing is not None and existing.value == value:
+    if existing is not None and existing.value == value and existing.ends_on == ends_on:
+        whose = f"{unit.short_name}'s target" if unit else "The target"
         raise ValidationError(
             {
-                "value": f"The target from {from_period.label} is already "
+                "value": f"{whose} from {from_period.label} is already "
                 f"{format_value(value, key_result.measure)}: nothing to change"
             }
         )
@@ -329,6 +351,8 @@ def change_target_from(
         key_result=key_result,
         value=value,
         effective_from=from_period.starts_on,
+        unit=unit,
+        ends_on=ends_on,
         reason=reason,
     )
 
@@ -339,8 +363,8 @@ def mark_achieved_and_replace(
 ) -> KeyResult:
     """Mark an active OKR achieved and replace it with a new active OKR in the same
     objective and focus area, in its place in the list. Returns the replacement."""
-    reason = _checked_reason(reason)
-    key_result = _locked(key_result)
+    reason = checked_reason(reason)
+    key_result = locked_key_result(key_result)
     _refuse_status_change(key_result, KeyResult.Status.ACHIEVED)
     replacement = _create_active_key_result(
         by=by,
@@ -364,8 +388,8 @@ def mark_achieved_and_replace(
 @transaction.atomic
 def retire_key_result(*, by, key_result: KeyResult, reason: str) -> KeyResult:
     """Stop using an OKR. Its results and targets stay, and stay readable."""
-    reason = _checked_reason(reason)
-    key_result = _locked(key_result)
+    reason = checked_reason(reason)
+    key_result = locked_key_result(key_result)
     _refuse_status_change(key_result, KeyResult.Status.RETIRED)
     update_fields(key_result, {"status": KeyResult.Status.RETIRED}, by=by, reason=reason)
     return key_result
@@ -380,8 +404,8 @@ def link_key_result_to_focus_area(
     no longer "derived: to confirm", and loading the seeds again leaves it alone.
     Confirming a derived link as it is counts as a change; anything else that
     changes nothing is refused."""
-    reason = _checked_reason(reason)
-    key_result = _locked(key_result)
+    reason = checked_reason(reason)
+    key_result = locked_key_result(key_result)
     strategy = key_result.objective.strategy
     if strategy.status == strategy.Status.SUPERSEDED:
         raise ValidationError(

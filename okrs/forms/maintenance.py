@@ -252,7 +252,17 @@ class ReplaceKeyResultForm(KeyResultDefinitionForm):
         }
 
 
+TRUST_CHOICE = "trust"
+
+
 class ChangeTargetForm(NhsForm):
+    unit = forms.ChoiceField(
+        label="Target for",
+        help_text="The Trust's target applies to the Trust and to every directorate without "
+        "a target of its own. A directorate's own target applies to it alone.",
+        # Left out, it is the Trust's target (as before directorates had their own).
+        required=False,
+    )
     from_period = forms.TypedChoiceField(
         label="Applies from",
         coerce=datetime.date.fromisoformat,
@@ -260,6 +270,14 @@ class ChangeTargetForm(NhsForm):
         "keep the target they had. Coming periods, to the end of next financial year, can be "
         "chosen to set a target in advance.",
         error_messages={"required": "Choose the period from which the new target applies"},
+    )
+    until_period = forms.TypedChoiceField(
+        label="Applies until",
+        coerce=datetime.date.fromisoformat,
+        required=False,
+        empty_value=None,
+        help_text="Leave empty for a target that applies until the next one is set. After "
+        "its last period a directorate follows the Trust's target again.",
     )
     value = NumberField(
         label="New target",
@@ -274,9 +292,20 @@ class ChangeTargetForm(NhsForm):
     )
     reason = _reason_field("Why the target changes, like ‘Raised for 2025/26 by the Board’.")
 
-    def __init__(self, *args, spans: list[periods.PeriodSpan], **kwargs):
+    def __init__(
+        self,
+        *args,
+        spans: list[periods.PeriodSpan],
+        units: list[OrganisationalUnit],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.spans = {span.starts_on: span for span in spans}
+        self.units = {unit.slug: unit for unit in units}
+        self.fields["unit"].choices = [
+            (TRUST_CHOICE, "The Trust (and every directorate without its own target)")
+        ] + [(unit.slug, unit.name) for unit in units]
+        self.fields["unit"].initial = TRUST_CHOICE
         self.fields["from_period"].choices = [("", "Choose a period…")] + [
             (
                 span.starts_on.isoformat(),
@@ -285,9 +314,25 @@ class ChangeTargetForm(NhsForm):
             )
             for span in spans
         ]
+        self.fields["until_period"].choices = [("", "No end: until the next target")] + [
+            (
+                span.starts_on.isoformat(),
+                f"{periods.period_label(span.frequency, span.starts_on)} "
+                f"(to {span.ends_on:%-d %B %Y})",
+            )
+            for span in spans
+        ]
 
     def chosen_span(self) -> periods.PeriodSpan:
         return self.spans[self.cleaned_data["from_period"]]
+
+    def chosen_unit(self) -> OrganisationalUnit | None:
+        """The directorate chosen, or None for the Trust's target."""
+        return self.units.get(self.cleaned_data["unit"])
+
+    def chosen_until(self) -> periods.PeriodSpan | None:
+        starts_on = self.cleaned_data.get("until_period")
+        return self.spans[starts_on] if starts_on else None
 
 
 class ReasonForm(NhsForm):
@@ -379,3 +424,89 @@ class AuditLogFilterForm(NhsForm):
         if start and end and start > end:
             self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
         return cleaned
+
+
+class TrajectoryForm(NhsForm):
+    """A planned trajectory for a unit, or (where it has one) a revised one."""
+
+    unit = forms.ChoiceField(
+        label="Unit",
+        help_text="If the unit already has a trajectory for this OKR, this records a revised "
+        "one: the earlier one is kept, and periods before the revision keep it.",
+        error_messages={"required": "Choose the unit"},
+    )
+    first_period = forms.TypedChoiceField(
+        label="First period",
+        coerce=datetime.date.fromisoformat,
+        help_text="The period of the first target below.",
+        error_messages={"required": "Choose the period of the first target"},
+    )
+    values = TextField(
+        label="Targets, one per period",
+        help_text="One target a line, in period order from the first period, up to the goal, "
+        "like 92 then 93 then 94.",
+        max_length=36 * 20,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "nhsuk-input--width-10"}),
+        error_messages={
+            "required": "Enter at least one target",
+            "max_length": "Enter at most 36 targets",
+        },
+    )
+    approved_by = forms.CharField(
+        label="Agreed by",
+        required=False,
+        max_length=200,
+        help_text="Who agreed it, like ‘Quality Committee’. Needed for a revised trajectory.",
+        error_messages={"max_length": "Give who agreed it in 200 characters or fewer"},
+    )
+    approved_on = forms.DateField(
+        label="Agreed on",
+        required=False,
+        help_text="Needed for a revised trajectory.",
+        error_messages={"invalid": "Enter a real date"},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = _reason_field("Why, like ‘Recovery moved back two quarters: staffing gaps’.")
+
+    def __init__(
+        self,
+        *args,
+        spans: list[periods.PeriodSpan],
+        units: list[OrganisationalUnit],
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.spans = {span.starts_on: span for span in spans}
+        self.units = {unit.slug: unit for unit in units}
+        self.fields["unit"].choices = [("", "Choose a unit…")] + [
+            (unit.slug, unit.name) for unit in units
+        ]
+        self.fields["first_period"].choices = [("", "Choose a period…")] + [
+            (
+                span.starts_on.isoformat(),
+                f"{periods.period_label(span.frequency, span.starts_on)} "
+                f"(from {span.starts_on:%-d %B %Y})",
+            )
+            for span in spans
+        ]
+
+    def clean_values(self) -> list:
+        numbers = []
+        lines = [line.strip() for line in self.cleaned_data["values"].splitlines()]
+        for position, line in enumerate((line for line in lines if line), start=1):
+            try:
+                number = parse_number(line)
+            except ValueError:
+                number = None
+            if number is None:
+                raise ValidationError(f"Target {position} (‘{line[:20]}’) is not a number")
+            numbers.append(number)
+        if not numbers:
+            raise ValidationError("Enter at least one target")
+        return numbers
+
+    def chosen_unit(self) -> OrganisationalUnit:
+        return self.units[self.cleaned_data["unit"]]
+
+    def chosen_span(self) -> periods.PeriodSpan:
+        return self.spans[self.cleaned_data["first_period"]]

@@ -17,6 +17,7 @@ from okrs.result_planner import (
     Outcome,
     ResultChange,
 )
+from okrs.selectors import TRAJECTORIES
 from okrs.validation import parse_number
 
 
@@ -62,11 +63,14 @@ class Lookups:
 
 
 def load_lookups(rows: list[FileRow]) -> Lookups:
-    """The OKRs (with their targets), units and periods the rows name: four queries."""
+    """The OKRs (with their targets and trajectories), units and periods the rows name:
+    six queries."""
     codes = {row.okr_code for row in rows if row.okr_code}
     key_results = KeyResult.objects.filter(
         code__in=codes | {code.lower() for code in codes}
-    ).prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("effective_from")))
+    ).prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("effective_from")), TRAJECTORIES
+    )
     units: dict[str, list[OrganisationalUnit]] = defaultdict(list)
     for unit in OrganisationalUnit.objects.all():
         for name in {_name_key(unit.slug), _name_key(unit.short_name)}:

@@ -28,7 +28,9 @@ from okrs.models import (
     Result,
     ResultUpload,
     Target,
+    Trajectory,
 )
+from okrs.targets_in_force import TargetInForce, TrajectoryPath, target_for, target_in_force
 
 
 def today() -> datetime.date:
@@ -91,20 +93,44 @@ def key_result_detail(code: str) -> KeyResult:
         KeyResult.objects.select_related(
             "objective__strategy", "focus_area", "owner_role", "replaced_by"
         ).prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("effective_from")), "replaces"
+            Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("unit").order_by("effective_from"),
+            ),
+            TRAJECTORIES,
+            "replaces",
         ),
         code=code,
     )
 
 
-def target_in_force(targets: Iterable[Target], day: datetime.date) -> Target | None:
-    """The target whose start is the latest on or before `day` (targets are
-    time-bounded: a new target applies from its date on, earlier periods keep theirs)."""
-    in_force = None
-    for target in sorted(targets, key=lambda target: target.effective_from):
-        if target.effective_from <= day:
-            in_force = target
-    return in_force
+# Prefetch an OKR's trajectories with their points (for `unit_target`).
+TRAJECTORIES = Prefetch("trajectories", queryset=Trajectory.objects.prefetch_related("points"))
+
+
+def trajectory_paths_of(key_result: KeyResult) -> list[TrajectoryPath]:
+    """The OKR's trajectories as plain data (best prefetched with `TRAJECTORIES`)."""
+    return [
+        TrajectoryPath(
+            unit_id=trajectory.unit_id,
+            revision=trajectory.revision,
+            starts_on=trajectory.starts_on,
+            points={point.period_start: point.value for point in trajectory.points.all()},
+        )
+        for trajectory in key_result.trajectories.all()
+    ]
+
+
+def unit_target(key_result: KeyResult, period, unit_id: int) -> TargetInForce | None:
+    """What the unit's value of the OKR for `period` is rated against: its
+    trajectory's point for the period, or its goal (okrs.targets_in_force)."""
+    return target_for(
+        key_result.targets.all(),
+        trajectory_paths_of(key_result),
+        period.starts_on,
+        period.ends_on,
+        unit_id,
+    )
 
 
 def latest_results(
@@ -232,7 +258,9 @@ def latest_value_rows(
         newest_day = None
         for unit in units:
             result = latest.get((key_result.pk, unit.pk))
-            text = format_value(result.value if result else None, key_result.measure)
+            text = format_value(
+                result.value if result else None, key_result.measure, key_result.decimal_places
+            )
             if result is not None:
                 newest_day = max(filter(None, [newest_day, result.period.ends_on]))
             cells.append(LatestCell(unit=unit, result=result, text=text))
@@ -301,7 +329,7 @@ def _shown(value, record, name: str) -> str:
     if value is None or value == "":
         return "—"
     if name == "value":
-        return format_value(value, record.key_result.measure)
+        return format_value(value, record.key_result.measure, record.key_result.decimal_places)
     if name == "status":
         return Result.Status(value).label
     return str(value)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from objectives.models import KeyFocusArea, StrategicObjective, Strategy
+from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
 from okrs import periods, selectors
 from okrs.formatting import format_value
-from okrs.models import KeyResult, Target
+from okrs.models import KeyResult, Target, Trajectory
 from okrs.periods import PeriodSpan
-from okrs.selectors import target_in_force
+from okrs.targets_in_force import target_in_force
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,12 @@ def key_result_to_maintain(code: str) -> KeyResult:
     return get_object_or_404(
         KeyResult.objects.select_related(
             "objective__strategy", "focus_area", "owner_role", "replaced_by"
-        ).prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("effective_from"))),
+        ).prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.select_related("unit").order_by("effective_from"),
+            )
+        ),
         code=code,
     )
 
@@ -95,6 +100,16 @@ def periods_for_target_change(key_result: KeyResult, today: datetime.date) -> li
     return sorted(spans.values(), key=lambda span: span.starts_on, reverse=True)
 
 
+def units_with_own_targets() -> list[OrganisationalUnit]:
+    """The units a target of their own can be set for: the directorates (the Trust's
+    target is the one set for the Trust)."""
+    return list(
+        OrganisationalUnit.objects.filter(kind=OrganisationalUnit.Kind.DIRECTORATE).order_by(
+            "order", "name"
+        )
+    )
+
+
 @dataclass(frozen=True)
 class TargetSpan:
     target: Target
@@ -102,11 +117,83 @@ class TargetSpan:
     until: datetime.date | None  # the last day it applies; None while it still applies
 
 
-def targets_over_time(key_result: KeyResult) -> list[TargetSpan]:
-    """Each target with the day before the next one starts (targets prefetched)."""
-    targets = sorted(key_result.targets.all(), key=lambda target: target.effective_from)
-    spans = []
-    for target, following in zip(targets, [*targets[1:], None], strict=True):
-        until = following.effective_from - datetime.timedelta(days=1) if following else None
-        spans.append(TargetSpan(target, format_value(target.value, key_result.measure), until))
-    return spans
+@dataclass(frozen=True)
+class TargetsFor:
+    """The targets set for the Trust, or for one unit, over time."""
+
+    unit: OrganisationalUnit | None
+    spans: list[TargetSpan]
+
+
+def targets_over_time(key_result: KeyResult) -> list[TargetsFor]:
+    """The Trust's targets, then each unit's own, each with the last day it applies:
+    its own last day, or the day before the next target for the same unit starts
+    (targets and their units prefetched)."""
+    by_unit: dict[int | None, list[Target]] = {}
+    for target in sorted(key_result.targets.all(), key=lambda target: target.effective_from):
+        by_unit.setdefault(target.unit_id, []).append(target)
+    groups = []
+    for unit_id, targets in sorted(
+        by_unit.items(),
+        key=lambda item: (item[0] is not None, item[1][0].unit.order if item[0] else 0),
+    ):
+        spans = []
+        for target, following in zip(targets, [*targets[1:], None], strict=True):
+            until = following.effective_from - datetime.timedelta(days=1) if following else None
+            if target.ends_on is not None and (until is None or target.ends_on < until):
+                until = target.ends_on
+            spans.append(TargetSpan(target, format_value(target.value, key_result.measure), until))
+        groups.append(TargetsFor(unit=targets[0].unit if unit_id else None, spans=spans))
+    return groups
+
+
+def units_with_trajectories() -> list[OrganisationalUnit]:
+    """The units a trajectory can be set for: the Trust and every directorate."""
+    return list(OrganisationalUnit.objects.order_by("order", "name"))
+
+
+@dataclass(frozen=True)
+class TrajectoryRow:
+    label: str
+    # Each revision's target for the period, as text ("" where it has none).
+    texts: list[str]
+
+
+@dataclass(frozen=True)
+class UnitTrajectories:
+    """One unit's trajectories for an OKR: each revision, and a row per period."""
+
+    unit: OrganisationalUnit
+    revisions: list[Trajectory]
+    rows: list[TrajectoryRow]
+
+
+def trajectories_of(key_result: KeyResult) -> list[UnitTrajectories]:
+    """The OKR's trajectories, unit by unit, oldest revision first (two queries)."""
+    by_unit: dict[int, list[Trajectory]] = {}
+    for trajectory in (
+        Trajectory.objects.filter(key_result=key_result)
+        .select_related("unit")
+        .prefetch_related("points")
+        .order_by("unit__order", "unit__name", "revision")
+    ):
+        by_unit.setdefault(trajectory.unit_id, []).append(trajectory)
+    groups = []
+    for revisions in by_unit.values():
+        values = [
+            {point.period_start: point.value for point in trajectory.points.all()}
+            for trajectory in revisions
+        ]
+        starts = sorted({start for points in values for start in points})
+        rows = [
+            TrajectoryRow(
+                label=periods.period_label(key_result.frequency, start),
+                texts=[
+                    format_value(points[start], key_result.measure) if start in points else ""
+                    for points in values
+                ],
+            )
+            for start in starts
+        ]
+        groups.append(UnitTrajectories(unit=revisions[0].unit, revisions=revisions, rows=rows))
+    return groups

@@ -14,7 +14,8 @@ from objectives.models import OrganisationalUnit
 from okrs.formatting import format_value
 from okrs.measures import Direction
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
-from okrs.selectors import latest_results, target_in_force
+from okrs.selectors import TRAJECTORIES, latest_results, unit_target
+from okrs.targets_in_force import REVISED_TRAJECTORY, TRAJECTORY, TargetInForce, target_in_force
 
 
 def owed_key_results(period: ReportingPeriod) -> list[KeyResult]:
@@ -27,7 +28,9 @@ def owed_key_results(period: ReportingPeriod) -> list[KeyResult]:
             frequency=period.frequency,
         )
         .select_related("objective")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("effective_from")))
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("effective_from")), TRAJECTORIES
+        )
         .order_by("objective__number", "order", "code")
     )
 
@@ -69,7 +72,7 @@ class OwedValue:
     unit: OrganisationalUnit
     result: Result | None
     previous: Result | None
-    target: Target | None
+    target: TargetInForce | None  # its trajectory's point, or its goal
     status: str
 
     @property
@@ -85,17 +88,29 @@ class OwedValue:
         bound = {Direction.INCREASE: "at least ", Direction.DECREASE: "at most "}.get(
             self.key_result.direction, ""
         )
+        kind = {TRAJECTORY: "trajectory", REVISED_TRAJECTORY: "revised trajectory"}.get(
+            self.target.kind
+        )
+        if kind and self.target.goal is not None:
+            goal = format_value(self.target.goal, self.key_result.measure)
+            return f"{bound}{value} (the {kind} for this period; goal {goal})"
         return f"{bound}{value}"
 
     @property
     def value_text(self) -> str:
-        return format_value(self.result.value, self.key_result.measure) if self.result else "—"
+        if self.result is None:
+            return "—"
+        return format_value(
+            self.result.value, self.key_result.measure, self.key_result.decimal_places
+        )
 
     @property
     def previous_text(self) -> str:
         if self.previous is None:
             return "None yet"
-        value = format_value(self.previous.value, self.key_result.measure)
+        value = format_value(
+            self.previous.value, self.key_result.measure, self.key_result.decimal_places
+        )
         return f"{value} ({self.previous.period.label})"
 
 
@@ -150,7 +165,7 @@ def submissions_for_period(
                     unit=unit,
                     result=result,
                     previous=previous.get((key_result.pk, unit.pk)),
-                    target=target_in_force(key_result.targets.all(), period.ends_on),
+                    target=unit_target(key_result, period, unit.pk),
                     status=submission_status(result, period, today),
                 )
             )

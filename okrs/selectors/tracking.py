@@ -230,5 +230,9 @@ def submission_tracking(period: ReportingPeriod, today: datetime.date) -> Submis
 
 
 def _cell(owed: OwedValue, key_result: KeyResult) -> TrackingCell:
-    text = format_value(owed.result.value, key_result.measure) if owed.result else ""
+    text = (
+        format_value(owed.result.value, key_result.measure, key_result.decimal_places)
+        if owed.result
+        else ""
+    )
     return TrackingCell(owed=owed, value_text=text)

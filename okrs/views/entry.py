@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
 from okrs import actions, selectors
-from okrs.formatting import format_value
+from okrs.formatting import okr_value_text
 from okrs.forms.result_entry import ResultEntryForm
 from okrs.models import ReportingPeriod
 from okrs.result_planner import ChangePlan, Outcome
@@ -108,7 +108,7 @@ def _saved_message(unit, period, plan: ChangePlan) -> str:
     if removed:
         names = "; ".join(
             f"{item.change.key_result.statement} "
-            f"(was {format_value(item.existing.value, item.change.key_result.measure)})"
+            f"(was {okr_value_text(item.change.key_result, item.existing.value)})"
             for item in removed
         )
         parts.append(f"Removed: {names}.")

@@ -88,23 +88,28 @@ def add_key_result(request: HttpRequest) -> HttpResponse:
 def change_target(request: HttpRequest, code: str) -> HttpResponse:
     key_result = maintenance_selectors.key_result_to_maintain(code)
     spans = maintenance_selectors.periods_for_target_change(key_result, timezone.localdate())
-    form = ChangeTargetForm(request.POST or None, spans=spans)
+    form = ChangeTargetForm(
+        request.POST or None, spans=spans, units=maintenance_selectors.units_with_own_targets()
+    )
     if request.method == "POST" and form.is_valid():
-        span = form.chosen_span()
+        span, unit = form.chosen_span(), form.chosen_unit()
         try:
             actions.change_target_from(
                 by=request.user,
                 key_result=key_result,
                 value=form.cleaned_data["value"],
                 from_period=span,
+                unit=unit,
+                until_period=form.chosen_until(),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            whose = f"{unit.short_name}'s target" if unit else "The Trust's target"
             messages.success(
                 request,
-                f"Target changed from {periods.period_label(span.frequency, span.starts_on)} "
+                f"{whose} changed from {periods.period_label(span.frequency, span.starts_on)} "
                 "on. Earlier periods keep the target they had.",
             )
             return redirect(key_result.get_absolute_url())

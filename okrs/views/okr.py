@@ -21,9 +21,14 @@ def key_result(request: HttpRequest, code: str) -> HttpResponse:
     results = list(selectors.results_for_key_result(key_result))
 
     def value_format(value):
-        return format_value(value, key_result.measure)
+        return format_value(value, key_result.measure, key_result.decimal_places)
 
-    table = ResultTable(results, targets=targets, value_format=value_format)
+    table = ResultTable(
+        results,
+        target_of=lambda record: selectors.unit_target(key_result, record.period, record.unit_id),
+        value_format=value_format,
+        target_format=lambda value: format_value(value, key_result.measure),
+    )
     RequestConfig(request, paginate=False).configure(table)  # sorting from the address
     _paginate(table, request)
     series = {
@@ -33,7 +38,11 @@ def key_result(request: HttpRequest, code: str) -> HttpResponse:
     if series:
         figure = charts.results_line_chart(
             series,
-            targets=[(target.effective_from, float(target.value)) for target in targets],
+            targets=[
+                (target.effective_from, float(target.value))
+                for target in targets
+                if target.is_trust_wide
+            ],
             value_label=measure_axis_label(key_result.measure),
             emphasise="Trust",
         )
@@ -50,7 +59,12 @@ def key_result(request: HttpRequest, code: str) -> HttpResponse:
                 ),
                 (key_result.objective.get_absolute_url(), str(key_result.objective)),
             ],
-            "targets": [(target, value_format(target.value)) for target in targets],
+            "targets": [
+                (target, format_value(target.value, key_result.measure))
+                for target in sorted(
+                    targets, key=lambda target: (not target.is_trust_wide, target.effective_from)
+                )
+            ],
             "table": table,
             "figure": figure,
             "chart_summary": _chart_summary(key_result, series),
@@ -81,7 +95,8 @@ def _chart_summary(key_result, series) -> str:
     if not series:
         return "No results yet."
     latest = "; ".join(
-        f"{unit} {format_value(points[-1].value, key_result.measure)} in {points[-1].period_label}"
+        f"{unit} {format_value(points[-1].value, key_result.measure, key_result.decimal_places)} "
+        f"in {points[-1].period_label}"
         for unit, points in series.items()
     )
     first = min((points[0].period_start, points[0].period_label) for points in series.values())[1]

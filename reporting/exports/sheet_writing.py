@@ -163,10 +163,12 @@ def rating_style(rating: str) -> dict:
     return {"fill": PatternFill("solid", fgColor=fill), "font": Font(bold=True, color=text)}
 
 
-def number_format_for(value: float, measure: str) -> str:
-    """The Excel format that shows a value as the report does: its own decimals, "%"
-    after a percentage, "£" and thousands separators on money, the true minus."""
-    places = max(0, -Decimal(repr(value)).normalize().as_tuple().exponent)
+def number_format_for(value: float, measure: str, places: int | None = None) -> str:
+    """The Excel format that shows a value as the report does: the OKR's decimal
+    places where given (else the value's own decimals), "%" after a percentage,
+    "£" and thousands separators on money, the true minus."""
+    if places is None or measure == Measure.COUNT:
+        places = max(0, -Decimal(repr(value)).normalize().as_tuple().exponent)
     digits = ("#,##0" if measure in (Measure.COUNT, Measure.CURRENCY) else "0") + (
         "." + "0" * places if places else ""
     )

@@ -297,8 +297,9 @@ def _write_okr_row(sheet: Sheet, okr: IprOkr, units: list[str], first_unit_colum
     sheet.put(2, okr.code, alignment=WRAP)
     sheet.put(3, okr.focus_area, alignment=WRAP)
     sheet.put(4, period, alignment=WRAP)
-    # The target in force is the OKR's, the same in every unit's cell.
-    target = next((cell.target for cell in okr.cells), None)
+    # The Trust's target, which every unit without its own follows (a unit's own
+    # target is written beside its value).
+    target = next((cell.target for cell in okr.cells if cell.target_set_for != "unit"), None)
     if target is None:
         sheet.put(5, "No target", alignment=TOP)
     else:
@@ -315,9 +316,12 @@ def _write_okr_row(sheet: Sheet, okr: IprOkr, units: list[str], first_unit_colum
                 column,
                 cell.value,
                 alignment=TOP,
-                number_format=number_format_for(cell.value, okr.measure),
+                number_format=number_format_for(cell.value, okr.measure, okr.decimal_places),
             )
-        sheet.put(column + 1, cell.rag_label, alignment=TOP, **rating_style(cell.rag))
+        rating = cell.rag_label
+        if cell.target_set_for == "unit":
+            rating += f" (its own target {cell.target_text})"
+        sheet.put(column + 1, rating, alignment=TOP, **rating_style(cell.rag))
     sheet.skip()
 
 

@@ -27,11 +27,17 @@ from decimal import Decimal
 
 from objectives.models import OrganisationalUnit, StrategicObjective
 from okrs import periods
-from okrs.formatting import format_value, plain_number, tolerance_text
+from okrs.formatting import format_value, okr_value_text, plain_number, tolerance_text
 from okrs.measures import RATED_DIRECTIONS, Direction
-from okrs.models import KeyResult, Target
+from okrs.models import KeyResult
 from okrs.ratings import Rag
-from okrs.selectors import target_in_force
+from okrs.targets_in_force import (
+    REVISED_TRAJECTORY,
+    SET_FOR_UNIT,
+    TRAJECTORY,
+    TargetInForce,
+    target_for,
+)
 from reporting.exceptions import amber_run, exception_reasons, rule_in_words
 from reporting.ipr.over_time import TREND_MONTHS, overall_in, report_period
 from reporting.ipr.selectors import ReportInputs, SeriesValue
@@ -120,7 +126,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                 IprTrendPoint(
                     periods.period_label(periods.MONTHLY, earlier.starts_on),
                     earlier.starts_on.isoformat(),
-                    overall_in(objective, unit, earlier, rule, series).value,
+                    overall_in(objective, unit, earlier, rule, series, inputs.trajectories).value,
                 )
                 for earlier in trend_months[:-1]
             ]
@@ -259,12 +265,18 @@ def _assemble_okr(
     with_history: bool,
 ) -> IprOkr:
     targets = list(key_result.targets.all())
-    target = target_in_force(targets, span.ends_on)
+    trajectories = inputs.trajectories.get(key_result.pk, [])
     label = periods.period_label(span.frequency, span.starts_on)
     achieved = key_result.status == KeyResult.Status.ACHIEVED
     cells = []
-    chart_unit, chart_points = None, []
+    chart_unit, chart_points, chart_target = None, [], None
     for unit in units:
+
+        def target_of(period, unit=unit) -> TargetInForce | None:
+            """The unit's target for `period`: its trajectory's point, or its goal."""
+            return target_for(targets, trajectories, period.starts_on, period.ends_on, unit.pk)
+
+        target = target_of(span)
         history = [
             result
             for result in inputs.series.get((key_result.pk, unit.pk), [])
@@ -276,9 +288,11 @@ def _assemble_okr(
             current = history[-1]
         earlier = history[:-1] if current else history
         previous = earlier[-1] if earlier else None
-        rated = _rate(key_result, current.value if current else None, target, achieved=achieved)
+        rated = _rate(
+            key_result, current.value if current else None, target, span, achieved=achieved
+        )
         previous_rated = (
-            _rate(key_result, previous.value, target_in_force(targets, previous.period.ends_on))
+            _rate(key_result, previous.value, target_of(previous.period), previous.period)
             if previous
             else None
         )
@@ -301,7 +315,7 @@ def _assemble_okr(
             [
                 _history_point(
                     key_result,
-                    targets,
+                    target_of(result.period),
                     result,
                     point,
                     achieved=achieved and result is current,
@@ -317,9 +331,15 @@ def _assemble_okr(
             unit_slug=unit.slug,
             period=label,
             value=_float(current.value) if current else None,
-            value_text=format_value(current.value if current else None, key_result.measure),
+            value_text=format_value(
+                current.value if current else None,
+                key_result.measure,
+                key_result.decimal_places,
+            ),
             target=_float(target.value) if target else None,
             target_text=format_value(target.value, key_result.measure) if target else "No target",
+            target_set_for=target.set_for if target else None,
+            target_kind=target.kind if target else None,
             rag=rated.rating.value,
             rag_label=rated.rating.label,
             rag_explanation=rated.explanation,
@@ -342,7 +362,7 @@ def _assemble_okr(
             exceptions=(
                 exception_reasons(
                     rag=rated.rating.value,
-                    amber_run=_amber_run(key_result, targets, earlier, current, rated),
+                    amber_run=_amber_run(key_result, target_of, earlier, current, rated),
                     amber_periods=inputs.strategy.exception_amber_periods,
                     variation=spc.variation if spc else None,
                     assurance=spc.assurance if spc else None,
@@ -358,6 +378,7 @@ def _assemble_okr(
         # or the first unit's where the Trust has none.
         if spc is not None and (chart_unit is None or unit.kind == OrganisationalUnit.Kind.TRUST):
             chart_unit = unit.short_name
+            chart_target = _float(target.value) if target else None
             chart_points = [
                 IprSpcPoint(
                     period=result.period.label,
@@ -369,6 +390,7 @@ def _assemble_okr(
                     point_type=point.point_type,
                     rules=[f"{hit.rule} ({hit.direction})" for hit in point.rule_hits],
                     recalculated=partitioning.note_at(position),
+                    **_chart_targets(target_of(result.period)),
                 )
                 for position, (result, point) in enumerate(zip(history, spc.points, strict=True))
             ]
@@ -388,31 +410,73 @@ def _assemble_okr(
         cells=cells,
         chart_unit=chart_unit,
         chart=chart_points,
-        chart_target=_float(target.value) if target else None,
+        chart_target=chart_target,
         calculation=key_result.calculation,
         data_source=key_result.data_source,
         target_rationale=key_result.target_rationale,
         long_term_plan_metric=key_result.long_term_plan_metric,
         period_start=span.starts_on.isoformat(),
+        decimal_places=key_result.decimal_places,
     )
 
 
-def _amber_run(key_result: KeyResult, targets, earlier, current, rated) -> int:
+def _amber_run(key_result: KeyResult, target_of, earlier, current, rated) -> int:
     """The run of Amber periods ending with the report's (`current`, rated
     `rated`), counted back through the `earlier` values, each rated against the
-    target in force then (only as far back as the run goes)."""
+    unit's target then (`target_of`; only as far back as the run goes)."""
 
     def newest_first():
         yield current.period.starts_on, current.period.ends_on, rated.rating.value
         for result in reversed(earlier):
-            target = target_in_force(targets, result.period.ends_on)
-            rating = _rate(key_result, result.value, target).rating.value
+            target = target_of(result.period)
+            rating = _rate(key_result, result.value, target, result.period).rating.value
             yield result.period.starts_on, result.period.ends_on, rating
 
     return amber_run(newest_first())
 
 
-def _rate(key_result: KeyResult, value, target: Target | None, *, achieved: bool = False):
+def _chart_targets(target: TargetInForce | None) -> dict:
+    """What a chart point draws of its target: the target rated against and, with
+    a trajectory, the goal and the planned and revised trajectories apart."""
+    if target is None:
+        return {}
+    fields = {"target": _float(target.value)}
+    if target.is_trajectory:
+        fields |= {
+            "goal": _float(target.goal),
+            "planned_trajectory": _float(target.planned),
+            "revised_trajectory": _float(target.revised),
+        }
+    return fields
+
+
+# How a rating's sentence names a target that is not the Trust's goal.
+_TARGET_NAMES = {
+    TRAJECTORY: "the trajectory",
+    REVISED_TRAJECTORY: "the revised trajectory",
+}
+
+
+def _rate(
+    key_result: KeyResult,
+    value,
+    target: TargetInForce | None,
+    period,
+    *,
+    achieved: bool = False,
+):
+    """Rate `value` for `period` against `target`, saying which target where it is
+    not the Trust's goal: "92.0% against the revised trajectory ≥91% for October
+    2020 (goal 95% by March 2021), …"."""
+    name, note = "", ""
+    if target is not None and target.is_trajectory:
+        name = _TARGET_NAMES[target.kind]
+        note = f"for {periods.period_label(key_result.frequency, period.starts_on)}"
+        if target.goal is not None:
+            goal_by = periods.period_label(key_result.frequency, target.goal_by)
+            note += f" (goal {format_value(target.goal, key_result.measure)} by {goal_by})"
+    elif target is not None and target.set_for == SET_FOR_UNIT:
+        name = "its own target"
     return rate_value(
         value,
         target=target.value if target else None,
@@ -421,22 +485,24 @@ def _rate(key_result: KeyResult, value, target: Target | None, *, achieved: bool
         tolerance=key_result.tolerance,
         tolerance_kind=key_result.tolerance_kind,
         achieved=achieved,
+        places=key_result.decimal_places,
+        target_name=name,
+        target_note=note,
     )
 
 
 def _history_point(
     key_result: KeyResult,
-    targets: list[Target],
+    target: TargetInForce | None,
     result: SeriesValue,
     point,
     *,
     achieved: bool,
     recalculated: str | None,
 ) -> IprHistoryPoint:
-    """A period of a unit's series, rated against the target in force then (an
-    achieved OKR is Blue in its report period only: earlier periods keep their
-    rating, as `previous_rag` does)."""
-    target = target_in_force(targets, result.period.ends_on)
+    """A period of a unit's series, rated against `target`, the unit's target in
+    force then (an achieved OKR is Blue in its report period only: earlier periods
+    keep their rating, as `previous_rag` does)."""
     rating = rating_for(
         result.value,
         target=target.value if target else None,
@@ -449,7 +515,7 @@ def _history_point(
         period=result.period.label,
         period_start=result.period.starts_on.isoformat(),
         value=_float(result.value),
-        value_text=format_value(result.value, key_result.measure),
+        value_text=format_value(result.value, key_result.measure, key_result.decimal_places),
         target=_float(target.value) if target else None,
         rag=rating.value,
         mean=point.mean if point else None,
@@ -459,6 +525,9 @@ def _history_point(
         rules=[f"{hit.rule} ({hit.direction})" for hit in point.rule_hits] if point else [],
         is_demo=result.is_demo,
         recalculated=recalculated,
+        target_set_for=target.set_for if target else None,
+        target_kind=target.kind if target else None,
+        **{name: value for name, value in _chart_targets(target).items() if name != "target"},
     )
 
 
@@ -477,10 +546,7 @@ def _summarise(
     if cell.previous_value is not None and cell.value != cell.previous_value:
         better = (cell.value > cell.previous_value) == (key_result.direction == Direction.INCREASE)
         if key_result.direction in RATED_DIRECTIONS:
-            moved = (
-                f"{format_value(Decimal(str(cell.previous_value)), key_result.measure)} → "
-                f"{cell.value_text}"
-            )
+            moved = f"{okr_value_text(key_result, cell.previous_value)} → {cell.value_text}"
             (summary.improved if better else summary.deteriorated).append(change(moved))
     if cell.previous_rag and cell.previous_rag != cell.rag:
         summary.rating_changed.append(change(f"{Rag(cell.previous_rag).label} → {cell.rag_label}"))

@@ -10,6 +10,9 @@ fails the test that opens an edition stored in today's form.
 
 Editions stored before the version was written are version 1. Version 2 gave
 each cell the reasons it is one of the Board's exceptions (`IprCell.exceptions`).
+Version 3 says whom each cell's target was set for and what kind of target it is
+(`IprCell.target_set_for`, `target_kind`): before it, every target was the
+Trust's goal.
 """
 
 import dataclasses
@@ -20,6 +23,7 @@ import typing
 from collections.abc import Callable
 
 from okrs import periods
+from okrs.targets_in_force import GOAL, SET_FOR_TRUST
 from reporting.exceptions import (
     DEFAULT_AMBER_PERIODS,
     FIRST_RULE_IN_WORDS,
@@ -28,7 +32,7 @@ from reporting.exceptions import (
 )
 from reporting.ipr.types import Ipr
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _VERSION_KEY = "schema_version"
 
 
@@ -69,8 +73,24 @@ def _cell_exceptions(cell: dict, frequency: str) -> list[str]:
     )
 
 
+def _targets_were_the_trust_s(report: dict) -> dict:
+    """Version 2 → 3: before units could have targets or trajectories of their
+    own, every cell with a target had the Trust's goal."""
+    for objective in report["objectives"]:
+        for okr in objective["okrs"]:
+            for cell in okr["cells"]:
+                for point in [cell, *cell.get("history", [])]:
+                    targeted = point["target"] is not None
+                    point["target_set_for"] = SET_FOR_TRUST if targeted else None
+                    point["target_kind"] = GOAL if targeted else None
+    return report
+
+
 # Version n → a function turning a report of version n into version n + 1.
-_UPGRADES: dict[int, Callable[[dict], dict]] = {1: _exceptions_by_today_s_rule}
+_UPGRADES: dict[int, Callable[[dict], dict]] = {
+    1: _exceptions_by_today_s_rule,
+    2: _targets_were_the_trust_s,
+}
 
 
 class EditionFormatError(ValueError):

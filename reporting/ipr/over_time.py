@@ -6,7 +6,7 @@ from objectives.models import OrganisationalUnit, StrategicObjective
 from okrs import periods
 from okrs.models import KeyResult
 from okrs.ratings import Rag
-from okrs.selectors import target_in_force
+from okrs.targets_in_force import target_for
 from reporting.rag import CombinationRule, combine, rating_for
 
 # How many months each objective's overall rating per unit is traced back, the
@@ -20,11 +20,13 @@ def overall_in(
     month: periods.PeriodSpan,
     rule: CombinationRule,
     series: dict,
+    trajectories: dict,
 ) -> Rag:
     """The objective's overall rating for the unit in an earlier month: each OKR's
-    value for the period it reported that month, rated against the target then in
-    force, combined by the objective's rule (as the report of that month rated it,
-    except that an OKR achieved since reads as it was then, not Blue)."""
+    value for the period it reported that month, rated against the unit's target
+    then (its trajectory's point, or its goal; `trajectories` by key result id),
+    combined by the objective's rule (as the report of that month rated it, except
+    that an OKR achieved since reads as it was then, not Blue)."""
     ratings = []
     for key_result in objective.key_results.all():
         span = report_period(key_result, month)
@@ -37,7 +39,13 @@ def overall_in(
             ),
             None,
         )
-        target = target_in_force(list(key_result.targets.all()), span.ends_on)
+        target = target_for(
+            key_result.targets.all(),
+            trajectories.get(key_result.pk, []),
+            span.starts_on,
+            span.ends_on,
+            unit.pk,
+        )
         ratings.append(
             rating_for(
                 value,

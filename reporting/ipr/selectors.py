@@ -18,7 +18,8 @@ from django.db.models import Prefetch, Subquery
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
 from objectives.selectors import attach_lead_holdings
 from okrs import periods
-from okrs.models import KeyResult, ReportingPeriod, Result, Target
+from okrs.models import KeyResult, ReportingPeriod, Result, Target, TrajectoryPoint
+from okrs.targets_in_force import TrajectoryPath
 from reporting.models import Narrative, ProcessChange
 from reporting.process_changes import process_changes_by_series
 
@@ -61,6 +62,8 @@ class ReportInputs:
     # What the person who entered a value said with it, per (key result id, unit
     # id, period id), for the values of the report's own periods: (comment, name).
     comments: Comments = field(default_factory=dict)
+    # Each key result's trajectories (all units), as plain data.
+    trajectories: dict[int, list[TrajectoryPath]] = field(default_factory=dict)
 
 
 # How far back a value the report shows can end: a quarterly OKR reports the
@@ -143,7 +146,34 @@ def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None
         commentaries=commentaries,
         process_changes=process_changes_by_series(kr.pk for kr in key_results),
         comments=_comments(key_results, month),
+        trajectories=trajectory_paths(key_results),
     )
+
+
+def trajectory_paths(key_results) -> dict[int, list[TrajectoryPath]]:
+    """Each key result's trajectories with their points, as plain data: one query."""
+    points = (
+        TrajectoryPoint.objects.filter(trajectory__key_result__in=list(key_results))
+        .order_by("trajectory_id", "period_start")
+        .values_list(
+            "trajectory__key_result_id",
+            "trajectory__unit_id",
+            "trajectory__revision",
+            "trajectory__starts_on",
+            "period_start",
+            "value",
+        )
+    )
+    paths: dict[tuple[int, int, int], TrajectoryPath] = {}
+    for key_result_id, unit_id, revision, starts_on, period_start, value in points:
+        path = paths.setdefault(
+            (key_result_id, unit_id, revision), TrajectoryPath(unit_id, revision, starts_on, {})
+        )
+        path.points[period_start] = value
+    by_key_result: dict[int, list[TrajectoryPath]] = defaultdict(list)
+    for (key_result_id, _, _), path in paths.items():
+        by_key_result[key_result_id].append(path)
+    return dict(by_key_result)
 
 
 def _comments(key_results, month: periods.PeriodSpan) -> Comments:

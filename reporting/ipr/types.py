@@ -28,6 +28,14 @@ class IprSpcPoint:
     # Where a recorded process change starts a new partition: its note
     # ("Limits recalculated from July 2021: <reason>").
     recalculated: str | None = None
+    # The target the chart's unit was rated against in this period (None in
+    # editions published before charts drew the target period by period) and,
+    # where that is a trajectory's, the goal and the planned and revised
+    # trajectories, which the chart draws apart.
+    target: float | None = None
+    goal: float | None = None
+    planned_trajectory: float | None = None
+    revised_trajectory: float | None = None
 
 
 @dataclass
@@ -48,6 +56,13 @@ class IprHistoryPoint:
     rules: list[str]
     is_demo: bool = False
     recalculated: str | None = None
+    # Whom the target was set for and its kind, as `IprCell`'s; with a trajectory,
+    # the goal and the planned and revised trajectories, as `IprSpcPoint`'s.
+    target_set_for: str | None = None
+    target_kind: str | None = None
+    goal: float | None = None
+    planned_trajectory: float | None = None
+    revised_trajectory: float | None = None
 
 
 @dataclass
@@ -79,6 +94,12 @@ class IprCell:
     # Why the value is one of the Board's exceptions (reporting/exceptions.py);
     # empty when it is not one.
     exceptions: list[str] = field(default_factory=list)
+    # Whom the target rated against was set for: "trust" (the Trust's goal, which
+    # every unit without its own follows) or "unit" (the unit's own goal or
+    # trajectory); and its kind: "goal", "trajectory" or "revised_trajectory"
+    # (okrs.targets_in_force). None with no target.
+    target_set_for: str | None = None
+    target_kind: str | None = None
 
 
 @dataclass
@@ -128,6 +149,9 @@ class IprOkr:
     target_rationale: str = ""
     long_term_plan_metric: str = ""
     period_start: str = ""
+    # How many decimal places its values are shown with (None in editions
+    # published before the report said so: each value then shows its own).
+    decimal_places: int | None = None
 
 
 @dataclass

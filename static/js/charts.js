@@ -61,8 +61,14 @@
       ["Mean", function (i) { return byName.Mean ? number(byName.Mean.y[i], 2) : "—"; }],
       ["Lower process limit", function (i) { return byName["Lower process limit"] ? number(byName["Lower process limit"].y[i], 2) : "—"; }],
       ["Upper process limit", function (i) { return byName["Upper process limit"] ? number(byName["Upper process limit"].y[i], 2) : "—"; }],
-      ["Target", function () { return byName.Target ? number(byName.Target.y[0]) : "—"; }],
     ];
+    // What the value is rated against: the target, or the goal and the planned and
+    // revised trajectories where there is a trajectory (only the lines drawn).
+    ["Target", "Goal", "Planned trajectory", "Revised trajectory"].forEach(function (name) {
+      if (byName[name]) {
+        columns.push([name, function (i) { return number(byName[name].y[i]); }]);
+      }
+    });
     var table = document.createElement("table");
     table.className = "nhsuk-table";
     var caption = document.createElement("caption");

@@ -148,7 +148,7 @@ def executive_reaches_a_red_okr(page: Page, live_server, name: str) -> None:
     expect(cccs).to_have_count(1)
     expect(cccs).to_contain_text("Quality · Bucks MH · Q2 2020/21")
     expect(cccs.locator(".portal-rag")).to_have_text("Red")
-    expect(cccs).to_contain_text("92% (target 95%)")
+    expect(cccs).to_contain_text("92.0% (target 95%)")
     expect(cccs).to_contain_text("No comment was entered with this value.")
     satisfaction = off_track_item(page, SATISFACTION)
     expect(satisfaction.locator(".portal-rag")).to_have_text("Red")
@@ -168,7 +168,7 @@ def executive_reaches_a_red_okr(page: Page, live_server, name: str) -> None:
     expect(page.locator("main")).to_contain_text("Comment with the value")
     values = page.get_by_role("region", name="Bucks MH’s values")
     expect(values.locator("tbody tr").first).to_contain_text("Q2 2020/21")
-    expect(values.locator("tbody tr").first).to_contain_text("92%")
+    expect(values.locator("tbody tr").first).to_contain_text("92.0%")
     if page.viewport_size["width"] < VIEWPORT["width"]:
         no_page_scroll(page)
     check_accessibility(page, f"{name}-okr")
@@ -248,7 +248,7 @@ def test_viewer_sees_only_published_months(page: Page, live_server):
     expect(page.get_by_label("Objectives", exact=True)).to_have_count(0)
     expect(matrix_cell(page, "1. Quality", "Bucks MH").locator(".portal-rag")).to_have_text("Amber")
     expect(off_track_item(page, CCCS).filter(has_text="Bucks MH")).to_contain_text(
-        "92% (target 95%)"
+        "92.0% (target 95%)"
     )
     check_accessibility(page, "dashboard-viewer-published")
 

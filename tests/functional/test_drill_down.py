@@ -38,7 +38,7 @@ def bucks_in_september(page: Page, live_server, name: str) -> None:
     okrs = page.get_by_test_id("unit-okrs")
     row = okrs.locator("tbody tr").filter(has_text=CCCS)
     expect(row).to_contain_text("Q2 2020/21")
-    expect(row).to_contain_text("92%")
+    expect(row).to_contain_text("92.0%")
     expect(row.locator(".portal-rag")).to_have_text("Red")
     expect(page.get_by_test_id("history-quarterly")).to_be_visible()
     if page.viewport_size["width"] <= PHONE["width"]:
@@ -53,7 +53,7 @@ def bucks_in_september(page: Page, live_server, name: str) -> None:
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text(CCCS)
     main = page.locator("main")
-    expect(main).to_contain_text("92% (target 95%)")
+    expect(main).to_contain_text("92.0% (target 95%)")
     expect(main).to_contain_text("Comment with the value")
     # Charts are drawn as they come near the screen.
     plot = page.locator(".portal-chart__plot").first
@@ -100,7 +100,7 @@ def test_the_ipr_has_a_contents_list_a_collapsed_key_and_links_down(page: Page, 
     expect(page).to_have_url(re.compile(r"#objective-2$"))
     check_accessibility(page, "ipr-contents")
     quality = page.get_by_role("region", name="Quality: OKRs by unit")
-    quality.get_by_role("link", name=re.compile(r"^92%.*Bucks MH")).click()
+    quality.get_by_role("link", name=re.compile(r"^92\.0%.*Bucks MH")).click()
     expect(page).to_have_url(
         re.compile(r"/okrs/quality-cccs-training/units/bucks-mh/\?month=2020-09$")
     )

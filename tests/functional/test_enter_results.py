@@ -180,7 +180,7 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     )
     expect(card.locator("tbody .nhsuk-tag")).to_have_text(["Submitted"] * 6)
     expect(card.locator("tbody tr").filter(has_text=APPRAISALS).locator("td").nth(3)).to_have_text(
-        "96%"
+        "96.0%"
     )
 
     # Each value keeps its history: who entered it, what and why.
@@ -194,7 +194,7 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     cells = versions.first.locator("td")
     expect(cells.nth(1)).to_have_text("Lee Lead (demo)")
     expect(cells.nth(2)).to_have_text("Created")
-    expect(cells.nth(3)).to_contain_text("Value: 96%")
+    expect(cells.nth(3)).to_contain_text("Value: 96.0%")
     expect(cells.nth(3)).to_contain_text("Status: Submitted")
     expect(cells.nth(4)).to_have_text("Submitted")
     check_accessibility(page, "result-history")

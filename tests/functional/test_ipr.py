@@ -110,7 +110,7 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     for unit, rag in expected.items():
         expect(overall_rating(page, unit)).to_have_text(rag)
     cccs_bucks = unit_cell(page, "Quality", CCCS, "Bucks MH")
-    expect(cccs_bucks.locator(".portal-ipr-value")).to_have_text("92%")
+    expect(cccs_bucks.locator(".portal-ipr-value")).to_have_text("92.0%")
     expect(cccs_bucks.locator(".portal-rag")).to_have_text("Red")
     # A chart's data opens as a table under it: the Trust's CCCS training, latest
     # quarter first (94% in Q2, 95% in Q1: the mean of the two is 94.50; two points
@@ -220,7 +220,7 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     expect(edition).to_contain_text("by Sam Secretary (demo)")
     expect(edition).to_contain_text("Note: For the November Board")
     expect(page.get_by_test_id("draft")).to_have_count(0)
-    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92%")
+    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92.0%")
     check_accessibility(page, "ipr-published")
 
     # Bucks MH's CCCS figure was wrong: the secretary corrects it, with a reason.
@@ -236,7 +236,7 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     open_ipr_month(page, "September 2020")
     edition = page.get_by_test_id("edition")
     expect(edition).to_contain_text("Revision 1")
-    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92%")
+    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92.0%")
 
     # The current draft has the corrected figure, and becomes revision 2.
     page.get_by_role("link", name="current draft").click()
@@ -244,7 +244,7 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     draft = page.get_by_test_id("draft")
     expect(draft).to_contain_text("The Board’s edition is revision 1.")
     cell = unit_cell(page, "Quality", CCCS, "Bucks MH")
-    expect(cell.locator(".portal-ipr-value")).to_have_text("93%")
+    expect(cell.locator(".portal-ipr-value")).to_have_text("93.0%")
     expect(cell.locator(".portal-rag")).to_have_text("Amber")
     check_accessibility(page, "ipr-draft-after-correction")
     page.get_by_label("Note for the record (optional)").fill("CCCS figure for Bucks MH corrected")
@@ -257,11 +257,11 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     changes = edition.locator("details")
     expect(changes).to_have_attribute("open", "")
     expect(changes.locator("summary")).to_contain_text("What changed from revision 1")
-    expect(changes.locator("li").filter(has_text="value 92% → 93%")).to_have_text(
-        f"Quality · {CCCS} · Bucks MH: value 92% → 93%"
+    expect(changes.locator("li").filter(has_text="value 92.0% → 93.0%")).to_have_text(
+        f"Quality · {CCCS} · Bucks MH: value 92.0% → 93.0%"
     )
     expect(changes.locator("li").filter(has_text="rating Red → Amber")).to_have_count(1)
-    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("93%")
+    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("93.0%")
     check_accessibility(page, "ipr-revision-2")
 
     # Revision 1 is still there, exactly as the Board saw it.
@@ -270,4 +270,4 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     edition = page.get_by_test_id("edition")
     expect(edition).to_contain_text("Revision 1, published")
     expect(edition.locator(".nhsuk-tag")).to_have_text(["Published"])
-    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92%")
+    expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92.0%")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from objectives.models import Person, StrategicObjective, Strategy
 from objectives.roles import Role, group_name
-from okrs.models import KeyResult, ReportingPeriod, Result, Target
+from okrs.models import KeyResult, ReportingPeriod, Result, Target, Trajectory
 from reporting.models import Narrative
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -56,14 +56,34 @@ def admin_form_data(response) -> dict:
     return data
 
 
+def _a_trajectory():
+    from decimal import Decimal
+
+    from objectives.models import OrganisationalUnit
+    from okrs import actions, periods
+
+    actions.set_planned_trajectory(
+        by=None,
+        key_result=KeyResult.objects.get(code="quality-cccs-training"),
+        unit=OrganisationalUnit.objects.get(slug="bucks-mh"),
+        first_period=periods.quarter_span(2020, 2),
+        values=[Decimal(92), Decimal(93)],
+        reason="test",
+    )
+
+
 def change_url(instance) -> str:
     opts = instance._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk])
 
 
-@pytest.mark.parametrize("model", [Result, KeyResult, Target, Narrative, ReportingPeriod])
+@pytest.mark.parametrize(
+    "model", [Result, KeyResult, Target, Trajectory, Narrative, ReportingPeriod]
+)
 def test_domain_data_is_read_only_in_the_admin(client, administrator, model):
     client.force_login(administrator)
+    if model is Trajectory:  # the seeds have none
+        _a_trajectory()
     record = model.objects.first()
     opts = model._meta
     page = client.get(change_url(record))

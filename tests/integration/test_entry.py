@@ -184,7 +184,7 @@ def test_a_later_save_from_an_old_page_is_refused_with_the_newer_value(lead, buc
         submit=False,
         today=OPEN_DAY,
     )
-    assert "changed this value to 95%" in second.items[0].errors["value"]
+    assert "changed this value to 95.0%" in second.items[0].errors["value"]
     assert Result.objects.get(unit=bucks, period=period).value == Decimal(95)
 
 
@@ -393,7 +393,7 @@ def test_history_shows_every_step(client, lead, bucks, period, users_by_role):
     client.force_login(users_by_role[Role.VIEWER])
     content = client.get(reverse("okrs:result_history", args=[result.pk])).content.decode()
     assert content.count('<tr class="nhsuk-table__row">') == 4  # header + 3 versions
-    assert "94% → 94.5%" in content and "94.5% → 93.5%" in content
+    assert "94.0% → 94.5%" in content and "94.5% → 93.5%" in content
     assert "Draft → Submitted" in content
     assert "Late correction from the ward" in content
 
@@ -449,7 +449,7 @@ def test_an_emptied_field_never_removes_a_value(client, users_by_role, bucks, pe
         },
     )
     assert response.status_code == 200
-    assert "Enter a value (it was 94%), or tick ‘Remove this value’ to remove it" in (
+    assert "Enter a value (it was 94.0%), or tick ‘Remove this value’ to remove it" in (
         response.content.decode()
     )
     submitted.refresh_from_db()
@@ -486,7 +486,7 @@ def test_a_secretary_removes_a_value_explicitly_with_a_reason(
     )
     assert not Result.objects.filter(pk=submitted.pk).exists()
     message = response.content.decode()
-    assert "Removed: We will achieve 95% compliance in CCCS training (was 94%)." in message
+    assert "Removed: We will achieve 95% compliance in CCCS training (was 94.0%)." in message
     assert "1 value submitted" not in message
     last = Result.history.filter(id=submitted.pk).order_by("-history_date").first()
     assert last.history_type == "-" and last.history_user == secretary
@@ -524,6 +524,6 @@ def test_a_lead_cannot_remove_a_submitted_value_but_may_remove_a_draft(client, l
     )
     assert Result.objects.filter(pk=submitted.pk).exists()
     assert not Result.objects.filter(pk=draft.pk).exists()
-    assert "Removed: Staff sickness levels will remain below 3.5% (was 4%)." in (
+    assert "Removed: Staff sickness levels will remain below 3.5% (was 4.0%)." in (
         crafted.content.decode()
     )

@@ -45,9 +45,9 @@ def test_quarterly_okrs_show_their_latest_quarter_with_explained_ratings():
     )
     assert okr.period == "Q2 2020/21"
     bucks = next(cell for cell in okr.cells if cell.unit == "Bucks MH")
-    assert bucks.value_text == "92%" and bucks.rag_label == "Red"
+    assert bucks.value_text == "92.0%" and bucks.rag_label == "Red"
     assert bucks.rag_explanation == (
-        "92% against ≥95%, 3 points short, beyond the 2 points tolerance: Red"
+        "92.0% against ≥95%, 3 points short, beyond the 2 points tolerance: Red"
     )
     # One value is too few for SPC limits: a run chart, no icons.
     assert bucks.variation is None and bucks.assurance is None

@@ -75,11 +75,11 @@ def test_a_report_this_process_used_last_is_served_as_it_is_without_a_copy():
 
 
 def test_a_corrected_value_shows_at_once(users_by_role):
-    assert bucks_cccs(ipr.assemble_ipr(SEPTEMBER)).value_text == "92%"
+    assert bucks_cccs(ipr.assemble_ipr(SEPTEMBER)).value_text == "92.0%"
     correct_bucks_cccs(users_by_role[Role.BOARD_SECRETARY], "93")
     cell = bucks_cccs(ipr.assemble_ipr(SEPTEMBER))
     # 93% against 95% with 2 points' tolerance: Amber (was Red at 92%).
-    assert (cell.value_text, cell.rag_label) == ("93%", "Amber")
+    assert (cell.value_text, cell.rag_label) == ("93.0%", "Amber")
 
 
 def test_after_one_value_changes_only_its_series_spc_is_worked_out_again(users_by_role):
@@ -178,7 +178,7 @@ def test_a_restored_backup_counting_up_again_never_meets_a_version_it_had():
 def test_publishing_reads_today_s_report_with_its_history(users_by_role):
     edition = publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
     stored = ipr.ipr_from_dict(edition.report)
-    assert bucks_cccs(stored).history[-1].value_text == "92%"
+    assert bucks_cccs(stored).history[-1].value_text == "92.0%"
 
 
 def test_a_published_edition_is_read_from_the_database_once(users_by_role, client):

@@ -254,11 +254,11 @@ def test_a_value_that_moved_is_improved_or_deteriorated_by_the_okrs_direction(
     summary = report(objective, JUNE_2016).summary
 
     assert listed(summary.improved) == [
-        ("Worked", "Higher is better, went up", "Trust", "80% → 84.5%"),
+        ("Worked", "Higher is better, went up", "Trust", "80.0% → 84.5%"),
         ("Worked", "Lower is better, went down", "Trust", "1,200 → 1,150"),
     ]
     assert listed(summary.deteriorated) == [
-        ("Worked", "Higher is better, went down", "Trust", "80% → 75%"),
+        ("Worked", "Higher is better, went down", "Trust", "80.0% → 75.0%"),
         ("Worked", "Lower is better, went up", "Trust", "3.5 → 4.2"),
     ]
     assert summary.rating_changed == []
@@ -326,8 +326,8 @@ def test_a_rating_that_changed_since_the_previous_period_is_listed(objective, tr
         ("Worked", "Lower is better, worse", "Trust", "Amber → Red"),
     ]
     assert listed(summary.improved) == [
-        ("Worked", "Recovers", "Trust", "94% → 96%"),
-        ("Worked", "Still red", "Trust", "90% → 91%"),
+        ("Worked", "Recovers", "Trust", "94.0% → 96.0%"),
+        ("Worked", "Still red", "Trust", "90.0% → 91.0%"),
     ]
     assert listed(summary.deteriorated) == [
         ("Worked", "Lower is better, worse", "Trust", "108 → 115"),
@@ -414,7 +414,7 @@ def test_a_unit_that_has_closed_owes_nothing_after_it_closed(objective, trust, s
     assert [cell.unit for cell in june.objectives[0].okrs[0].cells] == ["Trust"]
     assert [overall.unit for overall in june.objectives[0].overall] == ["Trust"]
     march = report(objective, datetime.date(2016, 3, 1))
-    assert [cell.value_text for cell in march.objectives[0].okrs[0].cells] == ["91%", "91%"]
+    assert [cell.value_text for cell in march.objectives[0].okrs[0].cells] == ["91.0%", "91.0%"]
 
 
 # --- Exceptions ---------------------------------------------------------------------
@@ -656,8 +656,8 @@ def test_a_quarterly_okr_in_the_last_month_of_a_quarter_reports_that_quarter(qua
     )
     assert monthly.period == "June 2016"
     assert listed(ipr.summary.improved) == [
-        ("Worked", "Quarterly measure", "Trust", "75% → 80%"),
-        ("Worked", "Monthly measure", "Trust", "63% → 64%"),
+        ("Worked", "Quarterly measure", "Trust", "75.0% → 80.0%"),
+        ("Worked", "Monthly measure", "Trust", "63.0% → 64.0%"),
     ]
 
 
@@ -679,10 +679,10 @@ def test_a_quarterly_okr_before_its_quarter_ends_reports_the_previous_quarter(
         70,
     )
     month = periods.period_label(periods.MONTHLY, data_month)
-    moved = {"April 2016": "61% → 62%", "May 2016": "62% → 63%"}[month]
+    moved = {"April 2016": "61.0% → 62.0%", "May 2016": "62.0% → 63.0%"}[month]
     assert monthly.period == month
     assert listed(ipr.summary.improved) == [
-        ("Worked", "Quarterly measure", "Trust", "70% → 75%"),
+        ("Worked", "Quarterly measure", "Trust", "70.0% → 75.0%"),
         ("Worked", "Monthly measure", "Trust", moved),
     ]
 
@@ -699,8 +699,8 @@ def test_a_quarterly_okr_in_march_reports_the_quarter_march_ends(quarterly_world
         70,
     )
     assert listed(ipr.summary.improved) == [
-        ("Worked", "Quarterly measure", "Trust", "70% → 75%"),
-        ("Worked", "Monthly measure", "Trust", "60% → 61%"),
+        ("Worked", "Quarterly measure", "Trust", "70.0% → 75.0%"),
+        ("Worked", "Monthly measure", "Trust", "60.0% → 61.0%"),
     ]
 
 

@@ -141,7 +141,7 @@ def test_a_form_saved_on_the_version_before_a_seed_correction_is_refused(
     )
     assert response.status_code == 200
     assert (
-        "Strategy Portal (system) changed this value to 93% while you were editing. "
+        "Strategy Portal (system) changed this value to 93.0% while you were editing. "
         "Check it, then save again"
     ) in response.content.decode()
     seeded_result.refresh_from_db()

@@ -18,7 +18,7 @@ from okrs import actions as okr_actions
 from okrs import periods
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from okrs.periods import parse_period_label
-from okrs.selectors import target_in_force
+from okrs.targets_in_force import target_in_force
 
 D = datetime.date
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -518,7 +518,7 @@ def test_changing_a_target_through_the_form(admin_client):
     )
     assert response.redirect_chain[-1][0] == key_result.get_absolute_url()
     content = response.content.decode()
-    assert "Target changed from Q1 2022/23 on" in content
+    assert "The Trust's target changed from Q1 2022/23 on" in content.replace("&#x27;", "'")
     assert "95% from 1 Apr 2020" in content and "97% from 1 Apr 2022" in content
     page = admin_client.get(reverse("okrs:change_target", args=[CCCS])).content.decode()
     assert "From 1 April 2020 to 31 March 2022" in page and "From 1 April 2022 on" in page

@@ -12,7 +12,7 @@ from okrs import actions as okr_actions
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.periods import parse_period_label
 from okrs.result_planner import ResultChange
-from okrs.selectors import target_in_force
+from okrs.targets_in_force import target_in_force
 
 D = datetime.date
 pytestmark = pytest.mark.usefixtures("seeded")

@@ -160,7 +160,7 @@ def test_a_revised_edition_prints_its_revision_and_what_changed(
     text = "\n".join(pdf_pages(export.files.get(format="pdf").file.read()))
     assert "September 2020 data — Revision 2" in text
     assert "What changed from revision 1" in text
-    assert "92% → 96%" in text
+    assert "92.0% → 96.0%" in text
 
 
 def test_a_failed_export_says_why_in_plain_words_and_keeps_no_files(

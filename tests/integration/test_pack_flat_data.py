@@ -98,3 +98,15 @@ def test_an_achieved_okr_is_blue_in_its_report_period_only(db):
         if row["okr_code"] == "test-retargeted" and row["unit"] == "Trust"
     ]
     assert [row["rag"] for row in rows] == ["Green", "Blue"]
+
+
+def test_the_documentation_describes_every_field_of_a_cell_in_the_json():
+    import dataclasses
+    from pathlib import Path
+
+    from reporting.ipr.types import IprCell
+
+    documented = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text()
+    json_section = documented.split("## The JSON", 1)[1].split("\n## ", 1)[0]
+    for name in (field.name for field in dataclasses.fields(IprCell)):
+        assert f"| `{name}` |" in json_section, name

@@ -138,11 +138,12 @@ def test_the_quality_sheet_holds_values_as_numbers_shown_as_the_report_shows_the
 
     value, rating = cells["quality-cccs-training", "Bucks MH"]
     assert value.value == 92 and value.data_type == "n"
-    assert value.number_format == PERCENT
+    # Shown with the OKR's one decimal place, as on the page ("92.0%").
+    assert value.number_format == PERCENT_ONE_PLACE
     assert rating.value == "Red" and rating.fill.fgColor.rgb.endswith(RED_FILL)
     # A negative percentage change shows with the true minus, as on the page.
     harm, _ = cells["quality-reduce-harm", "Bucks MH"]
-    assert harm.value == -9 and harm.number_format == PERCENT
+    assert harm.value == -9 and harm.number_format == PERCENT_ONE_PLACE
     score, _ = cells["quality-patient-satisfaction", "Trust"]
     assert score.value == 85 and score.number_format == '0;"\u2212"0'
 
@@ -170,7 +171,9 @@ def test_the_quality_sheet_reads_like_the_report_page(pack):
         in text
     )
     assert "Responsible committee: Quality & Safety Committee" in text
-    assert "Bucks MH: 92% against ≥95%, 3 points short, beyond the 2 points tolerance: Red" in text
+    assert (
+        "Bucks MH: 92.0% against ≥95%, 3 points short, beyond the 2 points tolerance: Red" in text
+    )
     (narrative,) = pack.report.objectives[0].narratives
     heading = text.index("Executive summary")
     signature = text.index(
@@ -334,12 +337,18 @@ def test_the_data_sheet_is_the_flat_rows_as_a_table(pack):
         if cells[COLUMNS.index("okr_code")].value == "quality-cccs-training"
         and cells[COLUMNS.index("unit")].value == "Bucks MH"
     )
-    assert bucks[COLUMNS.index("value") : COLUMNS.index("rag") + 1] == [92, 95, "Red"]
+    assert bucks[COLUMNS.index("value") : COLUMNS.index("rag") + 1] == [
+        92,
+        95,
+        "trust",
+        "goal",
+        "Red",
+    ]
     assert bucks[COLUMNS.index("period_start")] == datetime.datetime(2020, 7, 1)
 
     assert sheet.freeze_panes == "A2"
     assert bucks[COLUMNS.index("exception")] == "Red"
-    assert sheet.tables["IprData"].ref == "A1:Z21"
+    assert sheet.tables["IprData"].ref == "A1:AB21"
 
 
 def test_the_definitions_sheet_defines_each_okr_and_each_data_column(pack):

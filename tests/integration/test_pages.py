@@ -54,7 +54,7 @@ def test_objective_page_shows_governance_focus_areas_and_latest_values(executive
     assert "Minimise avoidable harm to patients and reduce restrictive practice" in content
     assert "We will achieve 95% compliance in CCCS training" in content
     # Latest values per unit, from the seeded table (no demo data in this test).
-    assert "97%" in content and "Q2 2020/21" in content
+    assert "97.0%" in content and "Q2 2020/21" in content
     assert "Specialised" in content
 
 
@@ -89,7 +89,7 @@ def test_okr_page_has_definition_chart_and_table(executive_client):
     assert "Higher is better" in content
     assert "95% from 1 Apr 2020" in content
     assert 'id="okr-chart-data"' in content
-    assert "Bucks MH" in content and "92%" in content
+    assert "Bucks MH" in content and "92.0%" in content
     assert "No owner recorded" in content
     # Charts need plotly's inline styles; only chart pages relax the policy.
     assert "'unsafe-inline'" in response["Content-Security-Policy"]

@@ -41,7 +41,7 @@ def test_a_published_edition_never_changes(users_by_role):
         for cell in ipr_from_dict(first.report).objectives[0].okrs[1].cells
         if cell.unit == "Bucks MH"
     )
-    assert bucks.value_text == "92%" and bucks.rag_label == "Red"
+    assert bucks.value_text == "92.0%" and bucks.rag_label == "Red"
 
 
 def test_republishing_after_a_correction_makes_revision_two_with_what_changed(users_by_role):
@@ -51,7 +51,7 @@ def test_republishing_after_a_correction_makes_revision_two_with_what_changed(us
     second = publish_ipr(by=secretary, data_month=SEPTEMBER, note="CCCS figure corrected")
     assert second.revision == 2
     assert (
-        "Quality · We will achieve 95% compliance in CCCS training · Bucks MH: value 92% → 93%"
+        "Quality · We will achieve 95% compliance in CCCS training · Bucks MH: value 92.0% → 93.0%"
         in second.changes
     )
     assert (
@@ -111,7 +111,7 @@ def test_the_page_shows_revision_two_as_revised_with_its_changes(client, users_b
     client.force_login(users_by_role[Role.EXECUTIVE])
     page = client.get(URL).content.decode()
     assert ">Revised</strong>" in page and "Revision 2" in page
-    assert "What changed from revision 1" in page and "value 92% → 93%" in page
+    assert "What changed from revision 1" in page and "value 92.0% → 93.0%" in page
     first = client.get(URL + "?revision=1").content.decode()
     assert "Revision 1" in first and ">Revised</strong>" not in first
 

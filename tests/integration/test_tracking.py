@@ -136,7 +136,7 @@ def test_each_cell_shows_the_status_word_and_any_value(secretary, period, bucks_
     submitted = cell(content, "quality-cccs-training", "bucks-mh")
     assert "nhsuk-tag--green" in submitted and ">Submitted<" in submitted and "94.5%" in submitted
     draft = cell(content, "quality-staff-sickness", "bucks-mh")
-    assert ">Draft<" in draft and "4%" in draft
+    assert ">Draft<" in draft and "4.0%" in draft
     missing = cell(content, "quality-reduce-harm", "bucks-mh")
     assert ">Missing<" in missing
     assert ">Missing<" in cell(content, "quality-cccs-training", "trust")
@@ -159,7 +159,7 @@ def test_after_the_due_date_what_is_not_submitted_is_late(secretary, period, buc
     content = secretary.get(tracking_url(period)).content.decode()
     assert ">Submitted<" in cell(content, "quality-cccs-training", "bucks-mh")
     draft = cell(content, "quality-staff-sickness", "bucks-mh")
-    assert "nhsuk-tag--red" in draft and ">Late<" in draft and "4% (draft)" in draft
+    assert "nhsuk-tag--red" in draft and ">Late<" in draft and "4.0% (draft)" in draft
     assert ">Late<" in cell(content, "quality-reduce-harm", "specialised")
     assert "5 days overdue" in content
 

@@ -1,8 +1,8 @@
 """A published edition's stored form: versioned, read strictly, and every form
-keeps opening (tests/data/edition_schema_2.json is a September 2020 edition of
-the seeded strategy stored as editions are stored today; edition_schema_1.json
-the same month stored in the first form, before cells said why they are
-exceptions)."""
+keeps opening (tests/data/edition_schema_3.json is a September 2020 edition of
+the seeded strategy stored as editions are stored today; edition_schema_2.json
+the same month stored before units could have targets of their own, and
+edition_schema_1.json before cells said why they are exceptions)."""
 
 import copy
 import json
@@ -13,7 +13,8 @@ import pytest
 from reporting.ipr import SCHEMA_VERSION, EditionFormatError, ipr_from_dict, ipr_to_dict
 
 DATA = Path(__file__).parent.parent / "data"
-STORED = json.loads((DATA / "edition_schema_2.json").read_text())
+STORED = json.loads((DATA / "edition_schema_3.json").read_text())
+SECOND_FORM = json.loads((DATA / "edition_schema_2.json").read_text())
 FIRST_FORM = json.loads((DATA / "edition_schema_1.json").read_text())
 
 
@@ -67,6 +68,24 @@ def test_an_edition_in_the_first_form_keeps_the_exceptions_it_was_published_with
     cells = _cccs_cells(report)
     assert cells["Bucks MH"].exceptions == ["Red"]
     assert cells["Trust"].exceptions == []
+
+
+def test_an_edition_in_the_second_form_rated_every_unit_against_the_trust_s_target():
+    """Before units could have their own targets every target was the Trust's:
+    the cells and their series say so."""
+    report = ipr_from_dict(SECOND_FORM)
+    cells = _cccs_cells(report)
+    assert {cell.target_set_for for cell in cells.values()} == {"trust"}
+    assert {cell.target_text for cell in cells.values()} == {"95%"}
+    assert cells["Bucks MH"].history[-1].target_set_for == "trust"
+
+
+def test_a_cell_of_the_second_form_without_a_target_says_none_was_set():
+    without_target = copy.deepcopy(SECOND_FORM)
+    cell = without_target["objectives"][0]["okrs"][1]["cells"][2]
+    cell["target"], cell["target_text"] = None, "No target"
+    report = ipr_from_dict(without_target)
+    assert report.objectives[0].okrs[1].cells[2].target_set_for is None
 
 
 def test_today_s_form_lists_every_red_among_the_exceptions():

@@ -82,3 +82,19 @@ def test_a_plain_number_reads_as_typed(number, text):
 )
 def test_a_tolerance_reads_one_way(tolerance, kind, measure, worked_out, text):
     assert tolerance_text(tolerance, kind=kind, measure=measure, worked_out=worked_out) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "places", "expected"),
+    [
+        (Decimal("4"), "percentage", 1, "4.0%"),
+        (Decimal("3.45"), "percentage", 1, "3.5%"),  # half up, as people round
+        (Decimal("-0.04"), "percentage", 1, "0.0%"),  # no minus on a value shown as zero
+        (Decimal("-2.5"), "rate", 2, "\u22122.50"),
+        (Decimal("1200.5"), "currency", 2, "£1,200.50"),
+        (Decimal("1200"), "count", 1, "1,200"),  # a count is whole whatever is declared
+        (Decimal("95"), "percentage", None, "95%"),  # no places: as few as it needs
+    ],
+)
+def test_a_value_is_shown_with_the_decimal_places_asked_for(value, measure, places, expected):
+    assert format_value(value, measure, places) == expected
