@@ -162,6 +162,24 @@ def _for_month(url: str, month: datetime.date | None) -> str:
     return f"{url}?month={month:%Y-%m}" if month else url
 
 
+# How the values table names a target that is a trajectory's.
+_TARGET_KINDS = {"trajectory": "trajectory", "revised_trajectory": "revised trajectory"}
+
+
+def _rated_against(point, measure: str) -> str:
+    """What a period's value was rated against, in words: '95%', or '91% (revised
+    trajectory; goal 95%)'."""
+    if point.target is None:
+        return "No target"
+    text = format_value(point.target, measure)
+    if point.target_kind in _TARGET_KINDS:
+        goal = f"; goal {format_value(point.goal, measure)}" if point.goal is not None else ""
+        text += f" ({_TARGET_KINDS[point.target_kind]}{goal})"
+    elif point.target_set_for == "unit":
+        text += " (its own target)"
+    return text
+
+
 def _month_of(report: Ipr) -> datetime.date:
     return datetime.date.fromisoformat(report.data_month_start)
 
@@ -180,7 +198,7 @@ def okr_unit(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     if item is not None:
         for point in reversed(item.cell.history):
             result = entered.get(datetime.date.fromisoformat(point.period_start))
-            rows.append((point, result))
+            rows.append((point, result, _rated_against(point, key_result.measure)))
     month = _month_of(found.report) if found else None
     filters = MonthFilter(request.GET, months=found.months if found else [])
     filters.is_valid()

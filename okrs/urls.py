@@ -10,6 +10,7 @@ from okrs.views.maintenance import (
     link_focus_area,
     manage_okrs,
     retire,
+    trajectories,
 )
 
 app_name = "okrs"
@@ -27,6 +28,7 @@ urlpatterns = [
     path("manage/okrs/add/", add_key_result, name="add_key_result"),
     path("manage/okrs/<slug:code>/target/", change_target, name="change_target"),
     path("manage/okrs/<slug:code>/achieve/", achieve_and_replace, name="achieve_and_replace"),
+    path("manage/okrs/<slug:code>/trajectories/", trajectories, name="trajectories"),
     path("manage/okrs/<slug:code>/retire/", retire, name="retire"),
     path("manage/okrs/<slug:code>/focus-area/", link_focus_area, name="link_focus_area"),
     path("audit/", audit_log, name="audit_log"),

@@ -148,13 +148,14 @@ def chart_summary(okr: IprOkr, *, unit: str | None = None) -> str:
 
 
 # The lines of what a value is rated against: the target (or, with a trajectory,
-# the goal) red and dashed as before; the planned trajectory and the revised one
-# in two other dash patterns and colours, so each reads apart in print too.
+# the goal) red and dashed, a step from period to period; the planned trajectory
+# and the revised one as paths through their period targets, each with its own
+# colour, dash and marker, so they read apart in print and without colour too.
 _TARGET_LINES = [
-    ("target", "Target", "#d5281b", "dash"),
-    ("goal", "Goal", "#d5281b", "dash"),
-    ("planned_trajectory", "Planned trajectory", "#330072", "dot"),
-    ("revised_trajectory", "Revised trajectory", "#003087", "dashdot"),
+    ("target", "Target", "#d5281b", "dash", None),
+    ("goal", "Goal", "#d5281b", "dash", None),
+    ("planned_trajectory", "Planned trajectory", "#330072", "dot", "circle-open"),
+    ("revised_trajectory", "Revised trajectory", "#003087", "dashdot", "square-open"),
 ]
 
 
@@ -182,18 +183,23 @@ def _target_traces(okr: IprOkr, points: list, dates: list, unit: str | None) -> 
         ]
     shown = ["goal", "planned_trajectory", "revised_trajectory"] if with_trajectory else ["target"]
     traces = []
-    for field, name, colour, dash in _TARGET_LINES:
+    for field, name, colour, dash, marker in _TARGET_LINES:
         if field not in shown or all(value is None for value in values[field]):
             continue
-        traces.append(
-            {
-                "type": "scatter",
-                "x": dates,
-                "y": values[field],
-                "mode": "lines",
-                "name": name,
-                "line": {"color": colour, "dash": dash, "width": 2, "shape": "hv"},
-                "hovertemplate": f"{name}: %{{y}}<extra></extra>",
+        trace = {
+            "type": "scatter",
+            "x": dates,
+            "y": values[field],
+            "mode": "lines",
+            "name": name,
+            "line": {"color": colour, "dash": dash, "width": 2, "shape": "hv"},
+            "hovertemplate": f"{name}: %{{y}}<extra></extra>",
+        }
+        if marker:
+            trace |= {
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 2},
+                "marker": {"symbol": marker, "size": 9, "color": colour},
             }
-        )
+        traces.append(trace)
     return traces

@@ -19,6 +19,7 @@ from okrs.forms.maintenance import (
     FocusAreaLinkForm,
     ReasonForm,
     ReplaceKeyResultForm,
+    TrajectoryForm,
 )
 from okrs.selectors import maintenance as maintenance_selectors
 from web.forms import add_action_errors
@@ -122,6 +123,56 @@ def change_target(request: HttpRequest, code: str) -> HttpResponse:
             "can_change_target": actions.can_change_target(key_result),
             "has_periods": bool(spans),
             "targets": maintenance_selectors.targets_over_time(key_result),
+            "breadcrumbs": _breadcrumbs(key_result),
+        },
+    )
+
+
+@can_maintain_okrs
+def trajectories(request: HttpRequest, code: str) -> HttpResponse:
+    """The OKR's trajectories per unit, and the form that sets a unit's planned
+    trajectory or, where it has one, records a revised one."""
+    key_result = maintenance_selectors.key_result_to_maintain(code)
+    spans = maintenance_selectors.periods_for_target_change(key_result, timezone.localdate())
+    spans.reverse()  # oldest first: a trajectory is read forwards
+    units = maintenance_selectors.units_with_trajectories()
+    form = TrajectoryForm(request.POST or None, spans=spans, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = form.chosen_unit()
+        fields = {
+            "by": request.user,
+            "key_result": key_result,
+            "unit": unit,
+            "first_period": form.chosen_span(),
+            "values": form.cleaned_data["values"],
+            "reason": form.cleaned_data["reason"],
+            "approved_by": form.cleaned_data["approved_by"],
+            "approved_on": form.cleaned_data["approved_on"],
+        }
+        try:
+            if maintenance_selectors.has_trajectory(key_result, unit):
+                recorded = actions.revise_trajectory(**fields)
+            else:
+                recorded = actions.set_planned_trajectory(**fields)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            what = (
+                f"Revised trajectory (revision {recorded.revision})"
+                if recorded.is_revised
+                else "Planned trajectory"
+            )
+            messages.success(request, f"{what} recorded for {unit.short_name}.")
+            return redirect(reverse("okrs:trajectories", args=[key_result.code]))
+    return render(
+        request,
+        "okrs/maintenance/trajectories.html",
+        {
+            "key_result": key_result,
+            "form": form,
+            "can_change_target": actions.can_change_target(key_result),
+            "has_periods": bool(spans),
+            "trajectories": maintenance_selectors.trajectories_of(key_result),
             "breadcrumbs": _breadcrumbs(key_result),
         },
     )

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from objectives.models import KeyFocusArea
-from okrs.models import KeyResult, Result, ResultUpload
+from okrs.models import KeyResult, Result, ResultUpload, Trajectory
 from reporting.models import BoardCover, IprEdition, Narrative
 from tests.badinput.conftest import (
     ADMINISTRATOR,
@@ -153,6 +153,19 @@ def change_target(code: str, value: str):
     return valid
 
 
+def trajectory(world, sender):
+    page = sender.send(ADMINISTRATOR, "GET", "/manage/okrs/quality-cccs-training/trajectories/")
+    choices = [key for key, _ in page.context["form"].fields["first_period"].choices if key]
+    return {
+        "unit": "bucks-mh",
+        "first_period": choices[0],
+        "values": "92\n93\n94",
+        "approved_by": "Quality Committee",
+        "approved_on": "2020-07-14",
+        "reason": "Recovery plan agreed",
+    }
+
+
 def cover(world, sender):
     page = sender.send(SECRETARY, "GET", cover_url(world))
     return form_values(page) | {"title": MARK, "reason": "For the March Board"}
@@ -245,6 +258,22 @@ CASES = [
         change_target("quality-patient-satisfaction", "90"),
         {"value": "number"},
         must_refuse={"value": REFUSED_NUMBERS},
+    ),
+    FormCase(
+        "set or revise a trajectory",
+        ADMINISTRATOR,
+        lambda w: "/manage/okrs/quality-cccs-training/trajectories/",
+        trajectory,
+        {
+            "unit": "choice",
+            "first_period": "choice",
+            "values": "text",
+            "approved_by": "text",
+            "approved_on": "date",
+            "reason": "text",
+        },
+        marks=["approved_by"],
+        must_refuse={"values": ["١٢", "1e15", "NaN", "99999999999", "9,4"]},
     ),
     FormCase(
         "add an OKR",
@@ -377,6 +406,7 @@ def nul_stored() -> list[str]:
         (KeyResult, ["code", "statement", "calculation", "data_source", "target_rationale"]),
         (IprEdition, ["note"]),
         (ResultUpload, ["reason"]),
+        (Trajectory, ["reason", "approved_by"]),
         (Result.history.model, ["history_change_reason"]),
         (KeyResult.history.model, ["history_change_reason"]),
     ]

@@ -218,7 +218,7 @@ def test_an_okr_for_a_unit_shows_its_rating_values_comments_and_passport(client,
     assert "Comment with the value Two sessions cancelled" in page
     values = re.search(r'data-testid="values".*?</table>', response.content.decode(), re.S)
     first_row = " ".join(re.sub(r"<[^>]+>", " ", values.group(0)).split())
-    assert "Q2 2020/21 91.0% Red" in first_row and "Two sessions cancelled" in first_row
+    assert "Q2 2020/21 91.0% 95% Red" in first_row and "Two sessions cancelled" in first_row
     passport = re.search(r'data-testid="passport".*?</dl>', response.content.decode(), re.S)
     assert "Why this target" in passport.group(0)
     assert f"{reverse('okrs:audit_log')}?key_result={CCCS}" in passport.group(0)

@@ -231,3 +231,90 @@ def test_a_monthly_period_is_refused_for_a_quarterly_okr():
             values=[Decimal(92)],
             reason="test",
         )
+
+
+# --- The page (Trust administrators) ----------------------------------------------
+
+PAGE = "/manage/okrs/quality-cccs-training/trajectories/"
+
+
+@pytest.fixture
+def admin_client(client, users_by_role):
+    client.force_login(users_by_role[Role.TRUST_ADMINISTRATOR])
+    return client
+
+
+def form(**changes) -> dict:
+    return {
+        "unit": "bucks-mh",
+        "first_period": "2020-07-01",
+        "values": "92\r\n93\r\n94%\r\n\r\n95",
+        "approved_by": "",
+        "approved_on": "",
+        "reason": "Recovery plan agreed with the directorate",
+    } | changes
+
+
+def test_an_administrator_sets_then_revises_a_trajectory_on_the_page(admin_client):
+    okr_actions.ensure_period(Q2)
+    okr_actions.ensure_period(Q3)
+    response = admin_client.post(PAGE, form(), follow=True)
+    page = response.content.decode()
+    assert "Planned trajectory recorded for Bucks MH." in page
+    planned = Trajectory.objects.get()
+    assert [point.value for point in planned.points.order_by("period_start")] == [
+        Decimal(value) for value in (92, 93, 94, 95)
+    ]
+    response = admin_client.post(
+        PAGE,
+        form(
+            first_period="2020-10-01",
+            values="91\n92\n93",
+            approved_by="Quality Committee",
+            approved_on="2020-12-15",
+            reason="Staffing gaps in Q3",
+        ),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Revised trajectory (revision 2) recorded for Bucks MH." in page
+    assert "Revision 2</strong>, agreed by Quality Committee on 15 December 2020" in page
+    table = page[page.index('data-testid="trajectory-bucks-mh"') :]
+    # Q3 2020/21: planned 93%, revised 91%.
+    assert "Q3 2020/21</th>\n          <td" in table
+    assert '>93%</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">91%</td>' in table
+
+
+def test_a_revision_without_who_agreed_it_is_refused_beside_the_field(admin_client):
+    okr_actions.ensure_period(Q2)
+    okr_actions.ensure_period(Q3)
+    admin_client.post(PAGE, form())
+    response = admin_client.post(PAGE, form(first_period="2020-10-01", values="91"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Say who agreed the revised trajectory" in page
+    assert Trajectory.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ("92\nninety", "Target 2 (‘ninety’) is not a number"),
+        ("92\n150", "Target 2: Enter a percentage between 0 and 100"),
+        ("\n\n", "Enter at least one target"),
+    ],
+)
+def test_targets_that_are_not_numbers_are_refused_with_the_line(admin_client, values, message):
+    okr_actions.ensure_period(Q2)
+    response = admin_client.post(PAGE, form(values=values))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Trajectory.objects.exists()
+
+
+def test_only_administrators_reach_the_page(client, users_by_role):
+    for role in (Role.EXECUTIVE, Role.DIRECTORATE_LEAD, Role.BOARD_SECRETARY, Role.VIEWER):
+        client.force_login(users_by_role[role])
+        assert client.get(PAGE).status_code == 403
+        assert client.post(PAGE, form()).status_code == 403
+    assert not Trajectory.objects.exists()

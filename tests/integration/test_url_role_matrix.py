@@ -369,6 +369,14 @@ ROWS = [
         post=statuses([ADMINISTRATOR]),
     ),
     Row(
+        "okrs:trajectories",
+        "manage/okrs/<slug:code>/trajectories/",
+        "set or revise a trajectory",
+        url("okrs:trajectories", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
         "okrs:achieve_and_replace",
         "manage/okrs/<slug:code>/achieve/",
         "achieve and replace",
