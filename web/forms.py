@@ -55,3 +55,12 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def declared_body_size(request) -> int:
+    """The size a request says its body is, read before the body itself, so a form
+    with a file can refuse one too large without spooling it to memory or disk."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django then reads no body at all

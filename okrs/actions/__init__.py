@@ -32,9 +32,14 @@ from okrs.actions.results import (
     record_results_as_system,
     value_problem,
 )
-from okrs.actions.trajectories import revise_trajectory, set_planned_trajectory
+from okrs.actions.trajectories import (
+    record_trajectories,
+    revise_trajectory,
+    set_planned_trajectory,
+)
 
 __all__ = [
+    "record_trajectories",
     "revise_trajectory",
     "set_planned_trajectory",
     "REASON_MAX_LENGTH",

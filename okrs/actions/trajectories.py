@@ -147,3 +147,48 @@ def _record(
         save_with_audit(point, by=by, reason=reason)
         span = periods.next_span(span)
     return trajectory
+
+
+@transaction.atomic
+def record_trajectories(
+    *,
+    by,
+    key_result: KeyResult,
+    paths: list,
+    reason: str,
+    approved_by: str = "",
+    approved_on: datetime.date | None = None,
+) -> list[Trajectory]:
+    """Several units' trajectories at once (from an uploaded file: `paths` of
+    `okrs.imports.trajectory_file.UnitPath`), all or none: each unit's planned
+    trajectory, or a revised one where it has one (which then needs who agreed it
+    and when)."""
+    recorded = []
+    for path in paths:
+        fields = {
+            "by": by,
+            "key_result": key_result,
+            "unit": path.unit,
+            "first_period": path.first_period,
+            "values": path.values,
+            "reason": reason,
+            "approved_by": approved_by,
+            "approved_on": approved_on,
+        }
+        try:
+            if Trajectory.objects.filter(key_result=key_result, unit=path.unit).exists():
+                recorded.append(revise_trajectory(**fields))
+            else:
+                recorded.append(set_planned_trajectory(**fields))
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    name: [f"{path.unit.short_name}: {message}" for message in messages]
+                    for name, messages in _messages(error).items()
+                }
+            ) from error
+    return recorded
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}

@@ -73,9 +73,9 @@ def load_lookups(rows: list[FileRow]) -> Lookups:
     )
     units: dict[str, list[OrganisationalUnit]] = defaultdict(list)
     for unit in OrganisationalUnit.objects.all():
-        for name in {_name_key(unit.slug), _name_key(unit.short_name)}:
+        for name in {name_key(unit.slug), name_key(unit.short_name)}:
             units[name].append(unit)
-    spans = {span for row in rows if (span := _span(row.period)) is not None}
+    spans = {span for row in rows if (span := span_named(row.period)) is not None}
     found = ReportingPeriod.objects.filter(starts_on__in={span.starts_on for span in spans})
     return Lookups(
         key_results={key_result.code: key_result for key_result in key_results},
@@ -84,11 +84,11 @@ def load_lookups(rows: list[FileRow]) -> Lookups:
     )
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _span(label: str) -> periods.PeriodSpan | None:
+def span_named(label: str) -> periods.PeriodSpan | None:
     """The period a label names, tolerating case ('september 2020', 'q2 2020/21')."""
     text = " ".join(label.split())
     for candidate in (text, text.title(), text.upper()):
@@ -167,7 +167,7 @@ def _find_unit(item: UploadRow, lookups: Lookups) -> OrganisationalUnit | None:
     if not name:
         item.refuse("Enter the unit")
         return None
-    found = lookups.units.get(_name_key(name), [])
+    found = lookups.units.get(name_key(name), [])
     if not found:
         item.refuse(
             f"There is no unit called {_shown(name)}: use its short name or slug, e.g. Bucks MH"
@@ -184,7 +184,7 @@ def _find_period(item: UploadRow, lookups: Lookups) -> ReportingPeriod | None:
     if not label:
         item.refuse("Enter the period, e.g. Q2 2020/21 or September 2020")
         return None
-    span = _span(label)
+    span = span_named(label)
     if span is None:
         item.refuse(f"{_shown(label)} is not a period: write Q2 2020/21 or September 2020")
         return None

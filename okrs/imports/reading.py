@@ -83,15 +83,35 @@ class FileRow:
     comment: str
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The columns a kind of file is read by, and what its rows hold (for messages)."""
+
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    rows_of: str
+    has_template: bool = True
+
+
+RESULTS = Layout(COLUMNS, REQUIRED_COLUMNS, "results")
+
+
 def read_result_file(filename: str, content: bytes) -> list[FileRow]:
     """The data rows of an uploaded CSV or XLSX, or a `FileProblem` saying why not."""
+    return [_file_row(number, cells) for number, cells in read_table(filename, content, RESULTS)]
+
+
+def read_table(filename: str, content: bytes, layout: Layout) -> list[tuple[int, dict]]:
+    """The data rows of an uploaded CSV or XLSX read by `layout`: each row's number
+    (as a spreadsheet shows it) and its cells by column name, stripped; or a
+    `FileProblem` saying why not."""
     if len(content) > MAX_FILE_BYTES:
         raise FileProblem(too_large(f"The file is {size_text(len(content))}."))
     if not content.strip():
         raise FileProblem("The file is empty.")
     kind = file_kind(filename, content)
     rows = _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
-    return _data_rows(rows)
+    return _data_rows(rows, layout)
 
 
 def too_large(first_sentence: str) -> str:
@@ -275,38 +295,42 @@ def _cell_text(cell) -> str:
     return str(value).strip()
 
 
-def _data_rows(rows: Iterator[tuple[int, list[str]]]) -> list[FileRow]:
+def _data_rows(rows: Iterator[tuple[int, list[str]]], layout: Layout) -> list[tuple[int, dict]]:
     positions = None
-    data: list[FileRow] = []
+    data: list[tuple[int, dict]] = []
     for number, cells in rows:
         if not any(cells):
             continue
         if positions is None:
-            positions = _column_positions(cells)
+            positions = _column_positions(cells, layout)
             continue
         if len(data) >= MAX_DATA_ROWS:
-            raise _too_many_rows()
+            raise _too_many_rows(layout)
         _refuse_control_characters(number, cells, positions)
-        data.append(_file_row(number, cells, positions))
+        data.append(
+            (
+                number,
+                {
+                    name: cells[index].strip() if index < len(cells) else ""
+                    for name, index in positions.items()
+                },
+            )
+        )
     if positions is None:
         raise FileProblem("The file is empty.")
     if not data:
-        raise FileProblem("The file has a header row but no rows of results.")
+        raise FileProblem(f"The file has a header row but no rows of {layout.rows_of}.")
     return data
 
 
-def _file_row(number: int, cells: list[str], positions: dict[str, int]) -> FileRow:
-    def cell(name: str) -> str:
-        index = positions[name]
-        return cells[index].strip() if index < len(cells) else ""
-
+def _file_row(number: int, cells: dict) -> FileRow:
     return FileRow(
         number=number,
-        okr_code=cell("okr_code"),
-        unit=cell("unit"),
-        period=cell("period"),
-        value=cell("value"),
-        comment=_unescape(cell("comment")),
+        okr_code=cells.get("okr_code", ""),
+        unit=cells.get("unit", ""),
+        period=cells.get("period", ""),
+        value=cells.get("value", ""),
+        comment=_unescape(cells.get("comment", "")),
     )
 
 
@@ -337,9 +361,9 @@ def _rows_too_far_down() -> FileProblem:
     )
 
 
-def _too_many_rows() -> FileProblem:
+def _too_many_rows(layout: Layout) -> FileProblem:
     return FileProblem(
-        f"The file has more than {MAX_DATA_ROWS:,} rows of results. Upload at most "
+        f"The file has more than {MAX_DATA_ROWS:,} rows of {layout.rows_of}. Upload at most "
         f"{MAX_DATA_ROWS:,} rows at a time: split it into smaller files."
     )
 
@@ -349,13 +373,15 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-def _column_positions(header: list[str]) -> dict[str, int]:
+def _column_positions(header: list[str], layout: Layout) -> dict[str, int]:
+    required = ", ".join(layout.required)
+    template = " (the template has them)" if layout.has_template else ""
     width = max(index + 1 for index, text in enumerate(header) if text)
     if width > MAX_COLUMNS:
         raise FileProblem(
-            f"The first row has {width:,} columns. A file of results has at most "
-            f"{MAX_COLUMNS}: keep the columns {', '.join(REQUIRED_COLUMNS)} (the template "
-            "has them), delete the others, save and upload again."
+            f"The first row has {width:,} columns. A file of {layout.rows_of} has at most "
+            f"{MAX_COLUMNS}: keep the columns {required}{template}, delete the others, "
+            "save and upload again."
         )
     if len(header) == 1 and (";" in header[0] or "\t" in header[0]):
         raise FileProblem(
@@ -365,17 +391,16 @@ def _column_positions(header: list[str]) -> dict[str, int]:
     positions: dict[str, int] = {}
     for index, text in enumerate(header):
         name = normalise_header(text)
-        if name not in COLUMNS:
+        if name not in layout.columns:
             continue  # extra columns are allowed and ignored
         if name in positions:
             raise FileProblem(f"The column {name} appears twice. Keep one and upload again.")
         positions[name] = index
-    missing = [name for name in REQUIRED_COLUMNS if name not in positions]
+    missing = [name for name in layout.required if name not in positions]
     if missing:
         raise FileProblem(
             f"The file has no {_and_list(missing)} column{'s' if len(missing) > 1 else ''}. "
-            f"The first row must name the columns {', '.join(REQUIRED_COLUMNS)} "
-            "(the template has them)."
+            f"The first row must name the columns {required}{template}."
         )
     return positions
 

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from objectives import selectors as strategy_selectors
 from objectives.text import parse_id
@@ -21,8 +22,9 @@ from okrs.forms.maintenance import (
     ReplaceKeyResultForm,
     TrajectoryForm,
 )
+from okrs.imports.reading import MAX_FILE_BYTES, size_text, too_large
 from okrs.selectors import maintenance as maintenance_selectors
-from web.forms import add_action_errors
+from web.forms import add_action_errors, declared_body_size
 
 can_maintain_okrs = permission_required("portal.maintain_okrs", raise_exception=True)
 
@@ -128,41 +130,61 @@ def change_target(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# The form around an uploaded file (boundaries, other fields, the CSRF token).
+_FORM_ALLOWANCE_BYTES = 64 * 1024
+
+
+@csrf_exempt  # checked in _trajectories, once the size is known: checking reads the body
 @can_maintain_okrs
 def trajectories(request: HttpRequest, code: str) -> HttpResponse:
     """The OKR's trajectories per unit, and the form that sets a unit's planned
-    trajectory or, where it has one, records a revised one."""
+    trajectory or, where it has one, records a revised one: typed, or uploaded as a
+    file of several units' targets. A request larger than the largest file allowed
+    is refused from the size it declares, before its body is read."""
+    if request.method == "POST" and declared_body_size(request) > (
+        MAX_FILE_BYTES + _FORM_ALLOWANCE_BYTES
+    ):
+        message = too_large(f"The file is larger than {size_text(MAX_FILE_BYTES)}.")
+        return _trajectories(request, code, too_large=message)
+    return _trajectories(request, code)
+
+
+@csrf_protect
+def _trajectories(request: HttpRequest, code: str, too_large: str = "") -> HttpResponse:
     key_result = maintenance_selectors.key_result_to_maintain(code)
     spans = maintenance_selectors.periods_for_target_change(key_result, timezone.localdate())
     spans.reverse()  # oldest first: a trajectory is read forwards
-    units = maintenance_selectors.units_with_trajectories()
-    form = TrajectoryForm(request.POST or None, spans=spans, units=units)
-    if request.method == "POST" and form.is_valid():
-        unit = form.chosen_unit()
-        fields = {
-            "by": request.user,
-            "key_result": key_result,
-            "unit": unit,
-            "first_period": form.chosen_span(),
-            "values": form.cleaned_data["values"],
-            "reason": form.cleaned_data["reason"],
-            "approved_by": form.cleaned_data["approved_by"],
-            "approved_on": form.cleaned_data["approved_on"],
-        }
+    form = TrajectoryForm(
+        None if too_large else (request.POST or None),
+        None if too_large else (request.FILES or None),
+        spans=spans,
+        units=maintenance_selectors.units_with_trajectories(),
+        frequency=key_result.frequency,
+    )
+    if too_large:
+        # The body was never read: an unbound form, with the refusal on its file.
+        form.cleaned_data = {}
+        form.add_error("file", too_large)
+    elif request.method == "POST" and form.is_valid():
         try:
-            if maintenance_selectors.has_trajectory(key_result, unit):
-                recorded = actions.revise_trajectory(**fields)
-            else:
-                recorded = actions.set_planned_trajectory(**fields)
+            recorded = actions.record_trajectories(
+                by=request.user,
+                key_result=key_result,
+                paths=form.paths,
+                reason=form.cleaned_data["reason"],
+                approved_by=form.cleaned_data["approved_by"],
+                approved_on=form.cleaned_data["approved_on"],
+            )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            what = (
-                f"Revised trajectory (revision {recorded.revision})"
-                if recorded.is_revised
-                else "Planned trajectory"
-            )
-            messages.success(request, f"{what} recorded for {unit.short_name}.")
+            for trajectory in recorded:
+                what = (
+                    f"Revised trajectory (revision {trajectory.revision})"
+                    if trajectory.is_revised
+                    else "Planned trajectory"
+                )
+                messages.success(request, f"{what} recorded for {trajectory.unit.short_name}.")
             return redirect(reverse("okrs:trajectories", args=[key_result.code]))
     return render(
         request,
@@ -175,6 +197,7 @@ def trajectories(request: HttpRequest, code: str) -> HttpResponse:
             "trajectories": maintenance_selectors.trajectories_of(key_result),
             "breadcrumbs": _breadcrumbs(key_result),
         },
+        status=413 if too_large else 200,
     )
 
 

@@ -19,6 +19,7 @@ from okrs import imports, selectors
 from okrs.models import ReportingPeriod, ResultUpload
 from okrs.result_planner import REASON_REQUIRED
 from okrs.selectors.submissions import submissions_for_period, units_led_by, units_owing
+from web.forms import declared_body_size
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -100,19 +101,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     """The upload page. A request larger than the largest file allowed is refused from
     the size it declares, before its body is read (and spooled to memory or disk)."""
     limit = imports.reading.MAX_FILE_BYTES
-    if request.method == "POST" and _declared_size(request) > limit + FORM_ALLOWANCE_BYTES:
+    if request.method == "POST" and declared_body_size(request) > limit + FORM_ALLOWANCE_BYTES:
         message = imports.reading.too_large(
             f"The file is larger than {imports.reading.size_text(limit)}."
         )
         return _upload_page(request, UploadForm(), too_large=message, status=413)
     return _upload(request)
-
-
-def _declared_size(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0  # Django then reads no body at all
 
 
 @csrf_protect

@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrs.models import Result
-from tests.badinput.conftest import SECRETARY, data_difference, generated, stored_data
+from tests.badinput.conftest import (
+    ADMINISTRATOR,
+    SECRETARY,
+    data_difference,
+    generated,
+    stored_data,
+)
 from tests.badinput.test_forms import REFUSED_NUMBERS, nul_stored
 
 HEADER = "okr_code,unit,period,value,comment"
@@ -159,4 +165,27 @@ def test_generated_files_are_refused_plainly(sender):
         upload_and_confirm(sender, name, content, problems)
 
     one_upload()
+    assert not problems, "\n".join(problems)
+
+
+def test_malformed_trajectory_files_are_refused_plainly(sender):
+    """Every malformed file above, and every crafted workbook, sent as a file of
+    trajectory targets: never a server error, and nothing recorded."""
+    from okrs.models import Trajectory
+    from tests.crafted_files import CRAFTED
+
+    problems: list[str] = []
+    files = [*KNOWN_FILES, *((name, content) for name, content, _ in CRAFTED.values())]
+    files.append(("targets.csv", b"unit,period,target\r\n" + b"Bucks MH,Q2 2020/21,1e15\r\n"))
+    for name, content in files:
+        response = sender.send(
+            ADMINISTRATOR,
+            "POST",
+            "/manage/okrs/quality-cccs-training/trajectories/",
+            {"file": SimpleUploadedFile(name, content), "reason": "Agreed plan"},
+        )
+        if response.status_code >= 500:
+            problems.append(response.failure)
+    if Trajectory.objects.exists():
+        problems.append("a malformed file of targets recorded a trajectory")
     assert not problems, "\n".join(problems)

@@ -318,3 +318,104 @@ def test_only_administrators_reach_the_page(client, users_by_role):
         assert client.get(PAGE).status_code == 403
         assert client.post(PAGE, form()).status_code == 403
     assert not Trajectory.objects.exists()
+
+
+# --- By upload -------------------------------------------------------------------
+
+
+def upload(admin_client, content: bytes, name="trajectories.csv", **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "reason": "Recovery plans agreed at the Quality Committee",
+        "approved_by": "",
+        "approved_on": "",
+        "file": SimpleUploadedFile(name, content),
+    } | fields
+    return admin_client.post(PAGE, data, follow=True)
+
+
+TWO_UNITS = (
+    b"unit,period,target\r\n"
+    b"Bucks MH,Q3 2020/21,93\r\n"  # out of order in the file: read by period
+    b"Bucks MH,Q2 2020/21,92\r\n"
+    b"community-services,Q2 2020/21,95%\r\n"
+)
+
+
+def test_a_file_sets_several_units_trajectories_at_once(admin_client):
+    page = upload(admin_client, TWO_UNITS).content.decode()
+    assert "Planned trajectory recorded for Bucks MH." in page
+    assert "Planned trajectory recorded for Community Services." in page
+    points = {
+        (trajectory.unit.slug, str(point.period_start)): point.value
+        for trajectory in Trajectory.objects.select_related("unit")
+        for point in trajectory.points.all()
+    }
+    assert points == {
+        ("bucks-mh", "2020-07-01"): Decimal(92),
+        ("bucks-mh", "2020-10-01"): Decimal(93),
+        ("community-services", "2020-07-01"): Decimal(95),
+    }
+    assert cell(assemble_ipr(SEPTEMBER)).target_kind == "trajectory"
+
+
+def test_a_file_that_revises_one_unit_needs_who_agreed_it_and_records_nothing_else(
+    admin_client,
+):
+    """Bucks MH already has a trajectory, so the file revises it, which needs who
+    agreed it: refused, and Community Services' new trajectory is not kept either."""
+    plan()
+    page = upload(admin_client, TWO_UNITS).content.decode()
+    assert "Bucks MH: Say who agreed the revised trajectory" in page
+    assert Trajectory.objects.count() == 1
+    page = upload(
+        admin_client, TWO_UNITS, approved_by="Quality Committee", approved_on="2020-12-15"
+    ).content.decode()
+    assert "Revised trajectory (revision 2) recorded for Bucks MH." in page
+    assert Trajectory.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"unit,period,target\r\nNowhere,Q2 2020/21,92\r\n",
+            "Row 2: there is no unit ‘Nowhere’",
+        ),
+        (
+            b"unit,period,target\r\nBucks MH,September 2020,92\r\n",
+            "Row 2: ‘September 2020’ is not a quarterly period",
+        ),
+        (b"unit,period,target\r\nBucks MH,Q2 2020/21,lots\r\n", "is not a number"),
+        (
+            b"unit,period,target\r\nBucks MH,Q2 2020/21,92\r\nBucks MH,Q4 2020/21,94\r\n",
+            "Bucks MH: the periods must follow one another with none missing",
+        ),
+        (
+            b"unit,period,target\r\nBucks MH,Q2 2020/21,92\r\nbucks-mh,Q2 2020/21,93\r\n",
+            "Row 3: Bucks MH already has a target for Q2 2020/21",
+        ),
+        (b"unit,target\r\nBucks MH,92\r\n", "The file has no period column"),
+        (b"unit,period,target\r\nBucks MH,Q2 2020/21,150\r\n", "between 0 and 100"),
+    ],
+)
+def test_a_file_with_a_problem_records_nothing_and_says_where(admin_client, content, message):
+    page = upload(admin_client, content).content.decode()
+    assert message in page.replace("&#x27;", "'")
+    assert not Trajectory.objects.exists()
+
+
+def test_a_file_too_large_is_refused_from_its_declared_size(admin_client):
+    from okrs.imports.reading import MAX_FILE_BYTES
+
+    response = admin_client.generic(
+        "POST",
+        PAGE,
+        b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(MAX_FILE_BYTES + 200 * 1024),
+    )
+    assert response.status_code == 413
+    assert "The file is larger than 5 MB" in response.content.decode()
+    assert not Trajectory.objects.exists()
