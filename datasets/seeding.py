@@ -387,6 +387,7 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
         "tolerance": _decimal(spec.get("tolerance", 0)),
         "tolerance_kind": spec.get("tolerance_kind", "absolute"),
         "decimal_places": spec.get("decimal_places", 1),
+        "trust_value": spec.get("trust_value", "entered"),
         "long_term_plan_metric": _text(spec.get("long_term_plan_metric")),
         "order": order,
         "source": _text(spec.get("source")),

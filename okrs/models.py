@@ -68,6 +68,15 @@ class ReportingPeriod(models.Model):
         return periods.period_label(self.frequency, self.starts_on)
 
 
+class TrustValue(models.TextChoices):
+    """How an OKR's Trust value is obtained."""
+
+    ENTERED = "entered", "Entered (a measure the Trust holds as a whole)"
+    SUM = "sum", "Sum of the directorates (counts, money)"
+    MEAN = "mean", "Mean of the directorates"
+    MEDIAN = "median", "Median of the directorates"
+
+
 class KeyResult(models.Model):
     """An OKR: a measurable statement with a target, owned by an executive role."""
 
@@ -147,6 +156,14 @@ class KeyResult(models.Model):
         max_length=10,
         choices=[("absolute", "Absolute (in the measure's units)"), ("relative", "% of target")],
         default="absolute",
+    )
+    # How the Trust row's value is obtained (okrs/trust_values.py): typed like a
+    # directorate's, or worked out from the directorates' values, never typed.
+    trust_value = models.CharField(
+        max_length=10,
+        choices=TrustValue.choices,
+        default=TrustValue.ENTERED,
+        help_text="How the Trust's value is obtained.",
     )
     long_term_plan_metric = models.CharField(
         max_length=300, blank=True, help_text="The NHS Long Term Plan metric it supports, if any."

@@ -26,6 +26,7 @@ from objectives.models import OrganisationalUnit
 from okrs.formatting import okr_value_text
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.selectors import unit_target
+from okrs.trust_values import is_derived, method_in_words
 from okrs.validation import ValueRules, check_value, parse_number
 
 # A person who is not the unit's lead (a board secretary or administrator) must
@@ -197,6 +198,11 @@ def result_problem(
         )
     if not (unit.is_active_on(period.starts_on) or unit.is_active_on(period.ends_on)):
         return f"{unit.short_name} was not active in {period.label}"
+    if unit.kind == OrganisationalUnit.Kind.TRUST and is_derived(key_result.trust_value):
+        return (
+            f"The Trust's value of {key_result.code} is {method_in_words(key_result.trust_value)}: "
+            "it is worked out, not entered"
+        )
     return None
 
 

@@ -196,6 +196,11 @@ FLAT_COLUMNS = [
         "For the report period: why the value is one of the Board's exceptions "
         "(reasons separated by '; '; empty if it is not one).",
     ),
+    (
+        "value_method",
+        "The Trust's rows only: how its values are obtained: 'entered', 'sum', 'mean' or "
+        "'median' (of the directorates' values); empty for a directorate.",
+    ),
     ("is_demo", "1 if the value was invented by the demo set-up."),
 ]
 
@@ -250,6 +255,7 @@ def flat_rows(pack: Pack) -> list[dict]:
                             "variation": words(cell.variation) if current else "",
                             "assurance": words(cell.assurance) if current else "",
                             "exception": "; ".join(cell.exceptions) if current else "",
+                            "value_method": cell.value_method or "",
                             "is_demo": int(point.is_demo) if point else 0,
                         }
                     )

@@ -20,6 +20,7 @@ from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjecti
 from okrs import periods
 from okrs.actions.results import ensure_period, value_problem
 from okrs.formatting import format_value
+from okrs.measures import PERCENTAGE_MEASURES
 from okrs.models import (
     Direction,
     Frequency,
@@ -27,6 +28,7 @@ from okrs.models import (
     Measure,
     ReportingPeriod,
     Target,
+    TrustValue,
 )
 from okrs.validation import COLUMN_LIMIT, range_problem
 
@@ -173,6 +175,7 @@ class KeyResultDefinition:
     tolerance: Decimal = Decimal(0)
     tolerance_kind: str = "absolute"
     decimal_places: int = 1
+    trust_value: str = TrustValue.ENTERED
     lowest_value: Decimal | None = None
     highest_value: Decimal | None = None
     owner_role: object = None
@@ -204,6 +207,13 @@ def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
         problems["tolerance_kind"] = "Choose how the tolerance is measured"
     if definition.decimal_places is None or not 0 <= definition.decimal_places <= 4:
         problems["decimal_places"] = "Enter a number of decimal places from 0 to 4"
+    if definition.trust_value not in TrustValue.values:
+        problems["trust_value"] = "Choose how the Trust's value is obtained"
+    elif definition.trust_value == TrustValue.SUM and definition.measure in PERCENTAGE_MEASURES:
+        problems["trust_value"] = (
+            "Percentages cannot be added up across directorates: choose the mean or the "
+            "median, or enter the Trust's value"
+        )
     low, high = definition.lowest_value, definition.highest_value
     for name, bound in (("lowest_value", low), ("highest_value", high)):
         if bound is not None and abs(bound) > COLUMN_LIMIT:
@@ -246,6 +256,7 @@ def _create_active_key_result(
         tolerance=definition.tolerance,
         tolerance_kind=definition.tolerance_kind,
         decimal_places=definition.decimal_places,
+        trust_value=definition.trust_value,
         lowest_value=definition.lowest_value,
         highest_value=definition.highest_value,
         owner_role=definition.owner_role,

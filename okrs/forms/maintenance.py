@@ -18,7 +18,7 @@ from okrs import periods
 from okrs.actions import REASON_MAX_LENGTH, KeyResultDefinition, key_result_code_problem
 from okrs.imports.reading import MAX_FILE_BYTES, FileProblem, size_text, too_large
 from okrs.imports.trajectory_file import UnitPath, read_trajectory_file
-from okrs.models import Direction, Frequency, KeyResult, Measure
+from okrs.models import Direction, Frequency, KeyResult, Measure, TrustValue
 from okrs.validation import parse_number
 from web.forms import NhsForm
 
@@ -136,6 +136,15 @@ class KeyResultDefinitionForm(NhsForm):
         },
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
     )
+    trust_value = forms.ChoiceField(
+        label="The Trust's value",
+        choices=TrustValue.choices,
+        initial=TrustValue.ENTERED,
+        help_text="Entered for the Trust like a directorate's value, or worked out from the "
+        "directorates' values once every directorate has given one, and then never typed.",
+        # Left out, it is entered (as before the Trust's value could be worked out).
+        required=False,
+    )
     lowest_value = NumberField(
         label="Lowest plausible value (optional)",
         required=False,
@@ -195,6 +204,7 @@ class KeyResultDefinitionForm(NhsForm):
         "tolerance",
         "tolerance_kind",
         "decimal_places",
+        "trust_value",
         "lowest_value",
         "highest_value",
         "owner_role",
@@ -202,6 +212,9 @@ class KeyResultDefinitionForm(NhsForm):
         "data_source",
         "target_rationale",
     ]
+
+    def clean_trust_value(self) -> str:
+        return self.cleaned_data["trust_value"] or TrustValue.ENTERED
 
     def definition(self) -> KeyResultDefinition:
         """The new OKR's definition, for the action."""
@@ -246,6 +259,7 @@ class ReplaceKeyResultForm(KeyResultDefinitionForm):
             "tolerance": key_result.tolerance.normalize(),
             "tolerance_kind": key_result.tolerance_kind,
             "decimal_places": key_result.decimal_places,
+            "trust_value": key_result.trust_value,
             "lowest_value": key_result.lowest_value,
             "highest_value": key_result.highest_value,
             "owner_role": key_result.owner_role_id,

@@ -16,6 +16,7 @@ from okrs.measures import Direction
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from okrs.selectors import TRAJECTORIES, latest_results, unit_target
 from okrs.targets_in_force import REVISED_TRAJECTORY, TRAJECTORY, TargetInForce, target_in_force
+from okrs.trust_values import is_derived
 
 
 def owed_key_results(period: ReportingPeriod) -> list[KeyResult]:
@@ -158,6 +159,8 @@ def submissions_for_period(
     for unit in owing:
         values = []
         for key_result in key_results:
+            if unit.kind == OrganisationalUnit.Kind.TRUST and is_derived(key_result.trust_value):
+                continue  # worked out from the directorates' values, not entered
             result = results.get((key_result.pk, unit.pk))
             values.append(
                 OwedValue(

@@ -41,6 +41,7 @@ from okrs.targets_in_force import (
 from reporting.exceptions import amber_run, exception_reasons, rule_in_words
 from reporting.ipr.over_time import TREND_MONTHS, overall_in, report_period
 from reporting.ipr.selectors import ReportInputs, SeriesValue
+from reporting.ipr.trust_row import trust_row
 from reporting.ipr.types import (
     Ipr,
     IprCell,
@@ -270,7 +271,9 @@ def _assemble_okr(
     achieved = key_result.status == KeyResult.Status.ACHIEVED
     cells = []
     chart_unit, chart_points, chart_target = None, [], None
+    trust = trust_row(key_result, span.frequency, units, inputs.series)
     for unit in units:
+        is_trust = trust is not None and unit is trust.unit
 
         def target_of(period, unit=unit) -> TargetInForce | None:
             """The unit's target for `period`: its trajectory's point, or its goal."""
@@ -279,7 +282,9 @@ def _assemble_okr(
         target = target_of(span)
         history = [
             result
-            for result in inputs.series.get((key_result.pk, unit.pk), [])
+            for result in (
+                trust.series if is_trust else inputs.series.get((key_result.pk, unit.pk), [])
+            )
             if result.period.frequency == span.frequency
             and result.period.starts_on <= span.starts_on
         ]
@@ -371,6 +376,8 @@ def _assemble_okr(
                 else []
             ),
             **_comment_fields(inputs, key_result, unit, current),
+            value_method=key_result.trust_value if is_trust else None,
+            value_note=trust.notes.get(span.starts_on, "") if is_trust else "",
         )
         cells.append(cell)
         _summarise(summary, objective, key_result, cell)

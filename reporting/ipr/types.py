@@ -100,6 +100,13 @@ class IprCell:
     # (okrs.targets_in_force). None with no target.
     target_set_for: str | None = None
     target_kind: str | None = None
+    # The Trust row only: how its value was obtained ("entered", "sum", "mean" or
+    # "median": okrs.trust_values), and a note on it ("Sum of 4 directorates";
+    # "Not worked out yet: 1 of 4 directorates has no value"; an entered value
+    # outside its directorates' range, flagged). None and "" for a directorate,
+    # and in editions published before the report said so.
+    value_method: str | None = None
+    value_note: str = ""
 
 
 @dataclass

@@ -190,6 +190,7 @@ DEFINITION_FIELDS = {
     "measure": "choice",
     "direction": "choice",
     "frequency": "choice",
+    "trust_value": "choice",
     "target": "number",
     "target_from": "date",
     "tolerance": "number",

@@ -348,7 +348,7 @@ def test_the_data_sheet_is_the_flat_rows_as_a_table(pack):
 
     assert sheet.freeze_panes == "A2"
     assert bucks[COLUMNS.index("exception")] == "Red"
-    assert sheet.tables["IprData"].ref == "A1:AB21"
+    assert sheet.tables["IprData"].ref == "A1:AC21"
 
 
 def test_the_definitions_sheet_defines_each_okr_and_each_data_column(pack):

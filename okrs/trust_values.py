@@ -1,0 +1,77 @@
+"""How the Trust row's value of an OKR is obtained from its directorates'. Pure.
+
+Each OKR says (`KeyResult.trust_value`, `okrs.models.TrustValue`):
+
+- **entered**: the Trust's value is typed, like a directorate's (a measure only
+  the Trust holds, or a figure from the Trust's own papers). One outside the range
+  of its directorates' values for the same period is flagged beside the value.
+- **sum**, **mean** or **median** of the directorates: worked out, never typed,
+  and only once every directorate that owes a value for the period has given it
+  (a total of three directorates out of four would mislead the Board); until then
+  there is none, and the note says how many are still to come.
+"""
+
+import statistics
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from okrs.formatting import format_value
+
+ENTERED, SUM, MEAN, MEDIAN = "entered", "sum", "mean", "median"
+_DERIVED_WORDS = {SUM: "Sum", MEAN: "Mean", MEDIAN: "Median"}
+
+
+@dataclass(frozen=True)
+class TrustFigure:
+    value: Decimal | None
+    note: str
+
+
+def is_derived(method: str) -> bool:
+    return method in _DERIVED_WORDS
+
+
+def method_in_words(method: str) -> str:
+    """'the sum of its directorates' values', … or 'entered'."""
+    if not is_derived(method):
+        return "entered"
+    return f"the {_DERIVED_WORDS[method].lower()} of its directorates' values"
+
+
+def derived_value(method: str, values: list[Decimal], owing: int, places: int) -> TrustFigure:
+    """The Trust's value worked out by `method` from the directorates' `values`,
+    of the `owing` directorates that owe one; a mean or median is rounded half up
+    to the OKR's decimal `places`, as a typed value would be stored."""
+    directorates = f"{owing} directorate{'s' if owing != 1 else ''}"
+    if owing == 0:
+        return TrustFigure(None, "Not worked out: no directorate owes a value")
+    if len(values) < owing:
+        missing = owing - len(values)
+        return TrustFigure(
+            None,
+            f"Not worked out yet: {missing} of {directorates} "
+            f"{'has' if missing == 1 else 'have'} no value",
+        )
+    if method == SUM:
+        value = sum(values, Decimal(0))
+    else:
+        exact = statistics.mean(values) if method == MEAN else statistics.median(values)
+        value = Decimal(exact).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return TrustFigure(value, f"{_DERIVED_WORDS[method]} of {directorates}")
+
+
+def range_note(
+    trust_value: Decimal, directorate_values: list[Decimal], measure: str, places: int
+) -> str:
+    """A flag for an entered Trust value outside the range of its directorates'
+    values for the same period ('' when within, or with fewer than two to compare)."""
+    if len(directorate_values) < 2:
+        return ""
+    lowest, highest = min(directorate_values), max(directorate_values)
+    if lowest <= trust_value <= highest:
+        return ""
+    return (
+        "Entered; outside the range of its directorates "
+        f"({format_value(lowest, measure, places)} to {format_value(highest, measure, places)}): "
+        "check it"
+    )
