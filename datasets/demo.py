@@ -34,8 +34,9 @@ from objectives.roles import Role, group_name
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs.measures import Direction, Measure
-from okrs.models import KeyResult, Result
+from okrs.models import KeyResult, Result, TrustValue
 from okrs.result_planner import Outcome
+from okrs.trust_values import is_derived
 
 REASON = "Demo data (make run)"
 # The history runs from the start of the 2020 directorate structure.
@@ -90,7 +91,13 @@ class DemoOkr:
     spread: float  # month-to-month noise
     drift: float  # change per year (towards or away from target)
     decimals: int = 1
+    # How the Trust's value is obtained: counts add up, percentages are the mean of
+    # the directorates' (okrs.trust_values); never typed.
     trust_is_sum: bool = False
+
+    @property
+    def trust_value(self) -> str:
+        return TrustValue.SUM if self.trust_is_sum else TrustValue.MEAN
 
 
 DEMO_OKRS = (
@@ -262,6 +269,8 @@ def ensure_demo_okrs(strategy: Strategy, *, by) -> list[tuple[KeyResult, DemoOkr
                 measure=spec.measure,
                 direction=spec.direction,
                 frequency=periods.MONTHLY,
+                decimal_places=spec.decimals,
+                trust_value=spec.trust_value,
                 is_demo=True,
                 order=order,
                 calculation="Invented for the demonstration; not a Trust measure.",
@@ -275,8 +284,31 @@ def ensure_demo_okrs(strategy: Strategy, *, by) -> list[tuple[KeyResult, DemoOkr
                 source="Demo",
                 reason=REASON,
             )
+            if spec.trust_is_sum:
+                _share_the_target(key_result, spec, by=by)
         made.append((key_result, spec))
     return made
+
+
+def _share_the_target(key_result: KeyResult, spec: DemoOkr, *, by) -> None:
+    """A total's target is the Trust's; each directorate gets its share as a target
+    of its own (300 research recruits a month for the Trust, 75 for a directorate),
+    so a directorate is not rated against the whole Trust's figure."""
+    directorates = [
+        unit
+        for unit in OrganisationalUnit.objects.filter(kind=OrganisationalUnit.Kind.DIRECTORATE)
+        if unit.is_active_on(HISTORY_STARTS)
+    ]
+    for unit in directorates:
+        okr_actions.set_target(
+            by=by,
+            key_result=key_result,
+            unit=unit,
+            value=Decimal(round(spec.target / len(directorates))),
+            effective_from=HISTORY_STARTS,
+            source="Demo: the Trust's target shared between its directorates",
+            reason=REASON,
+        )
 
 
 def _history_entries(
@@ -289,7 +321,6 @@ def _history_entries(
     drift_per_step: float,
     decimals: int,
     measure: str,
-    trust_is_sum: bool,
     existing: set[tuple[int, int, int]],
 ) -> list[okr_actions.ResultEntry]:
     directorates = [unit for unit in units if unit.kind == OrganisationalUnit.Kind.DIRECTORATE]
@@ -307,13 +338,10 @@ def _history_entries(
     entries = []
     for index, period in enumerate(reporting_periods):
         values = {slug: _clamp(series[slug][index], measure) for slug in series}
-        if trust is not None and values:
-            # The Trust's own figure is entered, not computed; the demo makes a
-            # plausible one from the directorates.
-            trust_value = sum(values.values())
-            if not trust_is_sum:
-                trust_value /= len(values)
-            values[trust.slug] = trust_value
+        if trust is not None and values and not is_derived(key_result.trust_value):
+            # An entered Trust figure: the demo makes a plausible one from the
+            # directorates (a worked-out one is the report's to work out).
+            values[trust.slug] = sum(values.values()) / len(values)
         for unit in units:
             if unit.slug not in values or (key_result.pk, period.pk, unit.pk) in existing:
                 continue
@@ -358,7 +386,6 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
             drift_per_step=spec.drift / 12,
             decimals=spec.decimals,
             measure=spec.measure,
-            trust_is_sum=spec.trust_is_sum,
             existing=existing,
         )
 
@@ -381,9 +408,9 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
             level=level,
             spread=max(abs(level) * 0.03, 0.5),
             drift_per_step=0.0,
-            decimals=0,
+            # At the OKR's own precision: staff sickness to one decimal, not whole.
+            decimals=0 if key_result.measure == Measure.COUNT else key_result.decimal_places,
             measure=key_result.measure,
-            trust_is_sum=False,
             existing=existing,
         )
 
