@@ -28,6 +28,7 @@ from objectives.models import (
 )
 from okrs.models import KeyResult, ReportingPeriod, Result
 from okrs.selectors.submissions import units_owing
+from okrs.trust_values import is_derived
 
 # An OKR "in use" measures its focus area now (active) or did until it was met
 # (achieved); a draft has not started and a retired one measures nothing.
@@ -76,6 +77,8 @@ class OkrFacts:
     frequency: str
     owner: str  # the executive role's title; empty when none
     first_target_from: datetime.date | None  # when its earliest target applies
+    # How the Trust's value is obtained: a worked-out one is owed by no one.
+    trust_value: str = "entered"
 
     def has_target_on(self, day: datetime.date) -> bool:
         return self.first_target_from is not None and self.first_target_from <= day
@@ -268,11 +271,21 @@ def _period_gaps(
     gaps = []
     # The Trust last, as on the Tracking page and the slides.
     for unit in sorted(owing, key=lambda unit: unit.kind == OrganisationalUnit.Kind.TRUST):
-        outstanding = sum(1 for okr in owed if (okr.code, unit.slug, period.pk) not in submitted)
+        unit_owes = [
+            okr
+            for okr in owed
+            if not (unit.kind == OrganisationalUnit.Kind.TRUST and is_derived(okr.trust_value))
+        ]
+        outstanding = sum(
+            1 for okr in unit_owes if (okr.code, unit.slug, period.pk) not in submitted
+        )
         if outstanding:
             gaps.append(
                 UnitGap(
-                    slug=unit.slug, name=unit.short_name, outstanding=outstanding, owed=len(owed)
+                    slug=unit.slug,
+                    name=unit.short_name,
+                    outstanding=outstanding,
+                    owed=len(unit_owes),
                 )
             )
     return PeriodGaps(period=period, okrs_owed=len(owed), units_owing=len(owing), units=gaps)
@@ -362,6 +375,7 @@ def _okr_facts(strategy: Strategy) -> list[OkrFacts]:
             frequency=key_result.frequency,
             owner=key_result.owner_role.title if key_result.owner_role else "",
             first_target_from=key_result.first_target_from,
+            trust_value=key_result.trust_value,
         )
         for key_result in key_results
     ]

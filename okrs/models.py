@@ -1,5 +1,11 @@
-"""Key results (OKRs), their targets and results, reporting periods, and the
-programmes and projects that deliver a focus area."""
+"""Key results (OKRs), their targets, trajectories and results, reporting periods,
+and the programmes and projects that deliver a focus area.
+
+One module although nearly 500 lines: these are the OKRs app's tables, each small
+and pointing at the others (a result at its OKR, period and unit; a target or a
+trajectory at its OKR and unit), and Django finds an app's models in one place;
+the rules about them live in the pure modules beside it (`periods`, `targets`,
+`targets_in_force`, `trust_values`, `validation`)."""
 
 from functools import cached_property
 

@@ -120,7 +120,9 @@ class TrackingCell:
 @dataclass(frozen=True)
 class KeyResultRow:
     key_result: KeyResult
-    cells: list[TrackingCell]
+    # One a unit, in the units' order; None where the unit owes no value (the
+    # Trust's worked-out value).
+    cells: list[TrackingCell | None]
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,18 @@ def submission_tracking(period: ReportingPeriod, today: datetime.date) -> Submis
         Prefetch("leads", queryset=Person.objects.order_by("full_name"))
     )
     submissions = _trust_last(submissions_for_period(period, units, today))
-    key_results = [value.key_result for value in submissions[0].values] if submissions else []
+    # Every OKR owed by any unit, in order: the Trust owes none whose value is worked
+    # out from its directorates' (okrs.trust_values), so its column has a gap there.
+    key_results = list(
+        {
+            value.key_result.pk: value.key_result
+            for submission in submissions
+            for value in submission.values
+        }.values()
+    )
+    owed = [
+        {value.key_result.pk: value for value in submission.values} for submission in submissions
+    ]
 
     unit_rows = []
     for submission in submissions:
@@ -193,9 +206,12 @@ def submission_tracking(period: ReportingPeriod, today: datetime.date) -> Submis
     key_result_rows = [
         KeyResultRow(
             key_result=key_result,
-            cells=[_cell(submission.values[position], key_result) for submission in submissions],
+            cells=[
+                _cell(values[key_result.pk], key_result) if key_result.pk in values else None
+                for values in owed
+            ],
         )
-        for position, key_result in enumerate(key_results)
+        for key_result in key_results
     ]
 
     totals = Counter(value.status for submission in submissions for value in submission.values)

@@ -20,8 +20,8 @@ from okrs.forms.maintenance import (
     FocusAreaLinkForm,
     ReasonForm,
     ReplaceKeyResultForm,
-    TrajectoryForm,
 )
+from okrs.forms.trajectories import TrajectoryForm
 from okrs.imports.reading import MAX_FILE_BYTES, size_text, too_large
 from okrs.selectors import maintenance as maintenance_selectors
 from web.forms import add_action_errors, declared_body_size

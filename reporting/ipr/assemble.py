@@ -3,10 +3,12 @@ to the `Ipr` every rendering shows. No database access and no clock here: the
 time of assembly is passed in, so the same inputs always give the same report.
 
 Per OKR × unit: the value of the period the OKR reports this month (monthly: the
-data month; quarterly: the latest quarter ended by the month's end), the target
-then in force, its RAG (reporting.rag), and SPC over the unit's series up to that
-period (reporting.spc). Per objective × unit: the overall rating by the
-objective's rule. Then the summary the Board reads first: what improved,
+data month; quarterly: the latest quarter ended by the month's end; the Trust's
+entered, or worked out from its directorates' by `trust_row`), the unit's target
+then (its trajectory's point, its own goal or the Trust's), its RAG
+(reporting.rag), and SPC over the unit's series up to that period (reporting.spc).
+Per objective × unit: the overall rating by the objective's rule. Then the
+summary the Board reads first: what improved,
 deteriorated, changed rating, is missing, and the exceptions (each cell's
 reasons by the one rule in `reporting.exceptions`).
 
@@ -16,10 +18,10 @@ a report assembled after one value changed computes one series again, not all of
 them. Each objective's overall rating per unit is also traced back over the
 latest months (`over_time`).
 
-One module although nearly 500 lines: it is the one path from inputs to report
+One module although over 500 lines: it is the one path from inputs to report
 (cells, overall ratings, summary), each step feeding the next; what stands apart
-from it already lives beside it (`over_time`, `spc.remembered`,
-`reporting.exceptions`).
+from it already lives beside it (`over_time`, `trust_row`, `spc.remembered`,
+`reporting.exceptions`, and which target applies in `okrs.targets_in_force`).
 """
 
 from collections import defaultdict

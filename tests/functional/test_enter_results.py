@@ -114,9 +114,10 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     expect(okr_fieldset(page, APPRAISALS)).to_contain_text("Target at least 95%")
     check_accessibility(page, "enter-results")
 
-    # Every value typed: one is not a percentage, and research recruitment misses its
-    # target (300) with no comment to explain it.
-    typed = {**GOOD_VALUES, APPRAISALS: "101", RESEARCH: "94"}
+    # Every value typed: one is not a percentage, and research recruitment misses
+    # Community Services' own target (75, its share of the Trust's 300) with no
+    # comment to explain it.
+    typed = {**GOOD_VALUES, APPRAISALS: "101", RESEARCH: "60"}
     for statement, value in typed.items():
         value_box(page, statement).fill(value)
     page.get_by_role("button", name="Submit", exact=True).click()
@@ -140,7 +141,7 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     )
     expect(value_box(page, APPRAISALS)).to_have_class(re.compile(r"nhsuk-input--error"))
     expect(okr_fieldset(page, RESEARCH).locator(".nhsuk-error-message")).to_contain_text(
-        "Explain in a comment why the value misses its target of 300"
+        "Explain in a comment why the value misses its target of 75"
     )
     expect(okr_fieldset(page, VACANCIES).locator(".nhsuk-error-message")).to_have_count(0)
     # Nothing typed is lost, the wrong value included.

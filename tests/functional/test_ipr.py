@@ -113,8 +113,8 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     expect(cccs_bucks.locator(".portal-ipr-value")).to_have_text("92.0%")
     expect(cccs_bucks.locator(".portal-rag")).to_have_text("Red")
     # A chart's data opens as a table under it: the Trust's CCCS training, latest
-    # quarter first (94% in Q2, 95% in Q1: the mean of the two is 94.50; two points
-    # are too few for process limits).
+    # quarter first (94% in Q2, the demo's 94.7% in Q1: the mean of the two is
+    # (94 + 94.7) / 2 = 94.35; two points are too few for process limits).
     data = section(page, QUALITY).locator("details[data-chart]").filter(has_text=CCCS)
     data.locator("summary").click()
     rows = data.get_by_role("table").locator("tbody tr")
@@ -132,10 +132,10 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     )
     expect(rows).to_have_count(2)
     expect(rows.nth(0).locator("th, td")).to_have_text(
-        ["Q2 2020/21", "94", "common cause", "—", "94.50", "—", "—", "95"]
+        ["Q2 2020/21", "94", "common cause", "—", "94.35", "—", "—", "95"]
     )
     expect(rows.nth(1).locator("th, td")).to_have_text(
-        ["Q1 2020/21", "95", "common cause", "—", "94.50", "—", "—", "95"]
+        ["Q1 2020/21", "94.7", "common cause", "—", "94.35", "—", "—", "95"]
     )
     # The Board papers' own summary for the month, signed off by the Chief Nurse.
     quality = section(page, QUALITY)

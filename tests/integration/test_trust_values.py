@@ -247,3 +247,20 @@ def test_the_flat_data_says_how_the_trust_value_was_obtained():
     }
     assert (rows["Trust"]["value"], rows["Trust"]["value_method"]) == (75.0, "sum")
     assert rows["Bucks MH"]["value_method"] == ""
+
+
+def test_the_tracking_page_shows_the_trust_owes_no_worked_out_value(client, users_by_role):
+    """The Trust's column has a gap for a worked-out OKR; every directorate owes it."""
+    from django.urls import reverse
+
+    from objectives.roles import Role
+
+    key_result = falls()
+    period = okr_actions.ensure_period(periods.span_containing(periods.MONTHLY, SEPTEMBER))
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    page = client.get(reverse("okrs:tracking", args=[period.pk])).content.decode()
+    row = page[page.index(f">{key_result.statement}</a>") :].split("</tr>", 1)[0]
+    assert row.count("Worked out from the directorates") == 1
+    for slug in DIRECTORATES:
+        assert f'data-testid="cell-{key_result.code}-{slug}"' in row
+    assert f'data-testid="cell-{key_result.code}-trust"' not in row
