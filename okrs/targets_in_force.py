@@ -94,33 +94,60 @@ def target_for(
     """What the unit's value for the period from `period_start` to `period_end` is
     rated against: the point of its trajectory in force for that period, where
     there is one, else its goal (see the module's docstring)."""
-    goal = target_in_force(targets, period_end, unit_id)
-    goal_value = goal.value if goal is not None else None
-    own = [path for path in trajectories if path.unit_id == unit_id]
-    planned = next((path for path in own if path.revision == 1), None)
-    planned_point = planned.points.get(period_start) if planned else None
-    in_force = max(
-        (path for path in own if path.starts_on <= period_start),
-        key=lambda path: path.revision,
-        default=None,
-    )
-    point = in_force.points.get(period_start) if in_force else None
-    if point is not None:
-        revised = in_force.revision > 1
-        return TargetInForce(
-            value=point,
-            set_for=SET_FOR_UNIT,
-            kind=REVISED_TRAJECTORY if revised else TRAJECTORY,
-            goal=goal_value,
-            goal_by=max(in_force.points),
-            planned=planned_point,
-            revised=point if revised else None,
+    return UnitTargets(targets, trajectories, unit_id).for_period(period_start, period_end)
+
+
+class UnitTargets:
+    """One unit's goals and trajectories for an OKR, sorted out once, then asked
+    for period after period (a report asks for every period of every series)."""
+
+    def __init__(self, targets: Iterable, trajectories: Iterable[TrajectoryPath], unit_id: int):
+        targets = list(targets)
+        self._own = [target for target in targets if target.unit_id == unit_id]
+        self._trust = [target for target in targets if target.unit_id is None]
+        self._paths = sorted(
+            (path for path in trajectories if path.unit_id == unit_id),
+            key=lambda path: path.revision,
         )
-    if goal is None:
-        return None
-    return TargetInForce(
-        value=goal.value,
-        set_for=SET_FOR_TRUST if goal.unit_id is None else SET_FOR_UNIT,
-        kind=GOAL,
-        goal=goal_value,
-    )
+        self._planned = next((path for path in self._paths if path.revision == 1), None)
+        self._known: dict[tuple[datetime.date, datetime.date], TargetInForce | None] = {}
+
+    def goal(self, day: datetime.date):
+        """The goal target in force on `day`: the unit's own, or else the Trust's."""
+        return _latest_in_force(self._own, day) or _latest_in_force(self._trust, day)
+
+    def for_period(
+        self, period_start: datetime.date, period_end: datetime.date
+    ) -> TargetInForce | None:
+        key = (period_start, period_end)
+        if key not in self._known:
+            self._known[key] = self._work_out(period_start, period_end)
+        return self._known[key]
+
+    def _work_out(
+        self, period_start: datetime.date, period_end: datetime.date
+    ) -> TargetInForce | None:
+        goal = self.goal(period_end)
+        goal_value = goal.value if goal is not None else None
+        started = [path for path in self._paths if path.starts_on <= period_start]
+        in_force = started[-1] if started else None  # the latest revision started
+        point = in_force.points.get(period_start) if in_force else None
+        if point is not None:
+            revised = in_force.revision > 1
+            return TargetInForce(
+                value=point,
+                set_for=SET_FOR_UNIT,
+                kind=REVISED_TRAJECTORY if revised else TRAJECTORY,
+                goal=goal_value,
+                goal_by=max(in_force.points),
+                planned=self._planned.points.get(period_start) if self._planned else None,
+                revised=point if revised else None,
+            )
+        if goal is None:
+            return None
+        return TargetInForce(
+            value=goal.value,
+            set_for=SET_FOR_TRUST if goal.unit_id is None else SET_FOR_UNIT,
+            kind=GOAL,
+            goal=goal_value,
+        )

@@ -55,7 +55,10 @@ def derived_value(method: str, values: list[Decimal], owing: int, places: int) -
     if method == SUM:
         value = sum(values, Decimal(0))
     else:
-        exact = statistics.mean(values) if method == MEAN else statistics.median(values)
+        # Decimal arithmetic (28 significant digits), then rounded as stored.
+        exact = (
+            sum(values, Decimal(0)) / len(values) if method == MEAN else statistics.median(values)
+        )
         value = Decimal(exact).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return TrustFigure(value, f"{_DERIVED_WORDS[method]} of {directorates}")
 

@@ -38,7 +38,7 @@ from okrs.targets_in_force import (
     SET_FOR_UNIT,
     TRAJECTORY,
     TargetInForce,
-    target_for,
+    UnitTargets,
 )
 from reporting.exceptions import amber_run, exception_reasons, rule_in_words
 from reporting.ipr.over_time import TREND_MONTHS, overall_in, report_period
@@ -277,9 +277,11 @@ def _assemble_okr(
     for unit in units:
         is_trust = trust is not None and unit is trust.unit
 
-        def target_of(period, unit=unit) -> TargetInForce | None:
+        unit_targets = UnitTargets(targets, trajectories, unit.pk)
+
+        def target_of(period, unit_targets=unit_targets) -> TargetInForce | None:
             """The unit's target for `period`: its trajectory's point, or its goal."""
-            return target_for(targets, trajectories, period.starts_on, period.ends_on, unit.pk)
+            return unit_targets.for_period(period.starts_on, period.ends_on)
 
         target = target_of(span)
         history = [
