@@ -24,6 +24,7 @@ from objectives.models import (
 from okrs import periods
 from okrs.measures import Direction, Measure
 from okrs.ratings import STORED_RAG_CHOICES
+from okrs.trust_values import how_obtained
 from okrs.validation import COLUMN_LIMIT
 
 
@@ -224,6 +225,11 @@ class KeyResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("okrs:key_result", args=[self.code])
+
+    @property
+    def trust_value_text(self) -> str:
+        """How the Trust's value is obtained, in words for a reader."""
+        return how_obtained(self.trust_value)
 
 
 def within_column_capacity(name: str) -> models.CheckConstraint:

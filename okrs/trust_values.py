@@ -31,6 +31,15 @@ def is_derived(method: str) -> bool:
     return method in _DERIVED_WORDS
 
 
+def how_obtained(method: str) -> str:
+    """How the Trust's value is obtained, for a reader: 'Entered for the Trust' or
+    'Worked out: the sum of its directorates' values, once every directorate has
+    given one'."""
+    if not is_derived(method):
+        return "Entered for the Trust"
+    return f"Worked out: {method_in_words(method)}, once every directorate has given one"
+
+
 def method_in_words(method: str) -> str:
     """'the sum of its directorates' values', … or 'entered'."""
     if not is_derived(method):

@@ -321,6 +321,8 @@ def _write_okr_row(sheet: Sheet, okr: IprOkr, units: list[str], first_unit_colum
         rating = cell.rag_label
         if cell.target_set_for == "unit":
             rating += f" (its own target {cell.target_text})"
+        if cell.value_note:
+            rating += f" ({cell.value_note})"
         sheet.put(column + 1, rating, alignment=TOP, **rating_style(cell.rag))
     sheet.skip()
 

@@ -43,7 +43,7 @@ from okrs.targets_in_force import (
 from reporting.exceptions import amber_run, exception_reasons, rule_in_words
 from reporting.ipr.over_time import TREND_MONTHS, overall_in, report_period
 from reporting.ipr.selectors import ReportInputs, SeriesValue
-from reporting.ipr.trust_row import trust_row
+from reporting.ipr.trust_row import TrustRow, trust_row
 from reporting.ipr.types import (
     Ipr,
     IprCell,
@@ -77,7 +77,18 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
     """The report for `inputs.month`. `with_history` adds each cell's full series,
     rated period by period (the flat data of the exports and published editions;
     the web page does not show it)."""
-    month, series = inputs.month, inputs.series
+    month = inputs.month
+    # Each OKR's Trust row as the report reads it (entered, or worked out from the
+    # directorates'): the cells, the trends and the summary all read this series.
+    trust_rows = {
+        key_result.pk: row
+        for objective in inputs.objectives
+        for key_result in objective.key_results.all()
+        if (row := trust_row(key_result, key_result.frequency, inputs.units, inputs.series))
+    }
+    series = dict(inputs.series)
+    for key_result_id, row in trust_rows.items():
+        series[(key_result_id, row.unit.pk)] = row.series
     summary = IprSummary(
         matrix={variation: dict.fromkeys([*ASSURANCES, "none"], 0) for variation in VARIATIONS}
     )
@@ -109,6 +120,8 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                 span,
                 owing,
                 inputs,
+                series,
+                trust_rows.get(key_result.pk),
                 summary,
                 with_history=with_history,
             )
@@ -263,19 +276,22 @@ def _assemble_okr(
     span: periods.PeriodSpan,
     units: list[OrganisationalUnit],
     inputs: ReportInputs,
+    series: dict,
+    trust: TrustRow | None,
     summary: IprSummary,
     *,
     with_history: bool,
 ) -> IprOkr:
+    """One OKR's row of the report: a cell per unit of `units`, each read from
+    `series` (the Trust's as `trust` gives it), and the chart."""
     targets = list(key_result.targets.all())
     trajectories = inputs.trajectories.get(key_result.pk, [])
     label = periods.period_label(span.frequency, span.starts_on)
     achieved = key_result.status == KeyResult.Status.ACHIEVED
     cells = []
     chart_unit, chart_points, chart_target = None, [], None
-    trust = trust_row(key_result, span.frequency, units, inputs.series)
     for unit in units:
-        is_trust = trust is not None and unit is trust.unit
+        is_trust = trust is not None and unit.pk == trust.unit.pk
 
         unit_targets = UnitTargets(targets, trajectories, unit.pk)
 
@@ -286,9 +302,7 @@ def _assemble_okr(
         target = target_of(span)
         history = [
             result
-            for result in (
-                trust.series if is_trust else inputs.series.get((key_result.pk, unit.pk), [])
-            )
+            for result in series.get((key_result.pk, unit.pk), [])
             if result.period.frequency == span.frequency
             and result.period.starts_on <= span.starts_on
         ]

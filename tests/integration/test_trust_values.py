@@ -264,3 +264,36 @@ def test_the_tracking_page_shows_the_trust_owes_no_worked_out_value(client, user
     for slug in DIRECTORATES:
         assert f'data-testid="cell-{key_result.code}-{slug}"' in row
     assert f'data-testid="cell-{key_result.code}-trust"' not in row
+
+
+def test_the_okr_page_says_how_the_trust_value_is_obtained(client, users_by_role):
+    from objectives.roles import Role
+
+    key_result = falls()
+    client.force_login(users_by_role[Role.VIEWER])
+    page = client.get(key_result.get_absolute_url()).content.decode()
+    assert (
+        "Worked out: the sum of its directorates&#x27; values, once every directorate has "
+        "given one" in page
+    )
+    cccs = KeyResult.objects.get(code="quality-cccs-training")
+    assert "Entered for the Trust" in client.get(cccs.get_absolute_url()).content.decode()
+
+
+def test_the_workbook_says_how_the_trust_value_was_obtained():
+    import io
+
+    import openpyxl
+
+    from reporting.exports.workbook import render_workbook
+
+    key_result = falls()
+    values(key_result, SEPTEMBER, dict(zip(DIRECTORATES, [12, 30, 25, 8], strict=True)))
+    book = openpyxl.load_workbook(io.BytesIO(render_workbook(draft_pack(SEPTEMBER))))
+    texts = [
+        cell.value
+        for row in book["Quality"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert "Green (Sum of 4 directorates)" in texts

@@ -217,3 +217,13 @@ def test_a_made_up_unit_in_the_form_is_refused_with_a_message(client, users_by_r
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Target.objects.filter(unit__isnull=False).exists()
+
+
+def test_an_own_target_set_without_an_end_can_be_given_one_later():
+    """Bucks MH's own 90 from Q2 2020/21, set with no end, is given Q2 itself as its
+    last period: from Q3 on Bucks MH follows the Trust's 95 again."""
+    bucks_own_target(90)
+    bucks_own_target(90, until_label="Q2 2020/21")
+    target = Target.objects.get(unit__slug="bucks-mh")
+    assert target.ends_on == datetime.date(2020, 9, 30)
+    assert target.history.count() == 2  # set, then ended: both on the record
