@@ -82,6 +82,7 @@ class TrustValue(models.TextChoices):
     SUM = "sum", "Sum of the directorates (counts, money)"
     MEAN = "mean", "Mean of the directorates"
     MEDIAN = "median", "Median of the directorates"
+    RATIO = "ratio", "Σ numerators ÷ Σ denominators of the directorates (rates, percentages)"
 
 
 class KeyResult(models.Model):
@@ -171,6 +172,23 @@ class KeyResult(models.Model):
         choices=TrustValue.choices,
         default=TrustValue.ENTERED,
         help_text="How the Trust's value is obtained.",
+    )
+    # For a value worked out from a numerator and a denominator (TrustValue.RATIO):
+    # every unit submits both, and its value is numerator ÷ denominator × scale.
+    ratio_scale = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=100,
+        help_text="The value is numerator ÷ denominator × this: 100 for a percentage, "
+        "1,000 for a rate per 1,000.",
+    )
+    numerator_label = models.CharField(
+        max_length=100, blank=True, help_text="What the numerator counts, e.g. 'Staff trained'."
+    )
+    denominator_label = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the denominator counts, e.g. 'Staff required to train'.",
     )
     long_term_plan_metric = models.CharField(
         max_length=300, blank=True, help_text="The NHS Long Term Plan metric it supports, if any."
@@ -366,6 +384,11 @@ class Result(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="results")
     unit = models.ForeignKey(OrganisationalUnit, on_delete=models.PROTECT, related_name="results")
     value = models.DecimalField(max_digits=14, decimal_places=4)
+    # For an OKR whose value is numerator ÷ denominator × scale (TrustValue.RATIO):
+    # what the unit submitted, from which the value was worked out and the Trust's
+    # Σ numerators ÷ Σ denominators is.
+    numerator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     comment = models.TextField(blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -387,6 +410,16 @@ class Result(models.Model):
                 fields=["key_result", "period", "unit"], name="one_result_per_okr_period_unit"
             ),
             within_column_capacity("result"),
+            models.CheckConstraint(
+                condition=(Q(numerator__isnull=True) & Q(denominator__isnull=True))
+                | (
+                    Q(numerator__gte=0)
+                    & Q(denominator__gt=0)
+                    & Q(denominator__lte=COLUMN_LIMIT)
+                    & Q(numerator__lte=COLUMN_LIMIT)
+                ),
+                name="result_numerator_and_denominator_together",
+            ),
         ]
         indexes = [models.Index(fields=["key_result", "unit", "period"])]
 

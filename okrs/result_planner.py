@@ -15,7 +15,7 @@ with a reason, and never remove one.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -23,11 +23,11 @@ from django.db.models import Q, QuerySet
 
 from accounts.system_actor import is_system_actor
 from objectives.models import OrganisationalUnit
-from okrs.formatting import okr_value_text
-from okrs.models import KeyResult, ReportingPeriod, Result
+from okrs.formatting import okr_value_text, plain_number
+from okrs.models import KeyResult, ReportingPeriod, Result, TrustValue
 from okrs.selectors import unit_target
-from okrs.trust_values import is_derived, method_in_words
-from okrs.validation import ValueRules, check_value, parse_number
+from okrs.trust_values import is_derived, method_in_words, ratio_value
+from okrs.validation import COLUMN_LIMIT, ValueRules, check_value, parse_number
 
 # A person who is not the unit's lead (a board secretary or administrator) must
 # give a reason for any change, as must anyone once the window has closed.
@@ -59,6 +59,10 @@ class ResultChange:
     source: str = ""
     # Invented by the demo set-up: marks a new result as demo.
     is_demo: bool = False
+    # For an OKR whose value is numerator ÷ denominator × scale (TrustValue.RATIO):
+    # what was typed for each; the value is worked out from them.
+    raw_numerator: str = ""
+    raw_denominator: str = ""
 
 
 class Outcome(StrEnum):
@@ -77,6 +81,8 @@ class PlannedChange:
     value: Decimal | None = None
     existing: Result | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
     @property
     def message(self) -> str:
@@ -206,12 +212,63 @@ def result_problem(
     return None
 
 
-def _same_as_stored(change: ResultChange, current: Result) -> bool:
+def _same_as_stored(change: ResultChange, current: Result, item: PlannedChange) -> bool:
     try:
         value = parse_number(change.raw_value)
     except ValueError:
         return False
-    return value == current.value and change.comment.strip() == current.comment
+    return (
+        value == current.value
+        and (item.numerator, item.denominator) == (current.numerator, current.denominator)
+        and change.comment.strip() == current.comment
+    )
+
+
+def _worked_out_value(
+    change: ResultChange, item: PlannedChange
+) -> tuple[dict[str, str], ResultChange]:
+    """For an OKR of numerators and denominators: the two typed, checked, and the
+    value worked out from them (numerator ÷ denominator × scale, at the OKR's
+    places), as the change to plan. Both empty: no value, as an empty field."""
+    key_result = change.key_result
+    raw = {"numerator": change.raw_numerator, "denominator": change.raw_denominator}
+    numbers: dict[str, Decimal | None] = {}
+    for name, text in raw.items():
+        try:
+            numbers[name] = parse_number(text)
+        except ValueError:
+            return {name: f"Enter the {name} as a number, like 1,234"}, change
+        number = numbers[name]
+        if number is not None and (number < 0 or number > COLUMN_LIMIT):
+            return {name: f"Enter a {name} from 0 to {COLUMN_LIMIT:,}"}, change
+        if number is not None and -number.normalize().as_tuple().exponent > 4:
+            return {name: f"Enter the {name} with no more than 4 decimal places"}, change
+    numerator, denominator = numbers["numerator"], numbers["denominator"]
+    if numerator is None and denominator is None:
+        if (change.raw_value or "").strip():
+            return {
+                "numerator": "Enter the numerator and the denominator: the value is worked "
+                "out from them"
+            }, change
+        return {}, change
+    if numerator is None or denominator is None:
+        missing = "numerator" if numerator is None else "denominator"
+        return {missing: f"Enter the {missing} as well"}, change
+    if denominator == 0:
+        return {"denominator": "Enter a denominator above 0"}, change
+    value = ratio_value(numerator, denominator, key_result.ratio_scale, key_result.decimal_places)
+    try:
+        typed = parse_number(change.raw_value)
+    except ValueError:
+        typed = None
+    if (change.raw_value or "").strip() and typed != value:
+        return {
+            "value": f"The value does not match {plain_number(numerator)} ÷ "
+            f"{plain_number(denominator)} ({okr_value_text(key_result, value)}): leave it "
+            "empty, it is worked out"
+        }, change
+    item.numerator, item.denominator = numerator, denominator
+    return {}, replace(change, raw_value=plain_number(value))
 
 
 def plan_result_changes(
@@ -306,7 +363,13 @@ def _plan_one(
         return item
     if change.remove:
         return _plan_removal(change, item, current)
-    if current is not None and _same_as_stored(change, current):
+    if change.key_result.trust_value == TrustValue.RATIO:
+        errors, change = _worked_out_value(change, item)
+        if errors:
+            item.outcome, item.errors = Outcome.ERROR, errors
+            return item
+        item.change = change
+    if current is not None and _same_as_stored(change, current, item):
         # Re-sending what is stored (a re-uploaded template, an untouched field) is
         # no change, even where today's rules would ask more of a new value.
         item.value, item.outcome = current.value, Outcome.UNCHANGED

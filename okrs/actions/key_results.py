@@ -176,6 +176,10 @@ class KeyResultDefinition:
     tolerance_kind: str = "absolute"
     decimal_places: int = 1
     trust_value: str = TrustValue.ENTERED
+    # With TrustValue.RATIO: value = numerator ÷ denominator × ratio_scale.
+    ratio_scale: Decimal = Decimal(100)
+    numerator_label: str = ""
+    denominator_label: str = ""
     lowest_value: Decimal | None = None
     highest_value: Decimal | None = None
     owner_role: object = None
@@ -209,6 +213,17 @@ def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
         problems["decimal_places"] = "Enter a number of decimal places from 0 to 4"
     if definition.trust_value not in TrustValue.values:
         problems["trust_value"] = "Choose how the Trust's value is obtained"
+    elif definition.trust_value == TrustValue.RATIO and definition.measure not in (
+        Measure.PERCENTAGE,
+        Measure.RATE,
+    ):
+        problems["trust_value"] = (
+            "Only a percentage or a rate is worked out from numerators and denominators"
+        )
+    elif definition.trust_value == TrustValue.RATIO and not (
+        definition.ratio_scale is not None and 0 < definition.ratio_scale <= 1_000_000
+    ):
+        problems["ratio_scale"] = "Enter a scale above 0 and at most 1,000,000, like 100"
     elif definition.trust_value == TrustValue.SUM and definition.measure in PERCENTAGE_MEASURES:
         problems["trust_value"] = (
             "Percentages cannot be added up across directorates: choose the mean or the "
@@ -257,6 +272,9 @@ def _create_active_key_result(
         tolerance_kind=definition.tolerance_kind,
         decimal_places=definition.decimal_places,
         trust_value=definition.trust_value,
+        ratio_scale=definition.ratio_scale,
+        numerator_label=(definition.numerator_label or "").strip(),
+        denominator_label=(definition.denominator_label or "").strip(),
         lowest_value=definition.lowest_value,
         highest_value=definition.highest_value,
         owner_role=definition.owner_role,

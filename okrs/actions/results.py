@@ -108,6 +108,8 @@ def apply_result_changes(
                     period=change.period,
                     unit=change.unit,
                     value=item.value,
+                    numerator=item.numerator,
+                    denominator=item.denominator,
                     comment=change.comment.strip(),
                     entered_by=by,
                     entered_at=now,
@@ -121,6 +123,7 @@ def apply_result_changes(
         result = item.existing
         if item.outcome == Outcome.CHANGED:
             result.value = item.value
+            result.numerator, result.denominator = item.numerator, item.denominator
             result.comment = change.comment.strip()
             result.entered_by = by
             result.entered_at = now
@@ -157,7 +160,7 @@ def _update_results(results: list[Result], *, by, reason: str) -> None:
     bulk_update_with_history(
         results,
         Result,
-        ["value", "comment"],
+        ["value", "numerator", "denominator", "comment"],
         batch_size=1000,
         default_user=by,
         default_change_reason=reason,

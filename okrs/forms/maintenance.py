@@ -7,6 +7,7 @@ every message beside its field and keeps every value the person typed.
 """
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -143,6 +144,30 @@ class KeyResultDefinitionForm(NhsForm):
         # Left out, it is entered (as before the Trust's value could be worked out).
         required=False,
     )
+    ratio_scale = NumberField(
+        label="Scale",
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        help_text="With numerators and denominators: the value is numerator ÷ denominator × "
+        "this, like 100 for a percentage or 1,000 for a rate per 1,000.",
+        error_messages={"invalid": "Enter the scale as a number, like 100"},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+    )
+    numerator_label = forms.CharField(
+        label="What the numerator counts",
+        required=False,
+        max_length=100,
+        help_text="With numerators and denominators, like ‘Staff trained’.",
+        error_messages={"max_length": "Keep it to 100 characters or fewer"},
+    )
+    denominator_label = forms.CharField(
+        label="What the denominator counts",
+        required=False,
+        max_length=100,
+        help_text="Like ‘Staff required to train’.",
+        error_messages={"max_length": "Keep it to 100 characters or fewer"},
+    )
     lowest_value = NumberField(
         label="Lowest plausible value (optional)",
         required=False,
@@ -203,6 +228,9 @@ class KeyResultDefinitionForm(NhsForm):
         "tolerance_kind",
         "decimal_places",
         "trust_value",
+        "ratio_scale",
+        "numerator_label",
+        "denominator_label",
         "lowest_value",
         "highest_value",
         "owner_role",
@@ -213,6 +241,10 @@ class KeyResultDefinitionForm(NhsForm):
 
     def clean_trust_value(self) -> str:
         return self.cleaned_data["trust_value"] or TrustValue.ENTERED
+
+    def clean_ratio_scale(self):
+        scale = self.cleaned_data["ratio_scale"]
+        return Decimal(100) if scale is None else scale
 
     def definition(self) -> KeyResultDefinition:
         """The new OKR's definition, for the action."""
@@ -258,6 +290,9 @@ class ReplaceKeyResultForm(KeyResultDefinitionForm):
             "tolerance_kind": key_result.tolerance_kind,
             "decimal_places": key_result.decimal_places,
             "trust_value": key_result.trust_value,
+            "ratio_scale": key_result.ratio_scale.normalize(),
+            "numerator_label": key_result.numerator_label,
+            "denominator_label": key_result.denominator_label,
             "lowest_value": key_result.lowest_value,
             "highest_value": key_result.highest_value,
             "owner_role": key_result.owner_role_id,

@@ -8,7 +8,7 @@ from objectives.audit import REASON_MAX_LENGTH
 from objectives.models import OrganisationalUnit
 from objectives.text import PARAGRAPH, TextField
 from okrs.formatting import plain_number
-from okrs.models import ReportingPeriod
+from okrs.models import ReportingPeriod, TrustValue
 from okrs.result_planner import REASON_REQUIRED, ChangePlan, ResultChange
 from okrs.selectors.submissions import OwedValue
 
@@ -36,6 +36,15 @@ class ResultEntryForm(forms.Form):
                 max_length=40,
                 initial=plain_number(result.value) if result else "",
             )
+            if item.key_result.trust_value == TrustValue.RATIO:
+                # The value is worked out from these two (okrs.result_planner).
+                for part in ("numerator", "denominator"):
+                    stored = getattr(result, part) if result else None
+                    self.fields[f"{part}_{pk}"] = forms.CharField(
+                        required=False,
+                        max_length=40,
+                        initial=plain_number(stored) if stored is not None else "",
+                    )
             self.fields[f"comment_{pk}"] = TextField(
                 required=False,
                 max_length=PARAGRAPH,
@@ -49,12 +58,29 @@ class ResultEntryForm(forms.Form):
             )
 
     def rows(self):
-        """(owed value, value field, comment field, version field, remove box or None)
-        per OKR, for the page."""
+        """(owed value, value field, comment field, version field, remove box or None,
+        the (label, field) of the numerator and the denominator where the value is
+        worked out from them, else none) per OKR, for the page."""
         for item in self.owed:
             pk = item.key_result.pk
             remove = self[f"remove_{pk}"] if f"remove_{pk}" in self.fields else None
-            yield item, self[f"value_{pk}"], self[f"comment_{pk}"], self[f"version_{pk}"], remove
+            key_result = item.key_result
+            fraction = (
+                [
+                    (key_result.numerator_label or "Numerator", self[f"numerator_{pk}"]),
+                    (key_result.denominator_label or "Denominator", self[f"denominator_{pk}"]),
+                ]
+                if f"numerator_{pk}" in self.fields
+                else []
+            )
+            yield (
+                item,
+                self[f"value_{pk}"],
+                self[f"comment_{pk}"],
+                self[f"version_{pk}"],
+                remove,
+                fraction,
+            )
 
     def changes(self, unit: OrganisationalUnit, period: ReportingPeriod) -> list[ResultChange]:
         data = self.cleaned_data
@@ -64,6 +90,8 @@ class ResultEntryForm(forms.Form):
                 unit=unit,
                 period=period,
                 raw_value=data.get(f"value_{item.key_result.pk}") or "",
+                raw_numerator=data.get(f"numerator_{item.key_result.pk}") or "",
+                raw_denominator=data.get(f"denominator_{item.key_result.pk}") or "",
                 comment=data.get(f"comment_{item.key_result.pk}") or "",
                 seen_version=data.get(f"version_{item.key_result.pk}"),
                 check_version=True,
@@ -77,6 +105,8 @@ class ResultEntryForm(forms.Form):
         for planned in plan.items:
             pk = planned.change.key_result.pk
             for field_name, message in planned.errors.items():
+                if field_name == "value" and f"numerator_{pk}" in self.fields:
+                    field_name = "numerator"  # the value is worked out from it: no box
                 self.add_error(f"{field_name}_{pk}", message)
         for message in plan.general_errors:
             self.add_error("reason" if message == REASON_REQUIRED else None, message)

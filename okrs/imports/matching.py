@@ -113,7 +113,8 @@ def build_changes(rows: list[FileRow], lookups: Lookups) -> list[UploadRow]:
     for row in rows:
         item = UploadRow(row=row)
         built.append(item)
-        if _is_empty_value(row.value):
+        # Empty: no value and, for an OKR of numerators and denominators, neither.
+        if _is_empty_value(row.value) and not (row.numerator or row.denominator):
             if row.comment:
                 item.refuse(
                     "Enter a value. An empty value leaves the result as it is, "
@@ -138,6 +139,8 @@ def build_changes(rows: list[FileRow], lookups: Lookups) -> list[UploadRow]:
             unit=unit,
             period=period,
             raw_value=row.value,
+            raw_numerator=row.numerator,
+            raw_denominator=row.denominator,
             comment=row.comment,
             check_version=False,
             label=f"row {row.number}",

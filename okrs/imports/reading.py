@@ -51,6 +51,9 @@ COLUMNS = (
     "previous_value",
     "value",
     "comment",
+    # For an OKR whose value is worked out from them (the value is then left empty).
+    "numerator",
+    "denominator",
 )
 REQUIRED_COLUMNS = ("okr_code", "unit", "period", "value", "comment")
 
@@ -81,6 +84,8 @@ class FileRow:
     period: str
     value: str
     comment: str
+    numerator: str = ""
+    denominator: str = ""
 
 
 @dataclass(frozen=True)
@@ -331,6 +336,8 @@ def _file_row(number: int, cells: dict) -> FileRow:
         period=cells.get("period", ""),
         value=cells.get("value", ""),
         comment=_unescape(cells.get("comment", "")),
+        numerator=cells.get("numerator", ""),
+        denominator=cells.get("denominator", ""),
     )
 
 

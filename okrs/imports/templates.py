@@ -27,6 +27,8 @@ class TemplateRow:
     value: Decimal | None
     comment: str
     decimal_places: int
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 def template_rows(submissions: list[UnitSubmission]) -> list[TemplateRow]:
@@ -48,6 +50,8 @@ def template_rows(submissions: list[UnitSubmission]) -> list[TemplateRow]:
                     decimal_places=(
                         0 if key_result.measure == Measure.COUNT else key_result.decimal_places
                     ),
+                    numerator=owed.result.numerator if owed.result else None,
+                    denominator=owed.result.denominator if owed.result else None,
                 )
             )
     return rows
@@ -73,6 +77,8 @@ def template_csv(rows: list[TemplateRow]) -> bytes:
                 _number_text(row.previous_value),
                 _number_text(row.value),
                 escape_text(row.comment),
+                _number_text(row.numerator),
+                _number_text(row.denominator),
             ]
         )
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
@@ -101,6 +107,8 @@ def template_xlsx(rows: list[TemplateRow]) -> bytes:
             row.previous_value,
             row.value,
             row.comment,
+            row.numerator,
+            row.denominator,
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=number, column=column, value=value)
@@ -110,7 +118,7 @@ def template_xlsx(rows: list[TemplateRow]) -> bytes:
             if column in (5, 6, 7):
                 cell.number_format = number_format
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", (28, 60, 18, 16, 10, 14, 10, 50), strict=True):
+    for letter, width in zip("ABCDEFGHIJ", (28, 60, 18, 16, 10, 14, 10, 50, 12, 12), strict=True):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     workbook.save(out)

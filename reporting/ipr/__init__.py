@@ -13,12 +13,17 @@ version (`objectives.data_version`): the report is a pure function of the data,
 so until something changes, a second reader gets the report already assembled
 (one query to read the version) instead of assembling it again.
 
+A kept report is also keyed by the code that assembled it (`ASSEMBLY_CODE`, a
+digest of the modules that decide what a report says), so a new release never
+serves a report the previous one assembled: the shared cache outlives restarts.
+
 `prepare_reports` assembles, after each change, what the first reader would
 otherwise wait for; the background worker runs it (`reporting.tasks`), so that
 with a cache the worker and the web processes share, readers find it ready.
 """
 
 import datetime
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -165,6 +170,34 @@ def prepare_reports() -> ReportMonth | None:
     return months[0]
 
 
+def _assembly_code() -> str:
+    """A digest of the source of the modules that decide what a report says: the
+    assembly and its types, and the rules it applies (ratings, exceptions, SPC,
+    targets, the Trust's value, how values read)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = sorted(
+        [
+            *(root / "reporting" / "ipr").glob("*.py"),
+            *(root / "reporting" / "spc").glob("*.py"),
+            root / "reporting" / "rag.py",
+            root / "reporting" / "exceptions.py",
+            root / "okrs" / "targets.py",
+            root / "okrs" / "targets_in_force.py",
+            root / "okrs" / "trust_values.py",
+            root / "okrs" / "formatting.py",
+        ]
+    )
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+ASSEMBLY_CODE = _assembly_code()
+
+
 def _cache_key(
     data_month: datetime.date, strategy: Strategy | None, with_history: bool, version: str
 ) -> str:
@@ -173,7 +206,7 @@ def _cache_key(
     which = strategy.pk if strategy else "current"
     month = data_month.strftime("%Y-%m")
     history = "history" if with_history else "cells"
-    return f"ipr:v{SCHEMA_VERSION}:data{version}:{which}:{month}:{history}"
+    return f"ipr:v{SCHEMA_VERSION}:{ASSEMBLY_CODE}:data{version}:{which}:{month}:{history}"
 
 
 __all__ = [

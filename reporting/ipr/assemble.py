@@ -394,6 +394,8 @@ def _assemble_okr(
                 else []
             ),
             **_comment_fields(inputs, key_result, unit, current),
+            numerator=_float(current.numerator) if current else None,
+            denominator=_float(current.denominator) if current else None,
             value_method=key_result.trust_value if is_trust else None,
             value_note=trust.notes.get(span.starts_on, "") if is_trust else "",
         )

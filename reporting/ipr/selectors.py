@@ -32,6 +32,9 @@ class SeriesValue:
     unit: OrganisationalUnit
     value: Decimal
     is_demo: bool
+    # What the value was worked out from, for an OKR of numerators and denominators.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 # (key result id, unit id, period id) → (comment, who wrote it)
@@ -110,12 +113,27 @@ def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None
             period__ends_on__lte=month.ends_on,
         )
         .order_by("period__starts_on")
-        .values_list("key_result_id", "unit_id", "period_id", "value", "is_demo")
+        .values_list(
+            "key_result_id",
+            "unit_id",
+            "period_id",
+            "value",
+            "is_demo",
+            "numerator",
+            "denominator",
+        )
     )
     series: dict[tuple[int, int], list[SeriesValue]] = defaultdict(list)
-    for key_result_id, unit_id, period_id, value, is_demo in rows:
+    for key_result_id, unit_id, period_id, value, is_demo, numerator, denominator in rows:
         series[(key_result_id, unit_id)].append(
-            SeriesValue(known_periods[period_id], all_units[unit_id], value, is_demo)
+            SeriesValue(
+                known_periods[period_id],
+                all_units[unit_id],
+                value,
+                is_demo,
+                numerator,
+                denominator,
+            )
         )
     reporting_units = {value.unit for values in series.values() for value in values}
     active_units = [

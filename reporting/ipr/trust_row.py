@@ -60,14 +60,19 @@ def trust_row(
             for unit in directorates
             if unit.is_active_on(period.starts_on) or unit.is_active_on(period.ends_on)
         ]
+        given = [value for value in values if value.unit in owing]
         figure = derived_value(
             key_result.trust_value,
-            [value.value for value in values if value.unit in owing],
+            [value.value for value in given],
             len(owing),
             key_result.decimal_places,
+            fractions=[(value.numerator, value.denominator) for value in given],
+            scale=key_result.ratio_scale,
         )
         notes[starts_on] = figure.note
         if figure.value is not None:
             demo = any(value.is_demo for value in values)
-            worked_out.append(SeriesValue(period, trust, figure.value, demo))
+            worked_out.append(
+                SeriesValue(period, trust, figure.value, demo, figure.numerator, figure.denominator)
+            )
     return TrustRow(trust, worked_out, notes)

@@ -107,6 +107,10 @@ class IprCell:
     # and in editions published before the report said so.
     value_method: str | None = None
     value_note: str = ""
+    # For an OKR of numerators and denominators: what the value was worked out
+    # from (for the Trust, the sums of its directorates'); None otherwise.
+    numerator: float | None = None
+    denominator: float | None = None
 
 
 @dataclass

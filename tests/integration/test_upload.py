@@ -651,9 +651,12 @@ def test_the_file_is_read_once_and_each_preview_plans_its_rows_afresh(
         client, csv_file("quality-cccs-training,bucks-mh,Q3 2020/21,96,"), reason=REASON
     )
     upload = ResultUpload.objects.get()
-    assert upload.rows == [[2, "quality-cccs-training", "bucks-mh", "Q3 2020/21", "96", ""]]
-    # The rows kept are what is previewed and saved: the file is not read again.
-    ResultUpload.objects.filter(pk=upload.pk).update(content=b"")
+    assert upload.rows == [[2, "quality-cccs-training", "bucks-mh", "Q3 2020/21", "96", "", "", ""]]
+    # The rows kept are what is previewed and saved: the file is not read again. A
+    # row kept before numerators and denominators were read (six cells) reads too.
+    ResultUpload.objects.filter(pk=upload.pk).update(
+        content=b"", rows=[[2, "quality-cccs-training", "bucks-mh", "Q3 2020/21", "96", ""]]
+    )
     assert outcomes(client.get(response["Location"])) == [(2, "new", "")]
     okr_actions.apply_result_changes(
         by=lead,

@@ -28,7 +28,7 @@ def test_an_edition_stored_in_todays_form_opens_with_its_figures():
     report = ipr_from_dict(STORED)
     assert report.data_month == "September 2020" and len(report.objectives) == 4
     bucks = _cccs_cells(report)["Bucks MH"]
-    assert (bucks.value_text, bucks.target_text, bucks.rag_label) == ("92%", "95%", "Red")
+    assert (bucks.value_text, bucks.target_text, bucks.rag_label) == ("92.0%", "95%", "Red")
     assert bucks.history[-1].value == 92.0
 
 
@@ -128,3 +128,24 @@ def test_a_field_added_later_with_a_default_may_be_absent():
 def test_a_form_this_version_does_not_know_is_refused(version):
     with pytest.raises(EditionFormatError, match="form"):
         ipr_from_dict({**STORED, "schema_version": version})
+
+
+def test_a_report_kept_by_another_release_is_never_served(monkeypatch):
+    """Kept reports are keyed by the code that assembled them: change a rule (here
+    the Trust's value) and the key changes, so the shared cache, which outlives a
+    restart, cannot hand over a report the previous release assembled."""
+    import datetime
+    from pathlib import Path
+
+    from reporting import ipr
+
+    before = ipr._assembly_code()
+    assert ipr.ASSEMBLY_CODE == before
+    assert before in ipr._cache_key(datetime.date(2020, 9, 1), None, True, "7-abc")
+    read = Path.read_bytes
+    monkeypatch.setattr(
+        Path,
+        "read_bytes",
+        lambda path: read(path) + (b"# changed" if path.name == "trust_values.py" else b""),
+    )
+    assert ipr._assembly_code() != before

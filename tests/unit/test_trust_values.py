@@ -31,3 +31,19 @@ def test_an_entered_value_is_flagged_only_outside_the_directorates_range():
     )
     assert range_note(D(81), [D(78), D(81)], "percentage", 0) == ""
     assert range_note(D(86), [D(78)], "percentage", 0) == ""  # one value: nothing to compare
+
+
+def test_a_ratio_is_the_sum_of_numerators_over_the_sum_of_denominators():
+    """47/50, 90/100, 30/40, 120/125: Σ 287 ÷ Σ 315 × 100 = 91.111… → 91.1 (the mean
+    of the four rates, 88.75, would be wrong)."""
+    fractions = [(D(47), D(50)), (D(90), D(100)), (D(30), D(40)), (D(120), D(125))]
+    figure = derived_value("ratio", [D(94), D(90), D(75), D(96)], 4, 1, fractions=fractions)
+    assert (figure.value, figure.numerator, figure.denominator) == (D("91.1"), D(287), D(315))
+    assert figure.note == "Σ numerators ÷ Σ denominators of 4 directorates: 287 ÷ 315"
+
+
+def test_a_ratio_needs_every_numerator_and_denominator():
+    fractions = [(D(47), D(50)), (None, None)]
+    figure = derived_value("ratio", [D(94), D(90)], 2, 1, fractions=fractions)
+    assert figure.value is None
+    assert figure.note == "Not worked out: a directorate's value has no numerator and denominator"
