@@ -140,7 +140,7 @@ def test_a_report_kept_by_another_release_is_never_served(monkeypatch):
     from reporting import ipr
 
     before = ipr._assembly_code()
-    assert ipr.ASSEMBLY_CODE == before
+    assert before == ipr.ASSEMBLY_CODE
     assert before in ipr._cache_key(datetime.date(2020, 9, 1), None, True, "7-abc")
     read = Path.read_bytes
     monkeypatch.setattr(
