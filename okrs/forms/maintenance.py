@@ -17,6 +17,7 @@ from objectives.models import ExecutiveRole, KeyFocusArea, OrganisationalUnit
 from objectives.text import PARAGRAPH, SHORT_TEXT, TextField
 from okrs import periods
 from okrs.actions import REASON_MAX_LENGTH, KeyResultDefinition, key_result_code_problem
+from okrs.formatting import plain_number
 from okrs.models import Direction, Frequency, KeyResult, Measure, TrustValue
 from okrs.validation import parse_number
 from web.forms import NhsForm
@@ -286,11 +287,11 @@ class ReplaceKeyResultForm(KeyResultDefinitionForm):
             "measure": key_result.measure,
             "direction": key_result.direction,
             "frequency": key_result.frequency,
-            "tolerance": key_result.tolerance.normalize(),
+            "tolerance": plain_number(key_result.tolerance),
             "tolerance_kind": key_result.tolerance_kind,
             "decimal_places": key_result.decimal_places,
             "trust_value": key_result.trust_value,
-            "ratio_scale": key_result.ratio_scale.normalize(),
+            "ratio_scale": plain_number(key_result.ratio_scale),
             "numerator_label": key_result.numerator_label,
             "denominator_label": key_result.denominator_label,
             "lowest_value": key_result.lowest_value,

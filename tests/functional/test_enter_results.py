@@ -248,6 +248,8 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
         "previous_value",
         "value",
         "comment",
+        "numerator",
+        "denominator",
     ]
     assert {row["okr_statement"] for row in rows} == set(GOOD_VALUES)
     assert {(row["unit"], row["period"], row["value"]) for row in rows} == {

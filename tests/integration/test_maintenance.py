@@ -609,3 +609,14 @@ def test_a_target_can_be_set_ahead_for_a_period_not_yet_reported(admin_client):
         frequency=periods.QUARTERLY, starts_on=first_quarter.starts_on
     ).exists()
     assert okr(CCCS).targets.get(effective_from=first_quarter.starts_on).value == Decimal(97)
+
+
+def test_a_replacement_starts_from_numbers_as_people_type_them():
+    """A tolerance of 10 and a scale of 100 read "10" and "100" in the form, never
+    "1E+1" or "1E+2" (which the form would then refuse as not a number)."""
+    from okrs.forms.maintenance import ReplaceKeyResultForm
+
+    key_result = okr(CCCS)
+    key_result.tolerance = Decimal(10)
+    initial = ReplaceKeyResultForm.initial_from(key_result)
+    assert (initial["tolerance"], initial["ratio_scale"]) == ("10", "100")
