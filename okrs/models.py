@@ -1,7 +1,7 @@
 """Key results (OKRs), their targets, trajectories and results, reporting periods,
 and the programmes and projects that deliver a focus area.
 
-One module although nearly 500 lines: these are the OKRs app's tables, each small
+One module although over 500 lines: these are the OKRs app's tables, each small
 and pointing at the others (a result at its OKR, period and unit; a target or a
 trajectory at its OKR and unit), and Django finds an app's models in one place;
 the rules about them live in the pure modules beside it (`periods`, `targets`,
@@ -24,6 +24,7 @@ from objectives.models import (
 from okrs import periods
 from okrs.measures import Direction, Measure
 from okrs.ratings import STORED_RAG_CHOICES
+from okrs.targets_in_force import TrajectoryPath
 from okrs.trust_values import how_obtained
 from okrs.validation import COLUMN_LIMIT
 
@@ -243,6 +244,21 @@ class KeyResult(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("okrs:key_result", args=[self.code])
+
+    @cached_property
+    def trajectory_paths(self) -> list[TrajectoryPath]:
+        """Its trajectories as plain data, worked out once per instance (an upload
+        plans thousands of rows of one OKR): best prefetched with
+        `okrs.selectors.TRAJECTORIES`."""
+        return [
+            TrajectoryPath(
+                unit_id=trajectory.unit_id,
+                revision=trajectory.revision,
+                starts_on=trajectory.starts_on,
+                points={point.period_start: point.value for point in trajectory.points.all()},
+            )
+            for trajectory in self.trajectories.all()
+        ]
 
     @property
     def trust_value_text(self) -> str:

@@ -1,7 +1,12 @@
 """Writes that define OKRs and their targets: creating one, setting a target, and
 the Trust administrators' maintenance (adding, changing a target from a period,
 marking achieved and replacing, retiring, linking to a key focus area), each with a
-reason and audited."""
+reason and audited.
+
+One module although over 450 lines: an OKR's definition and its targets change
+together (adding or replacing an OKR sets its first target, and one rule says which
+statuses may still change either), so their checks and their locking are shared;
+trajectories, which stand apart, have their own module (`trajectories`)."""
 
 import datetime
 from dataclasses import dataclass

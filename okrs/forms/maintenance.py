@@ -4,6 +4,10 @@ They only carry what was typed. The rules live in the actions (okrs/actions/);
 a refusal comes back as a ValidationError keyed by argument name, which
 `web.forms.add_action_errors` puts back on the field of the same name, so the page shows
 every message beside its field and keeps every value the person typed.
+
+One module although over 450 lines: the maintenance pages' forms share the OKR's
+definition fields (adding and replacing an OKR), the number field and the reason
+field; the trajectory form, which stands apart, has its own module.
 """
 
 import datetime

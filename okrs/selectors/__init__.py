@@ -30,7 +30,7 @@ from okrs.models import (
     Target,
     Trajectory,
 )
-from okrs.targets_in_force import TargetInForce, TrajectoryPath, target_for, target_in_force
+from okrs.targets_in_force import TargetInForce, target_for, target_in_force
 
 
 def today() -> datetime.date:
@@ -108,25 +108,12 @@ def key_result_detail(code: str) -> KeyResult:
 TRAJECTORIES = Prefetch("trajectories", queryset=Trajectory.objects.prefetch_related("points"))
 
 
-def trajectory_paths_of(key_result: KeyResult) -> list[TrajectoryPath]:
-    """The OKR's trajectories as plain data (best prefetched with `TRAJECTORIES`)."""
-    return [
-        TrajectoryPath(
-            unit_id=trajectory.unit_id,
-            revision=trajectory.revision,
-            starts_on=trajectory.starts_on,
-            points={point.period_start: point.value for point in trajectory.points.all()},
-        )
-        for trajectory in key_result.trajectories.all()
-    ]
-
-
 def unit_target(key_result: KeyResult, period, unit_id: int) -> TargetInForce | None:
     """What the unit's value of the OKR for `period` is rated against: its
     trajectory's point for the period, or its goal (okrs.targets_in_force)."""
     return target_for(
         key_result.targets.all(),
-        trajectory_paths_of(key_result),
+        key_result.trajectory_paths,
         period.starts_on,
         period.ends_on,
         unit_id,

@@ -147,10 +147,6 @@ def targets_over_time(key_result: KeyResult) -> list[TargetsFor]:
     return groups
 
 
-def has_trajectory(key_result: KeyResult, unit: OrganisationalUnit) -> bool:
-    return Trajectory.objects.filter(key_result=key_result, unit=unit).exists()
-
-
 def units_with_trajectories() -> list[OrganisationalUnit]:
     """The units a trajectory can be set for: the Trust and every directorate."""
     return list(OrganisationalUnit.objects.order_by("order", "name"))
