@@ -34,6 +34,7 @@ from objectives.models import (
     Person,
     RagKeyEntry,
     RoleAssignment,
+    RuleProvenance,
     StrategicObjective,
     Strategy,
     Value,
@@ -257,15 +258,21 @@ def load_objective(strategy: Strategy, spec: dict, loader: _Loader) -> None:
         else None,
         "source": _text(spec.get("source")),
     }
-    if "rating_rule" in spec:
+    existing = StrategicObjective.objects.filter(strategy=strategy, number=spec["number"]).first()
+    # The papers state no rule for the overall rating: the one given is the
+    # product's, assumed until an administrator confirms it or sets the Trust's
+    # own, which later loads leave alone.
+    confirmed = RuleProvenance.CONFIRMED
+    if "rating_rule" in spec and getattr(existing, "rating_rule_provenance", None) != confirmed:
         rule = spec["rating_rule"]
         fields |= {
             "rating_method": rule["method"],
             "rating_green_from": _decimal(rule["green_from"]),
             "rating_amber_from": _decimal(rule["amber_from"]),
+            "rating_rule_provenance": RuleProvenance.ASSUMED,
         }
     objective = loader.ensure(
-        StrategicObjective.objects.filter(strategy=strategy, number=spec["number"]).first(),
+        existing,
         lambda: strategy_actions.add_objective(
             by=by,
             strategy=strategy,
@@ -384,8 +391,6 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
         "direction": spec.get("direction", ""),
         "frequency": spec.get("frequency", ""),
         "calculation": _text(spec.get("calculation")),
-        "tolerance": _decimal(spec.get("tolerance", 0)),
-        "tolerance_kind": spec.get("tolerance_kind", "absolute"),
         "decimal_places": spec.get("decimal_places", 1),
         "trust_value": spec.get("trust_value", "entered"),
         "ratio_scale": Decimal(str(spec.get("ratio_scale", 100))),
@@ -396,6 +401,14 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
         "source": _text(spec.get("source")),
     }
     existing = KeyResult.objects.filter(code=spec["code"]).first()
+    # The papers state no tolerances: those given are the product's, assumed until
+    # an administrator confirms them or sets the Trust's, which later loads leave.
+    if getattr(existing, "tolerance_provenance", None) != RuleProvenance.CONFIRMED:
+        fields |= {
+            "tolerance": _decimal(spec.get("tolerance", 0)),
+            "tolerance_kind": spec.get("tolerance_kind", "absolute"),
+            "tolerance_provenance": RuleProvenance.ASSUMED,
+        }
     # The focus area it measures, as the paper says (verbatim) or as derived from it;
     # a link an administrator set or cleared is theirs, and stays.
     by_person = KeyResult.FocusAreaProvenance.SET_BY_PERSON

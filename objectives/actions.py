@@ -47,17 +47,6 @@ def make_strategy_current(*, by, strategy: Strategy, reason: str) -> Strategy:
 
 
 @transaction.atomic
-def set_exception_amber_periods(*, by, strategy: Strategy, periods: int, reason: str) -> Strategy:
-    """How many periods rated Amber one after another make a value one of the
-    Board's exceptions under `strategy` (reporting/exceptions.py): 2 to 12."""
-    strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
-    if strategy.exception_amber_periods != periods:
-        strategy.exception_amber_periods = periods
-        save_with_audit(strategy, by=by, reason=reason)
-    return strategy
-
-
-@transaction.atomic
 def add_value(
     *, by, strategy: Strategy, name: str, order: int, behaviours: Iterable[str], reason: str
 ) -> Value:

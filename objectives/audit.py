@@ -7,12 +7,26 @@ is complete whether the change came from a form, an import, a command or a test.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from objectives.text import PARAGRAPH
 
 # Reasons are kept whole in the history (a text column); this keeps one to a paragraph.
 REASON_MAX_LENGTH = PARAGRAPH
+
+
+def checked_reason(reason: str) -> str:
+    """The reason an action was given, trimmed, or a ValidationError if there is
+    none or it is too long to keep."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason for this change"})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"}
+        )
+    return reason
 
 
 def save_with_audit(instance: models.Model, *, by, reason: str) -> None:

@@ -19,6 +19,31 @@ from simple_history.models import HistoricalRecords
 from objectives.strategy_state import StrategyState, strategy_state
 
 
+class RuleProvenance(models.TextChoices):
+    """Whose a rating rule is. Where the Trust's papers state none (a tolerance, the
+    way OKR ratings combine, the run of Ambers that makes an exception), the product
+    chose one: it is "assumed" and reads so in the IPR, the Board pack and the JSON
+    until an administrator confirms it or sets the Trust's own (an audited action)."""
+
+    ASSUMED = "assumed", "Assumed: to confirm"
+    CONFIRMED = "confirmed", "Confirmed by the Trust"
+
+
+def rule_provenance_known(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": RuleProvenance.values}), name=f"{field}_known"
+    )
+
+
+def rule_provenance_field(rule: str) -> models.CharField:
+    return models.CharField(
+        max_length=10,
+        choices=RuleProvenance.choices,
+        default=RuleProvenance.ASSUMED,
+        help_text=f"Whether {rule} is the Trust's, or the product's choice to confirm.",
+    )
+
+
 class Strategy(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -40,12 +65,13 @@ class Strategy(models.Model):
     lead_executive = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=300, blank=True, help_text="Where this came from.")
     # The Board's exceptions include a value rated Amber this many periods running
-    # (reporting/exceptions.py). The product's choice, not the Trust's papers'.
+    # (reporting/exceptions.py): the product's choice until the Trust confirms one.
     exception_amber_periods = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
         help_text="Periods rated Amber one after another that make a value an exception.",
     )
+    exception_rule_provenance = rule_provenance_field("the run of Ambers")
     history = HistoricalRecords()
 
     class Meta:
@@ -71,6 +97,7 @@ class Strategy(models.Model):
                 condition=Q(exception_amber_periods__gte=2, exception_amber_periods__lte=12),
                 name="exception_amber_periods_2_to_12",
             ),
+            rule_provenance_known("exception_rule_provenance"),
         ]
 
     def __str__(self) -> str:
@@ -310,6 +337,7 @@ class StrategicObjective(models.Model):
         default=Decimal("1.5"),
         help_text="Points average from which it is Amber (below: Red).",
     )
+    rating_rule_provenance = rule_provenance_field("the overall-rating rule")
     source = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[lead_roles, narrative_delegates])
 
@@ -323,6 +351,7 @@ class StrategicObjective(models.Model):
                 condition=Q(rating_amber_from__lte=F("rating_green_from")),
                 name="amber_threshold_not_above_green",
             ),
+            rule_provenance_known("rating_rule_provenance"),
         ]
 
     def __str__(self) -> str:

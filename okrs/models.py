@@ -20,6 +20,8 @@ from objectives.models import (
     KeyFocusArea,
     OrganisationalUnit,
     StrategicObjective,
+    rule_provenance_field,
+    rule_provenance_known,
 )
 from okrs import periods
 from okrs.measures import Direction, Measure
@@ -166,6 +168,7 @@ class KeyResult(models.Model):
         choices=[("absolute", "Absolute (in the measure's units)"), ("relative", "% of target")],
         default="absolute",
     )
+    tolerance_provenance = rule_provenance_field("the tolerance")
     # How the Trust row's value is obtained (okrs/trust_values.py): typed like a
     # directorate's, or worked out from the directorates' values, never typed.
     trust_value = models.CharField(
@@ -237,6 +240,7 @@ class KeyResult(models.Model):
                 | Q(lowest_value__lt=F("highest_value")),
                 name="okr_plausible_range_in_order",
             ),
+            rule_provenance_known("tolerance_provenance"),
         ]
 
     def __str__(self) -> str:

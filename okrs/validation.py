@@ -89,6 +89,27 @@ def parse_number(raw: str) -> Decimal | None:
     return Decimal(f"{sign}{digits}{match['fraction'] or ''}")
 
 
+# A tolerance's column holds 6 digits before the point and 4 after; a tolerance
+# relative to the target is a percentage of it.
+TOLERANCE_LIMIT = Decimal("999999.9999")
+
+
+def tolerance_problem(tolerance: Decimal | None, kind: str) -> dict[str, str]:
+    """What is wrong with a tolerance and its kind, per field, in words a person
+    can act on: empty when nothing is."""
+    if kind not in ("absolute", "relative"):
+        return {"tolerance_kind": "Choose how the tolerance is measured"}
+    if tolerance is None or tolerance < 0:
+        return {"tolerance": "Enter a tolerance of 0 or more"}
+    if kind == "relative" and tolerance > 100:
+        return {"tolerance": "Enter a tolerance of at most 100% of the target"}
+    if tolerance > TOLERANCE_LIMIT:
+        return {"tolerance": "Enter a tolerance below 1,000,000"}
+    if -tolerance.normalize().as_tuple().exponent > 4:
+        return {"tolerance": "Enter a tolerance with at most 4 decimal places"}
+    return {}
+
+
 def plausible_range(
     measure: str, *, lowest: Decimal | None = None, highest: Decimal | None = None
 ) -> tuple[Decimal, Decimal]:

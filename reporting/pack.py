@@ -184,6 +184,11 @@ FLAT_COLUMNS = [
         "empty when there is none.",
     ),
     ("rag", "The rating: Green, Amber, Red, Blue (achieved) or No data."),
+    (
+        "tolerance_assumed",
+        "1 if the OKR's tolerance, which tells Amber from Red, is the portal's choice, "
+        "not yet confirmed as the Trust's (assumed: to confirm); 0 if it is the Trust's.",
+    ),
     ("spc_mean", "The SPC process mean at that point (empty without enough values)."),
     ("spc_lower_limit", "The lower process limit at that point."),
     ("spc_upper_limit", "The upper process limit at that point."),
@@ -247,6 +252,7 @@ def flat_rows(pack: Pack) -> list[dict]:
                             or "",
                             "target_kind": (point.target_kind if point else cell.target_kind) or "",
                             "rag": Rag(point.rag if point else cell.rag).label,
+                            "tolerance_assumed": int(okr.tolerance_assumed),
                             "spc_mean": point.mean if point else None,
                             "spc_lower_limit": point.lpl if point else None,
                             "spc_upper_limit": point.upl if point else None,

@@ -127,6 +127,26 @@ class CombinationRule:
     amber_from: Decimal = Decimal("1.5")
 
 
+def objective_rule(objective) -> CombinationRule:
+    """The rule an objective stores (StrategicObjective.rating_method and thresholds)."""
+    return CombinationRule(
+        CombinationMethod(objective.rating_method),
+        objective.rating_green_from,
+        objective.rating_amber_from,
+    )
+
+
+def combination_rule_in_words(rule: CombinationRule) -> str:
+    """The rule as the IPR states it above a section's overall ratings."""
+    if rule.method == CombinationMethod.WORST_OF:
+        return "Overall rating: the worst of the OKR ratings."
+    return (
+        "Overall rating: points (Green 3, Amber 2, Red 1) averaged over the rated OKRs; "
+        f"Green from {plain_number(rule.green_from)}, "
+        f"Amber from {plain_number(rule.amber_from)}, otherwise Red."
+    )
+
+
 def combine(ratings: Sequence[Rag], rule: CombinationRule) -> Rated:
     """An overall rating from OKR ratings; OKRs without a rating are left out."""
     rated = [rating for rating in ratings if rating is not Rag.NO_DATA]

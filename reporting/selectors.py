@@ -2,10 +2,14 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
-from objectives.models import StrategicObjective
+from objectives.models import RuleProvenance, StrategicObjective, Strategy
+from okrs.models import KeyResult
 from reporting.ipr import (
     CACHE_SECONDS,
     SCHEMA_VERSION,
@@ -128,4 +132,39 @@ def pack_export(pk: int) -> PackExport:
         .defer("edition__report")
         .prefetch_related("files")
         .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class RatingRules:
+    """The rules a strategy's reports rate by, for the page that confirms them:
+    its objectives in order, each with its OKRs (prefetched), and how many of all
+    the rules are still assumed."""
+
+    strategy: Strategy
+    objectives: list[StrategicObjective]
+    assumed: int
+
+
+def rating_rules(strategy: Strategy) -> RatingRules:
+    """In two queries whatever the number of objectives and OKRs."""
+    key_results = KeyResult.objects.select_related("focus_area").order_by("order", "code")
+    objectives = list(
+        strategy.objectives.prefetch_related(Prefetch("key_results", queryset=key_results))
+    )
+    provenances = [strategy.exception_rule_provenance]
+    for objective in objectives:
+        provenances.append(objective.rating_rule_provenance)
+        provenances += [okr.tolerance_provenance for okr in objective.key_results.all()]
+    count = provenances.count(RuleProvenance.ASSUMED)
+    return RatingRules(strategy, objectives, count)
+
+
+def objective_of(strategy: Strategy, pk: int) -> StrategicObjective:
+    return get_object_or_404(StrategicObjective, strategy=strategy, pk=pk)
+
+
+def key_result_of(strategy: Strategy, code: str) -> KeyResult:
+    return get_object_or_404(
+        KeyResult.objects.select_related("objective"), objective__strategy=strategy, code=code
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import ipr, pack, process_changes, strategy
+from reporting.views import ipr, pack, process_changes, rating_rules, strategy
 
 app_name = "reporting"
 urlpatterns = [
@@ -27,6 +27,23 @@ urlpatterns = [
         "ipr/<str:month>/objectives/<int:objective>/okrs/<slug:code>/commentary/",
         ipr.edit_narrative,
         name="edit_commentary",
+    ),
+    # Trust administrators: the rules ratings and exceptions follow, confirmed or changed.
+    path("manage/rules/", rating_rules.rating_rules, name="rating_rules"),
+    path(
+        "manage/rules/exceptions/",
+        rating_rules.confirm_exception_rule,
+        name="confirm_exception_rule",
+    ),
+    path(
+        "manage/rules/objectives/<int:pk>/",
+        rating_rules.confirm_rating_rule,
+        name="confirm_rating_rule",
+    ),
+    path(
+        "manage/rules/okrs/<slug:code>/tolerance/",
+        rating_rules.confirm_tolerance,
+        name="confirm_tolerance",
     ),
     # Trust administrators: process changes, which recalculate an OKR × unit's SPC limits.
     path(

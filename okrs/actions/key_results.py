@@ -16,12 +16,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from objectives.audit import (
-    REASON_MAX_LENGTH,
+    checked_reason,
     create_or_update,
     save_with_audit,
     update_fields,
 )
-from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective
+from objectives.models import (
+    KeyFocusArea,
+    OrganisationalUnit,
+    RuleProvenance,
+    StrategicObjective,
+)
 from okrs import periods
 from okrs.actions.results import ensure_period, value_problem
 from okrs.formatting import format_value
@@ -35,7 +40,7 @@ from okrs.models import (
     Target,
     TrustValue,
 )
-from okrs.validation import COLUMN_LIMIT, range_problem
+from okrs.validation import COLUMN_LIMIT, range_problem, tolerance_problem
 
 
 @transaction.atomic
@@ -116,17 +121,6 @@ def can_link_focus_area(key_result: KeyResult) -> bool:
 
 def can_change_target(key_result: KeyResult) -> bool:
     return key_result.status in _TARGETS_CAN_CHANGE and bool(key_result.frequency)
-
-
-def checked_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give a reason for this change"})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {"reason": f"Give a reason of {REASON_MAX_LENGTH} characters or fewer"}
-        )
-    return reason
 
 
 def locked_key_result(key_result: KeyResult) -> KeyResult:
@@ -210,10 +204,7 @@ def _definition_problems(definition: KeyResultDefinition) -> dict[str, str]:
         problems["target"] = "Enter the target"
     if definition.target_from is None:
         problems["target_from"] = "Enter the date the target applies from"
-    if definition.tolerance is None or definition.tolerance < 0:
-        problems["tolerance"] = "Enter a tolerance of 0 or more"
-    if definition.tolerance_kind not in ("absolute", "relative"):
-        problems["tolerance_kind"] = "Choose how the tolerance is measured"
+    problems |= tolerance_problem(definition.tolerance, definition.tolerance_kind)
     if definition.decimal_places is None or not 0 <= definition.decimal_places <= 4:
         problems["decimal_places"] = "Enter a number of decimal places from 0 to 4"
     if definition.trust_value not in TrustValue.values:
@@ -275,6 +266,8 @@ def _create_active_key_result(
         frequency=definition.frequency,
         tolerance=definition.tolerance,
         tolerance_kind=definition.tolerance_kind,
+        # Whoever defines an OKR here chose its tolerance: it is the Trust's.
+        tolerance_provenance=RuleProvenance.CONFIRMED,
         decimal_places=definition.decimal_places,
         trust_value=definition.trust_value,
         ratio_scale=definition.ratio_scale,

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from objectives.audit import save_with_audit
+from objectives.audit import checked_reason, save_with_audit
 from objectives.models import OrganisationalUnit
 from okrs import periods
-from okrs.actions.key_results import can_change_target, checked_reason, locked_key_result
+from okrs.actions.key_results import can_change_target, locked_key_result
 from okrs.actions.results import value_problem
 from okrs.models import KeyResult, Trajectory, TrajectoryPoint
 

@@ -1,6 +1,7 @@
 """Writes to reporting data, one module per concern: the report's words and
-editions (`editions`), the Board pack exports (`pack_exports`), and the process
-changes that recalculate an SPC chart's limits (`process_changes`)."""
+editions (`editions`), the Board pack exports (`pack_exports`), the process
+changes that recalculate an SPC chart's limits (`process_changes`), and the rules
+that turn values into ratings and exceptions (`rating_rules`)."""
 
 from reporting.actions.editions import (
     COVER_FIELDS,
@@ -29,6 +30,14 @@ from reporting.actions.process_changes import (
     record_process_change,
     withdraw_process_change,
 )
+from reporting.actions.rating_rules import (
+    confirm_exception_rule,
+    confirm_rating_rule,
+    confirm_tolerance,
+    exception_rule_seen,
+    rating_rule_seen,
+    tolerance_seen,
+)
 
 __all__ = [
     "COVER_FIELDS",
@@ -41,14 +50,20 @@ __all__ = [
     "NothingToPublish",
     "can_record_process_change",
     "change_process_change",
+    "confirm_exception_rule",
+    "confirm_rating_rule",
+    "confirm_tolerance",
+    "exception_rule_seen",
     "fail_stopped_exports",
     "month_has_ended",
     "produce_pack",
     "publish_ipr",
+    "rating_rule_seen",
     "record_narrative",
     "record_overall_rating_as_published",
     "record_process_change",
     "request_pack_export",
+    "tolerance_seen",
     "update_cover",
     "withdraw_process_change",
     "write_narrative",

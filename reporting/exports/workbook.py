@@ -24,6 +24,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from objectives.models import RuleProvenance
 from okrs.formatting import words
 from reporting.exports.sheet_writing import (
     BOLD,
@@ -46,6 +47,7 @@ from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
 from reporting.templatetags.ipr_format import assurance_words, variation_words
 
 SHEET_NAME_LIMIT = 31
+ASSUMED = RuleProvenance.ASSUMED.label.lower()
 # Characters Excel refuses in a sheet name.
 FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 # Our own sheets, and "History", which Excel keeps for itself.
@@ -147,6 +149,12 @@ def _write_summary(sheet: Sheet, pack: Pack, sheet_names: list[str]) -> None:
         sheet.paragraph(f"Note: {pack.note}")
     if report.contains_demo_data:
         sheet.line("Includes demo data", font=Font(bold=True, color="9A4A00"))
+    if report.assumes_rules:
+        sheet.paragraph(
+            "Where the Trust's papers state no rule (a tolerance, how an objective's OKR "
+            "ratings combine, how many Ambers running make an exception), this report applies "
+            f"one the portal chose, marked “{ASSUMED}” until a Trust administrator confirms it."
+        )
     if pack.changes:
         sheet.skip()
         sheet.title(f"What changed from revision {pack.revision - 1}", font=HEADING)
@@ -203,6 +211,9 @@ def _write_summary(sheet: Sheet, pack: Pack, sheet_names: list[str]) -> None:
     ]:
         sheet.skip()
         _write_changes(sheet, f"{title} ({len(items)})", items)
+    sheet.paragraph(
+        _marked(f"{summary.exceptions_rule}.", summary.exceptions_rule_assumed), font=CAPTION
+    )
 
 
 def _units_in_report_order(objectives: list[IprObjective]) -> list[str]:
@@ -228,6 +239,11 @@ def _write_changes(sheet: Sheet, title: str, items: list[IprChange]) -> None:
     sheet.header("OKR", "Objective", "Unit", "Detail")
     for item in items:
         sheet.line(item.okr, item.objective, item.unit, item.detail)
+
+
+def _marked(rule: str, assumed: bool) -> str:
+    """A rule as the workbook states it: marked where it is the portal's choice."""
+    return f"{rule} ({ASSUMED})" if assumed else rule
 
 
 # --- One sheet per objective -------------------------------------------------------
@@ -288,7 +304,7 @@ def _write_okr_table(sheet: Sheet, objective: IprObjective) -> None:
                 first_unit_column + 2 * index + 1, rating.rag_label, **rating_style(rating.rag)
             )
     sheet.skip()
-    sheet.paragraph(objective.rating_rule, font=CAPTION)
+    sheet.paragraph(_marked(objective.rating_rule, objective.rating_rule_assumed), font=CAPTION)
 
 
 def _write_okr_row(sheet: Sheet, okr: IprOkr, units: list[str], first_unit_column: int) -> None:
@@ -331,7 +347,8 @@ def _write_rating_explanations(sheet: Sheet, objective: IprObjective) -> None:
     sheet.skip()
     sheet.title("How each rating was reached", font=HEADING)
     for okr in objective.okrs:
-        sheet.paragraph(f"{okr.statement} (tolerance {okr.tolerance})", font=BOLD)
+        tolerance = _marked(okr.tolerance, okr.tolerance_assumed)
+        sheet.paragraph(f"{okr.statement} (tolerance {tolerance})", font=BOLD)
         for cell in okr.cells:
             spc = [
                 f"Variation: {variation_words(cell.variation)}" if cell.variation else "",
@@ -423,7 +440,7 @@ def _write_definitions(sheet: Sheet, pack: Pack) -> None:
                 okr.direction,
                 okr.frequency,
                 okr.owner or "Not recorded",
-                okr.tolerance,
+                _marked(okr.tolerance, okr.tolerance_assumed),
                 okr.calculation,
                 okr.data_source,
                 okr.target_rationale,

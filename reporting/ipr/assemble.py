@@ -27,9 +27,9 @@ from it already lives beside it (`over_time`, `trust_row`, `spc.remembered`,
 from collections import defaultdict
 from decimal import Decimal
 
-from objectives.models import OrganisationalUnit, StrategicObjective
+from objectives.models import OrganisationalUnit, RuleProvenance, StrategicObjective
 from okrs import periods
-from okrs.formatting import format_value, okr_value_text, plain_number, tolerance_text
+from okrs.formatting import format_value, okr_value_text, tolerance_text
 from okrs.measures import RATED_DIRECTIONS, Direction
 from okrs.models import KeyResult
 from okrs.ratings import Rag
@@ -62,9 +62,9 @@ from reporting.ipr.types import (
 )
 from reporting.models import Narrative
 from reporting.rag import (
-    CombinationMethod,
-    CombinationRule,
+    combination_rule_in_words,
     combine,
+    objective_rule,
     rate_value,
     rating_for,
 )
@@ -94,6 +94,9 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
     )
     summary.matrix["none"] = dict.fromkeys([*ASSURANCES, "none"], 0)
     summary.exceptions_rule = rule_in_words(inputs.strategy.exception_amber_periods)
+    summary.exceptions_rule_assumed = (
+        inputs.strategy.exception_rule_provenance == RuleProvenance.ASSUMED
+    )
     trend_months = [month]
     while len(trend_months) < TREND_MONTHS:
         trend_months.insert(0, periods.previous_span(trend_months[0]))
@@ -134,7 +137,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                 if unit not in objective_units:
                     objective_units.append(unit)
         objective_units.sort(key=lambda unit: (unit.order, unit.name))
-        rule = _rule_of(objective)
+        rule = objective_rule(objective)
         overall = []
         for unit in objective_units:
             rated = combine(ratings_by_unit[unit.short_name], rule)
@@ -176,7 +179,8 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                     for holding in objective.lead_holdings
                 ],
                 committee=objective.committee.name if objective.committee else None,
-                rating_rule=_rule_text(objective),
+                rating_rule=combination_rule_in_words(rule),
+                rating_rule_assumed=objective.rating_rule_provenance == RuleProvenance.ASSUMED,
                 units=[unit.short_name for unit in objective_units],
                 focus_areas=_focus_areas(objective),
                 okrs=okrs,
@@ -217,24 +221,6 @@ def _comment_fields(inputs: ReportInputs, key_result, unit, current) -> dict[str
 
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _rule_of(objective: StrategicObjective) -> CombinationRule:
-    return CombinationRule(
-        CombinationMethod(objective.rating_method),
-        objective.rating_green_from,
-        objective.rating_amber_from,
-    )
-
-
-def _rule_text(objective: StrategicObjective) -> str:
-    if objective.rating_method == CombinationMethod.WORST_OF:
-        return "Overall rating: the worst of the OKR ratings."
-    return (
-        "Overall rating: points (Green 3, Amber 2, Red 1) averaged over the rated OKRs; "
-        f"Green from {plain_number(objective.rating_green_from)}, "
-        f"Amber from {plain_number(objective.rating_amber_from)}, otherwise Red."
-    )
 
 
 def _has_value_for(values: list[SeriesValue], span: periods.PeriodSpan) -> bool:
@@ -434,6 +420,7 @@ def _assemble_okr(
         tolerance=tolerance_text(
             key_result.tolerance, kind=key_result.tolerance_kind, measure=key_result.measure
         ),
+        tolerance_assumed=key_result.tolerance_provenance == RuleProvenance.ASSUMED,
         cells=cells,
         chart_unit=chart_unit,
         chart=chart_points,

@@ -163,6 +163,10 @@ class IprOkr:
     # How many decimal places its values are shown with (None in editions
     # published before the report said so: each value then shows its own).
     decimal_places: int | None = None
+    # Whether its tolerance is the product's choice, not yet confirmed as the
+    # Trust's (objectives.models.RuleProvenance; False in editions published
+    # before the report said so, which printed it as the Trust's).
+    tolerance_assumed: bool = False
 
 
 @dataclass
@@ -223,6 +227,8 @@ class IprObjective:
     okrs: list[IprOkr]
     overall: list[IprOverall]
     narratives: list[IprNarrative]
+    # Whether the overall-rating rule is assumed, as `IprOkr.tolerance_assumed`.
+    rating_rule_assumed: bool = False
 
 
 @dataclass
@@ -242,6 +248,8 @@ class IprSummary:
     exceptions: list[IprChange] = field(default_factory=list)
     # Which values the exceptions are, in words (the rule the report was made by).
     exceptions_rule: str = ""
+    # Whether that rule's run of Ambers is assumed, as `IprOkr.tolerance_assumed`.
+    exceptions_rule_assumed: bool = False
     # variation → assurance → number of OKR × unit cells
     matrix: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -256,6 +264,14 @@ class Ipr:
     contains_demo_data: bool
     objectives: list[IprObjective]
     summary: IprSummary
+
+    @property
+    def assumes_rules(self) -> bool:
+        """Whether any rule the report applies is assumed, not yet the Trust's."""
+        return self.summary.exceptions_rule_assumed or any(
+            objective.rating_rule_assumed or any(okr.tolerance_assumed for okr in objective.okrs)
+            for objective in self.objectives
+        )
 
 
 @dataclass(frozen=True)

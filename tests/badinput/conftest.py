@@ -189,6 +189,38 @@ def count_okr(world):
     return key_result
 
 
+@pytest.fixture
+def ratio_okr(world):
+    """An active percentage worked out from a numerator and a denominator, which
+    bucks owes each quarter: the entry form asks for both instead of the value."""
+    from decimal import Decimal
+
+    from okrs import actions as okr_actions
+
+    key_result = okr_actions.create_key_result(
+        by=None,
+        objective=world.quality,
+        code="quality-trained",
+        statement="Staff trained",
+        status="active",
+        measure="percentage",
+        direction="increase",
+        frequency="quarterly",
+        trust_value="ratio",
+        numerator_label="Staff trained",
+        denominator_label="Staff required to train",
+        reason="test",
+    )
+    okr_actions.set_target(
+        by=None,
+        key_result=key_result,
+        value=Decimal(95),
+        effective_from=datetime.date(2020, 4, 1),
+        reason="test",
+    )
+    return key_result
+
+
 def stored_data() -> dict:
     """What people enter, to compare before and after a refused request."""
     return {

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from objectives.models import KeyFocusArea
+from objectives.models import KeyFocusArea, StrategicObjective, Strategy
 from okrs.models import KeyResult, Result, ResultUpload, Trajectory
 from reporting.models import BoardCover, IprEdition, Narrative
 from tests.badinput.conftest import (
@@ -98,6 +98,8 @@ def entry_draft(world, sender):
     data[field_for(world, "quality-cccs-training", "value")] = "94"
     data[field_for(world, "quality-staff-sickness", "value")] = "4"
     data[field_for(world, "quality-staff-sickness", "comment")] = MARK
+    data[field_for(world, "quality-trained", "numerator")] = "290"
+    data[field_for(world, "quality-trained", "denominator")] = "300"
     data["draft"] = "1"
     return data
 
@@ -166,6 +168,16 @@ def trajectory(world, sender):
     }
 
 
+def rating_rule(address: str):
+    """A rule's form as its page shows it, with a reason: confirming it as it is."""
+
+    def valid(world, sender):
+        page = sender.send(ADMINISTRATOR, "GET", address(world))
+        return form_values(page) | {"reason": "Agreed by the Board"}
+
+    return valid
+
+
 def cover(world, sender):
     page = sender.send(SECRETARY, "GET", cover_url(world))
     return form_values(page) | {"title": MARK, "reason": "For the March Board"}
@@ -214,6 +226,8 @@ CASES = [
             "value:quality-reduce-harm": "number",
             "value:quality-patient-satisfaction": "number",
             "value:quality-admissions": "number",
+            "numerator:quality-trained": "number",
+            "denominator:quality-trained": "number",
             "comment:quality-cccs-training": "text",
             "version:quality-cccs-training": "choice",
         },
@@ -222,6 +236,8 @@ CASES = [
             "value:quality-reduce-harm": REFUSED_NUMBERS,
             "value:quality-patient-satisfaction": REFUSED_NUMBERS,
             "value:quality-admissions": REFUSED_NUMBERS,
+            "numerator:quality-trained": [*REFUSED_NUMBERS, "-1", "0.00001"],
+            "denominator:quality-trained": [*REFUSED_NUMBERS, "0", "-5"],
         },
     ),
     FormCase(
@@ -275,6 +291,39 @@ CASES = [
         },
         marks=["approved_by"],
         must_refuse={"values": ["١٢", "1e15", "NaN", "99999999999", "9,4"]},
+    ),
+    FormCase(
+        "confirm the exceptions rule",
+        ADMINISTRATOR,
+        lambda w: "/manage/rules/exceptions/",
+        rating_rule(lambda w: "/manage/rules/exceptions/"),
+        {"amber_periods": "number", "seen": "text", "reason": "text"},
+        marks=["reason"],
+        must_refuse={"amber_periods": ["1", "13", "١٢", "2.5", "99999999999"]},
+    ),
+    FormCase(
+        "confirm an overall-rating rule",
+        ADMINISTRATOR,
+        lambda w: f"/manage/rules/objectives/{w.quality.pk}/",
+        rating_rule(lambda w: f"/manage/rules/objectives/{w.quality.pk}/"),
+        {
+            "method": "choice",
+            "green_from": "number",
+            "amber_from": "number",
+            "seen": "text",
+            "reason": "text",
+        },
+        marks=["reason"],
+        must_refuse={"green_from": ["0.5", "3.5", "2.555", "NaN"], "amber_from": ["2.9", "4"]},
+    ),
+    FormCase(
+        "confirm a tolerance",
+        ADMINISTRATOR,
+        lambda w: "/manage/rules/okrs/quality-cccs-training/tolerance/",
+        rating_rule(lambda w: "/manage/rules/okrs/quality-cccs-training/tolerance/"),
+        {"tolerance": "number", "tolerance_kind": "choice", "seen": "text", "reason": "text"},
+        marks=["reason"],
+        must_refuse={"tolerance": [*REFUSED_NUMBERS, "-1", "0.00001", "1000000"]},
     ),
     FormCase(
         "add an OKR",
@@ -410,6 +459,8 @@ def nul_stored() -> list[str]:
         (Trajectory, ["reason", "approved_by"]),
         (Result.history.model, ["history_change_reason"]),
         (KeyResult.history.model, ["history_change_reason"]),
+        (StrategicObjective.history.model, ["history_change_reason"]),
+        (Strategy.history.model, ["history_change_reason"]),
     ]
     for model, names in checks:
         for row in model.objects.values_list(*names):
@@ -477,7 +528,7 @@ class Judge:
 
 
 @pytest.fixture
-def judge(sender, world, open_quarter, count_okr):
+def judge(sender, world, open_quarter, count_okr, ratio_okr):
     from okrs import actions as okr_actions
     from okrs.periods import parse_period_label
 

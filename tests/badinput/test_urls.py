@@ -62,6 +62,10 @@ PATHS = [
     ("/manage/okrs/{code}/target/", ADMINISTRATOR, "GET"),
     ("/manage/okrs/{code}/achieve/", ADMINISTRATOR, "GET"),
     ("/manage/okrs/{code}/retire/", ADMINISTRATOR, "GET"),
+    ("/manage/rules/objectives/{objective}/", ADMINISTRATOR, "GET"),
+    ("/manage/rules/objectives/{objective}/", ADMINISTRATOR, "POST"),
+    ("/manage/rules/okrs/{code}/tolerance/", ADMINISTRATOR, "GET"),
+    ("/manage/rules/okrs/{code}/tolerance/", ADMINISTRATOR, "POST"),
     ("/upload/{upload}/", SECRETARY, "GET"),
 ]
 KIND = {

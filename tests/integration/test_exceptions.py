@@ -1,18 +1,15 @@
 """The Board's exceptions in the seeded September 2020 report: every Red is one
 (the issue's own case, Bucks MH at 92% against a 95% CCCS target with no special
 cause), the IPR page, the pack's flat data and the dashboard's "Off track" list
-read the one rule, and the strategy's run of Amber periods is changed only
-through its action, within bounds, on the record."""
+read the one rule. (The strategy's run of Amber periods changes only through
+its action: tests/integration/test_rating_rules.py.)"""
 
 import datetime
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from objectives import actions as strategy_actions
-from objectives.models import Strategy
 from objectives.roles import Role
 from reporting.ipr import assemble_ipr
 from reporting.pack import draft_pack, flat_rows
@@ -63,30 +60,3 @@ def test_the_dashboard_the_ipr_and_the_flat_data_list_the_same_exceptions(client
         if row["is_report_period"] and row["exception"]
     }
     assert in_the_data == in_the_ipr
-
-
-def test_the_run_of_amber_periods_is_changed_through_its_action_and_recorded():
-    strategy = Strategy.objects.get(is_current=True)
-    assert strategy.exception_amber_periods == 3
-    strategy_actions.set_exception_amber_periods(
-        by=None, strategy=strategy, periods=4, reason="Agreed by the Board in October"
-    )
-    strategy.refresh_from_db()
-    assert strategy.exception_amber_periods == 4
-    latest = strategy.history.latest("history_date")
-    assert (latest.exception_amber_periods, latest.history_change_reason) == (
-        4,
-        "Agreed by the Board in October",
-    )
-    assert "Amber for 4 periods running or more" in assemble_ipr(SEPTEMBER).summary.exceptions_rule
-
-
-@pytest.mark.parametrize("periods", [1, 13, 0])
-def test_a_run_outside_2_to_12_periods_is_refused_and_nothing_changes(periods):
-    strategy = Strategy.objects.get(is_current=True)
-    with pytest.raises(ValidationError):
-        strategy_actions.set_exception_amber_periods(
-            by=None, strategy=strategy, periods=periods, reason="test"
-        )
-    strategy.refresh_from_db()
-    assert strategy.exception_amber_periods == 3

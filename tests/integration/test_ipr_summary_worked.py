@@ -35,6 +35,7 @@ from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
 from okrs.result_planner import ResultChange
+from reporting.actions import confirm_exception_rule
 from reporting.ipr import assemble_ipr
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -482,7 +483,7 @@ def test_exceptions_are_red_special_cause_of_concern_failing_assurance_or_more(
 
 
 def test_amber_month_after_month_is_an_exception_from_the_strategy_s_run_length(
-    objective, trust, submit
+    objective, trust, submit, users_by_role
 ):
     """June 2016, the Trust, higher is better, target 95 with 2 points' tolerance:
     Green from 95, Amber from 93 up to 95, Red below 93. Fewer than 15 values each,
@@ -521,8 +522,11 @@ def test_amber_month_after_month_is_an_exception_from_the_strategy_s_run_length(
         ("Worked", "Red", "Trust", "Red"),
     ]
 
-    strategy_actions.set_exception_amber_periods(
-        by=None, strategy=objective.strategy, periods=2, reason="The Board's choice"
+    confirm_exception_rule(
+        by=users_by_role[Role.TRUST_ADMINISTRATOR],
+        strategy=objective.strategy,
+        amber_periods=2,
+        reason="The Board's choice",
     )
     objective.strategy.refresh_from_db()
     assert listed(report(objective, JUNE_2016).summary.exceptions) == [

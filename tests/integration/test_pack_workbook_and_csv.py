@@ -21,6 +21,7 @@ COLUMNS = [column for column, _ in FLAT_COLUMNS]
 NUMERIC_COLUMNS = {
     "objective_number",
     "is_report_period",
+    "tolerance_assumed",
     "value",
     "target",
     "spc_mean",
@@ -348,7 +349,7 @@ def test_the_data_sheet_is_the_flat_rows_as_a_table(pack):
 
     assert sheet.freeze_panes == "A2"
     assert bucks[COLUMNS.index("exception")] == "Red"
-    assert sheet.tables["IprData"].ref == "A1:AC21"
+    assert sheet.tables["IprData"].ref == "A1:AD21"
 
 
 def test_the_definitions_sheet_defines_each_okr_and_each_data_column(pack):
@@ -366,7 +367,7 @@ def test_the_definitions_sheet_defines_each_okr_and_each_data_column(pack):
     assert list(definitions) == [okr.code for okr in pack.report.objectives[0].okrs]
     harm = definitions["quality-reduce-harm"]
     assert harm[1] == "Quality" and harm[4] == "percentage change" and harm[5] == "decrease"
-    assert harm[8] == "2 percentage points"
+    assert harm[8] == "2 percentage points (assumed: to confirm)"
     assert harm[9].startswith("Change in the number of incidents of harm")
 
     columns = index_of_row_starting(rows, "Column")

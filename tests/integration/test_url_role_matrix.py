@@ -400,6 +400,38 @@ ROWS = [
         statuses([ADMINISTRATOR]),
         post=statuses([ADMINISTRATOR]),
     ),
+    # The rules ratings and exceptions follow: confirmed or changed by administrators.
+    Row(
+        "reporting:rating_rules",
+        "manage/rules/",
+        "the rating rules",
+        url("reporting:rating_rules"),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "reporting:confirm_exception_rule",
+        "manage/rules/exceptions/",
+        "confirm the exceptions rule",
+        url("reporting:confirm_exception_rule"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "reporting:confirm_rating_rule",
+        "manage/rules/objectives/<int:pk>/",
+        "confirm an overall-rating rule",
+        url("reporting:confirm_rating_rule", pk=lambda world: world.quality.pk),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "reporting:confirm_tolerance",
+        "manage/rules/okrs/<slug:code>/tolerance/",
+        "confirm a tolerance",
+        url("reporting:confirm_tolerance", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
     # Process changes, which recalculate an OKR × unit's SPC limits.
     Row(
         "reporting:process_changes",

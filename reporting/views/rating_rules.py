@@ -1,0 +1,190 @@
+"""Trust administrators: the rules the current strategy's reports rate by (the run
+of Ambers that makes an exception, each objective's overall-rating rule, each OKR's
+tolerance), which are assumed and which the Trust's, and confirming or changing
+one. Thin: check permission, read through selectors, write through actions, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from objectives import selectors as strategy_selectors
+from okrs.formatting import plain_number, tolerance_text
+from reporting import actions, selectors
+from reporting.exceptions import rule_in_words
+from reporting.rag import combination_rule_in_words, objective_rule
+from reporting.rating_rule_forms import ExceptionRuleForm, RatingRuleForm, ToleranceForm
+from web.forms import add_action_errors
+
+can_maintain_strategy = permission_required("portal.maintain_strategy", raise_exception=True)
+
+
+def _current_strategy():
+    strategy = strategy_selectors.current_strategy()
+    if strategy is None:
+        raise Http404("No strategy is marked as current yet.")
+    return strategy
+
+
+def _list_url() -> str:
+    return reverse("reporting:rating_rules")
+
+
+def _breadcrumbs() -> list[tuple[str, str]]:
+    return [(_list_url(), "Rating rules")]
+
+
+@can_maintain_strategy
+@require_GET
+def rating_rules(request: HttpRequest) -> HttpResponse:
+    rules = selectors.rating_rules(_current_strategy())
+    return render(
+        request,
+        "reporting/rating_rules/list.html",
+        {
+            "rules": rules,
+            "exceptions_rule": rule_in_words(rules.strategy.exception_amber_periods),
+            "objectives": [
+                (
+                    objective,
+                    combination_rule_in_words(objective_rule(objective)),
+                    [(okr, _tolerance_in_words(okr)) for okr in objective.key_results.all()],
+                )
+                for objective in rules.objectives
+            ],
+        },
+    )
+
+
+@can_maintain_strategy
+def confirm_exception_rule(request: HttpRequest) -> HttpResponse:
+    strategy = _current_strategy()
+    form = ExceptionRuleForm(
+        request.POST or None,
+        initial={
+            "seen": actions.exception_rule_seen(strategy),
+            "amber_periods": strategy.exception_amber_periods,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_exception_rule(
+                by=request.user,
+                strategy=strategy,
+                amber_periods=form.cleaned_data["amber_periods"],
+                reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, "The rule for the Board’s exceptions is now the Trust’s.")
+            return redirect(_list_url())
+    return _form_page(
+        request,
+        form,
+        title="The Board’s exceptions",
+        rule=rule_in_words(strategy.exception_amber_periods),
+        provenance=strategy.get_exception_rule_provenance_display(),
+        caption=strategy.title,
+    )
+
+
+@can_maintain_strategy
+def confirm_rating_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = selectors.objective_of(_current_strategy(), pk)
+    form = RatingRuleForm(
+        request.POST or None,
+        initial={
+            "seen": actions.rating_rule_seen(objective),
+            "method": objective.rating_method,
+            "green_from": plain_number(objective.rating_green_from),
+            "amber_from": plain_number(objective.rating_amber_from),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_rating_rule(
+                by=request.user,
+                objective=objective,
+                method=form.cleaned_data["method"],
+                green_from=form.cleaned_data["green_from"],
+                amber_from=form.cleaned_data["amber_from"],
+                reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, f"The overall-rating rule of {objective} is now the Trust’s.")
+            return redirect(_list_url())
+    return _form_page(
+        request,
+        form,
+        title="Overall rating",
+        rule=combination_rule_in_words(objective_rule(objective)),
+        provenance=objective.get_rating_rule_provenance_display(),
+        caption=str(objective),
+    )
+
+
+@can_maintain_strategy
+def confirm_tolerance(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = selectors.key_result_of(_current_strategy(), code)
+    form = ToleranceForm(
+        request.POST or None,
+        initial={
+            "seen": actions.tolerance_seen(key_result),
+            "tolerance": plain_number(key_result.tolerance),
+            "tolerance_kind": key_result.tolerance_kind,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_tolerance(
+                by=request.user,
+                key_result=key_result,
+                tolerance=form.cleaned_data["tolerance"],
+                tolerance_kind=form.cleaned_data["tolerance_kind"],
+                reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, f"The tolerance of “{key_result.statement}” is now the Trust’s."
+            )
+            return redirect(_list_url())
+    return _form_page(
+        request,
+        form,
+        title="Tolerance",
+        rule=_tolerance_in_words(key_result),
+        provenance=key_result.get_tolerance_provenance_display(),
+        caption=key_result.statement,
+    )
+
+
+def _form_page(request, form, *, title: str, rule: str, provenance: str, caption: str):
+    return render(
+        request,
+        "reporting/rating_rules/form.html",
+        {
+            "form": form,
+            "title": title,
+            "rule": rule,
+            "provenance": provenance,
+            "caption": caption,
+            "breadcrumbs": _breadcrumbs(),
+        },
+    )
+
+
+def _tolerance_in_words(key_result) -> str:
+    return tolerance_text(
+        key_result.tolerance, kind=key_result.tolerance_kind, measure=key_result.measure
+    )
