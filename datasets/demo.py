@@ -95,9 +95,20 @@ class DemoOkr:
     # How the Trust's value is obtained: counts add up, percentages are the mean of
     # the directorates' (okrs.trust_values); never typed.
     trust_is_sum: bool = False
+    # A percentage worked out from a numerator and a denominator: a directorate's
+    # typical denominator (its staff in post, say), and what each counts. The
+    # Trust's is then the sum of the numerators over the sum of the denominators.
+    denominator: int = 0
+    numerator_label: str = ""
+    denominator_label: str = ""
+    # How far a value may miss its target and be Amber rather than Red.
+    tolerance: float = 0
+    tolerance_kind: str = "absolute"
 
     @property
     def trust_value(self) -> str:
+        if self.denominator:
+            return TrustValue.RATIO
         return TrustValue.SUM if self.trust_is_sum else TrustValue.MEAN
 
 
@@ -112,6 +123,10 @@ DEMO_OKRS = (
         9.5,
         0.6,
         -0.4,
+        denominator=1800,
+        numerator_label="Vacant posts (WTE)",
+        denominator_label="Funded establishment (WTE)",
+        tolerance=1,
     ),
     DemoOkr(
         "People",
@@ -123,6 +138,7 @@ DEMO_OKRS = (
         13.7,
         0.5,
         -0.3,
+        tolerance=1,
     ),
     DemoOkr(
         "People",
@@ -134,6 +150,10 @@ DEMO_OKRS = (
         88,
         1.5,
         1.0,
+        denominator=1600,
+        numerator_label="Staff appraised in the last 12 months",
+        denominator_label="Staff in post needing an appraisal",
+        tolerance=3,
     ),
     DemoOkr(
         "Sustainability",
@@ -145,6 +165,7 @@ DEMO_OKRS = (
         7.5,
         0.7,
         -0.5,
+        tolerance=1,
     ),
     DemoOkr(
         "Sustainability",
@@ -158,6 +179,8 @@ DEMO_OKRS = (
         -6,
         decimals=0,
         trust_is_sum=True,
+        tolerance=5,
+        tolerance_kind="relative",
     ),
     DemoOkr(
         "Research & Education",
@@ -171,6 +194,8 @@ DEMO_OKRS = (
         4,
         decimals=0,
         trust_is_sum=True,
+        tolerance=10,
+        tolerance_kind="relative",
     ),
 )
 
@@ -272,6 +297,10 @@ def ensure_demo_okrs(strategy: Strategy, *, by) -> list[tuple[KeyResult, DemoOkr
                 frequency=periods.MONTHLY,
                 decimal_places=spec.decimals,
                 trust_value=spec.trust_value,
+                numerator_label=spec.numerator_label,
+                denominator_label=spec.denominator_label,
+                tolerance=Decimal(str(spec.tolerance)),
+                tolerance_kind=spec.tolerance_kind,
                 is_demo=True,
                 order=order,
                 calculation="Invented for the demonstration; not a Trust measure.",
@@ -323,6 +352,7 @@ def _history_entries(
     decimals: int,
     measure: str,
     existing: set[tuple[int, int, int]],
+    denominator: int = 0,
 ) -> list[okr_actions.ResultEntry]:
     directorates = [unit for unit in units if unit.kind == OrganisationalUnit.Kind.DIRECTORATE]
     trust = next((unit for unit in units if unit.kind == OrganisationalUnit.Kind.TRUST), None)
@@ -346,6 +376,11 @@ def _history_entries(
         for unit in units:
             if unit.slug not in values or (key_result.pk, period.pk, unit.pk) in existing:
                 continue
+            if key_result.trust_value == TrustValue.RATIO and denominator:
+                entries.append(
+                    _ratio_entry(key_result, period, unit, values[unit.slug], denominator)
+                )
+                continue
             rounded = Decimal(str(round(values[unit.slug], decimals)))
             entries.append(
                 okr_actions.ResultEntry(
@@ -353,6 +388,25 @@ def _history_entries(
                 )
             )
     return entries
+
+
+def _ratio_entry(key_result: KeyResult, period, unit, rate: float, typical: int):
+    """A directorate's numerator and denominator for a rate near `rate`: its own
+    size (a steady share of `typical`, moving a little month to month) and the
+    whole number of it the rate makes. The value is worked out from them."""
+    size = typical * _rng(key_result.code, unit.slug, "size").uniform(0.6, 1.4)
+    denominator = round(
+        size * _rng(key_result.code, unit.slug, period.starts_on).uniform(0.98, 1.02)
+    )
+    numerator = round(rate / float(key_result.ratio_scale) * denominator)
+    return okr_actions.ResultEntry(
+        key_result=key_result,
+        period=period,
+        unit=unit,
+        value=None,
+        numerator=Decimal(numerator),
+        denominator=Decimal(denominator),
+    )
 
 
 @transaction.atomic
@@ -389,6 +443,7 @@ def load_demo(*, today: datetime.date | None = None) -> dict:
             decimals=spec.decimals,
             measure=spec.measure,
             existing=existing,
+            denominator=spec.denominator,
         )
 
     # The seeded OKRs get demo values around their seeded ones, for every quarter

@@ -195,8 +195,12 @@ class ResultEntry:
     key_result: KeyResult
     period: ReportingPeriod
     unit: OrganisationalUnit
-    value: Decimal
+    value: Decimal | None
     comment: str = ""
+    # For an OKR of numerators and denominators (TrustValue.RATIO): both, with no
+    # value, which is worked out from them as for a person's entry.
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 @transaction.atomic
@@ -214,6 +218,8 @@ def record_results_as_system(
             unit=entry.unit,
             period=entry.period,
             raw_value=_as_typed(entry.value),
+            raw_numerator=_as_typed(entry.numerator),
+            raw_denominator=_as_typed(entry.denominator),
             comment=entry.comment,
             source=source,
             is_demo=is_demo,
@@ -232,8 +238,10 @@ def record_results_as_system(
     return plan
 
 
-def _as_typed(value: Decimal) -> str:
-    """A figure as a person would type it: 94.5, not 94.5000 or 9.45E+1."""
+def _as_typed(value: Decimal | None) -> str:
+    """A figure as a person would type it: 94.5, not 94.5000 or 9.45E+1; none empty."""
+    if value is None:
+        return ""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -102,3 +102,55 @@ def test_pages_say_demo_data_is_present(client):
     Result.objects.filter(is_demo=True).delete()
     KeyResult.objects.filter(is_demo=True).delete()
     assert b'data-testid="demo-banner"' not in client.get("/").content
+
+
+def test_demo_rates_are_entered_as_numerators_and_denominators_and_add_up():
+    """Each directorate's appraisal rate is its numerator ÷ its denominator × 100 at
+    one place; the Trust's is Σ numerators ÷ Σ denominators, not a mean of rates."""
+    from reporting.ipr import assemble_ipr
+
+    load_demo(today=TODAY)
+    appraisals = KeyResult.objects.get(code="demo-appraisals")
+    assert appraisals.trust_value == "ratio"
+    # September: the demo lead's directorates leave October, still open, to enter.
+    september = appraisals.results.filter(period__starts_on=datetime.date(2026, 9, 1))
+    assert september.count() == 4  # the directorates; the Trust's is worked out
+    for result in september:
+        assert result.numerator is not None and result.denominator > 0
+        assert result.value == round(result.numerator / result.denominator * 100, 1)
+    numerators = sum(result.numerator for result in september)
+    denominators = sum(result.denominator for result in september)
+    report = assemble_ipr(datetime.date(2026, 9, 1))
+    okr = next(
+        okr
+        for objective in report.objectives
+        for okr in objective.okrs
+        if okr.code == appraisals.code
+    )
+    trust = next(cell for cell in okr.cells if cell.unit == "Trust")
+    assert (trust.numerator, trust.denominator) == (float(numerators), float(denominators))
+    assert trust.value == float(round(numerators / denominators * 100, 1))
+
+
+def test_the_demo_tells_a_story_of_recovery_with_every_rating():
+    """Its own OKRs drift towards their targets: more Reds in the first September
+    than in the last, and a mix of Green, Amber and Red in both."""
+    from reporting.ipr import assemble_ipr
+
+    load_demo(today=TODAY)
+
+    def ratings(month: datetime.date) -> list[str]:
+        report = assemble_ipr(month)
+        return [
+            cell.rag
+            for objective in report.objectives
+            for okr in objective.okrs
+            if okr.code.startswith("demo-")
+            for cell in okr.cells
+        ]
+
+    first, last = ratings(datetime.date(2020, 9, 1)), ratings(datetime.date(2026, 9, 1))
+    assert {"green", "amber", "red"} <= set(first)
+    assert {"green", "amber", "red"} <= set(last)
+    assert last.count("red") < first.count("red")
+    assert last.count("green") > first.count("green")
