@@ -171,6 +171,12 @@ FLAT_COLUMNS = [
     ("period_start", "The first day of that period, YYYY-MM-DD."),
     ("is_report_period", "1 for the period the report rates, 0 for earlier history."),
     ("value", "The submitted value, as a number (empty when missing)."),
+    (
+        "numerator",
+        "For an OKR worked out from numerators and denominators: the numerator the value "
+        "was worked out from (for the Trust, the sum of its directorates'); empty otherwise.",
+    ),
+    ("denominator", "Likewise, the denominator."),
     ("target", "The target in force in that period, as a number (empty when none)."),
     (
         "target_set_for",
@@ -204,7 +210,8 @@ FLAT_COLUMNS = [
     (
         "value_method",
         "The Trust's rows only: how its values are obtained: 'entered', 'sum', 'mean' or "
-        "'median' (of the directorates' values); empty for a directorate.",
+        "'median' (of the directorates' values), or 'ratio' (the sum of their numerators "
+        "over the sum of their denominators); empty for a directorate.",
     ),
     ("is_demo", "1 if the value was invented by the demo set-up."),
 ]
@@ -245,6 +252,8 @@ def flat_rows(pack: Pack) -> list[dict]:
                             "period_start": point.period_start if point else okr.period_start,
                             "is_report_period": int(current),
                             "value": point.value if point else None,
+                            "numerator": point.numerator if point else None,
+                            "denominator": point.denominator if point else None,
                             "target": point.target if point else cell.target,
                             "target_set_for": (
                                 point.target_set_for if point else cell.target_set_for

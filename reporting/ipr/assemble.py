@@ -541,6 +541,8 @@ def _history_point(
         recalculated=recalculated,
         target_set_for=target.set_for if target else None,
         target_kind=target.kind if target else None,
+        numerator=_float(result.numerator),
+        denominator=_float(result.denominator),
         **{name: value for name, value in _chart_targets(target).items() if name != "target"},
     )
 

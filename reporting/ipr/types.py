@@ -63,6 +63,10 @@ class IprHistoryPoint:
     goal: float | None = None
     planned_trajectory: float | None = None
     revised_trajectory: float | None = None
+    # What the value was worked out from, as `IprCell`'s (None otherwise, and in
+    # editions published before the report said so).
+    numerator: float | None = None
+    denominator: float | None = None
 
 
 @dataclass

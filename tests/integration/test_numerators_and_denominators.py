@@ -109,6 +109,29 @@ def test_each_value_is_worked_out_and_the_trust_s_is_the_ratio_of_the_sums(train
     assert '"numerator": 287.0, "denominator": 315.0' in exported
 
 
+def test_the_flat_data_carries_each_period_s_numerator_and_denominator(trained, users_by_role):
+    """August 2020 for two directorates (45/50 = 90.0%, 80/100 = 80.0%: the Trust
+    not worked out, two directorates having none), then September for all four."""
+    from reporting.pack import draft_pack, flat_rows
+
+    secretary = users_by_role[Role.BOARD_SECRETARY]
+    august = okr_actions.ensure_period(
+        periods.span_containing(periods.MONTHLY, datetime.date(2020, 8, 1))
+    )
+    enter(trained, secretary, [("45", "50"), ("80", "100")], DIRECTORATES[:2], period=august)
+    enter(trained, secretary)
+    rows = {
+        (row["unit"], row["period"]): (row["value"], row["numerator"], row["denominator"])
+        for row in flat_rows(draft_pack(SEPTEMBER))
+        if row["okr_code"] == "quality-trained"
+    }
+    assert rows[("Community Services", "August 2020")] == (90.0, 45.0, 50.0)
+    assert rows[("Oxon & BSW MH", "August 2020")] == (80.0, 80.0, 100.0)
+    assert rows[("Bucks MH", "September 2020")] == (75.0, 30.0, 40.0)
+    assert rows[("Trust", "September 2020")] == (91.1, 287.0, 315.0)
+    assert ("Trust", "August 2020") not in rows
+
+
 @pytest.mark.parametrize(
     ("fraction", "field", "message"),
     [

@@ -23,6 +23,8 @@ NUMERIC_COLUMNS = {
     "is_report_period",
     "tolerance_assumed",
     "value",
+    "numerator",
+    "denominator",
     "target",
     "spc_mean",
     "spc_lower_limit",
@@ -340,6 +342,8 @@ def test_the_data_sheet_is_the_flat_rows_as_a_table(pack):
     )
     assert bucks[COLUMNS.index("value") : COLUMNS.index("rag") + 1] == [
         92,
+        None,
+        None,
         95,
         "trust",
         "goal",
@@ -349,7 +353,7 @@ def test_the_data_sheet_is_the_flat_rows_as_a_table(pack):
 
     assert sheet.freeze_panes == "A2"
     assert bucks[COLUMNS.index("exception")] == "Red"
-    assert sheet.tables["IprData"].ref == "A1:AD21"
+    assert sheet.tables["IprData"].ref == "A1:AF21"
 
 
 def test_the_definitions_sheet_defines_each_okr_and_each_data_column(pack):
