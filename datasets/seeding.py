@@ -387,20 +387,26 @@ def load_key_result(objective: StrategicObjective, order: int, spec: dict, loade
     fields = {
         "statement": spec["statement"],
         "status": spec.get("status", KeyResult.Status.DRAFT),
-        "measure": spec.get("measure", ""),
-        "direction": spec.get("direction", ""),
-        "frequency": spec.get("frequency", ""),
-        "calculation": _text(spec.get("calculation")),
-        "decimal_places": spec.get("decimal_places", 1),
-        "trust_value": spec.get("trust_value", "entered"),
-        "ratio_scale": Decimal(str(spec.get("ratio_scale", 100))),
-        "numerator_label": spec.get("numerator_label", ""),
-        "denominator_label": spec.get("denominator_label", ""),
         "long_term_plan_metric": _text(spec.get("long_term_plan_metric")),
         "order": order,
         "source": _text(spec.get("source")),
     }
     existing = KeyResult.objects.filter(code=spec["code"]).first()
+    # The papers state an OKR in words; its definition is the product's reading of
+    # them, assumed until an administrator confirms it, which later loads leave.
+    if getattr(existing, "definition_provenance", None) != RuleProvenance.CONFIRMED:
+        fields |= {
+            "measure": spec.get("measure", ""),
+            "direction": spec.get("direction", ""),
+            "frequency": spec.get("frequency", ""),
+            "calculation": _text(spec.get("calculation")),
+            "decimal_places": spec.get("decimal_places", 1),
+            "trust_value": spec.get("trust_value", "entered"),
+            "ratio_scale": Decimal(str(spec.get("ratio_scale", 100))),
+            "numerator_label": spec.get("numerator_label", ""),
+            "denominator_label": spec.get("denominator_label", ""),
+            "definition_provenance": RuleProvenance.ASSUMED,
+        }
     # The papers state no tolerances: those given are the product's, assumed until
     # an administrator confirms them or sets the Trust's, which later loads leave.
     if getattr(existing, "tolerance_provenance", None) != RuleProvenance.CONFIRMED:

@@ -169,6 +169,10 @@ class KeyResult(models.Model):
         default="absolute",
     )
     tolerance_provenance = rule_provenance_field("the tolerance")
+    # Whether its definition (measure, direction of good, frequency, decimal places,
+    # how it is calculated, how the Trust's value is obtained) is the Trust's, or
+    # the product's reading of a paper that states it only in words.
+    definition_provenance = rule_provenance_field("its definition")
     # How the Trust row's value is obtained (okrs/trust_values.py): typed like a
     # directorate's, or worked out from the directorates' values, never typed.
     trust_value = models.CharField(
@@ -241,6 +245,7 @@ class KeyResult(models.Model):
                 name="okr_plausible_range_in_order",
             ),
             rule_provenance_known("tolerance_provenance"),
+            rule_provenance_known("definition_provenance"),
         ]
 
     def __str__(self) -> str:

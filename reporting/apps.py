@@ -29,6 +29,40 @@ class ReportingConfig(AppConfig):
             related=("key_result", "unit"),
             of_a_unit=True,
         )
+        # Objectives and strategies, for the rules ratings follow that are not an
+        # OKR's (reporting/actions/rating_rules.py): an objective's overall-rating
+        # rule and a strategy's exceptions rule.
+        from objectives.models import StrategicObjective, Strategy
+
+        add_kind(
+            name="objective",
+            label="Objective",
+            model=StrategicObjective,
+            fields=[
+                ("title", "Title"),
+                ("rating_method", "How the OKR ratings combine"),
+                ("rating_green_from", "Green from"),
+                ("rating_amber_from", "Amber from"),
+                ("rating_rule_provenance", "Whose overall-rating rule"),
+            ],
+            related=(),
+            okr_lookup=None,
+            subject=lambda record: record.short_name or record.title,
+        )
+        add_kind(
+            name="strategy",
+            label="Strategy",
+            model=Strategy,
+            fields=[
+                ("title", "Title"),
+                ("status", "Status"),
+                ("exception_amber_periods", "Periods rated Amber running"),
+                ("exception_rule_provenance", "Whose exceptions rule"),
+            ],
+            related=(),
+            okr_lookup=None,
+            subject=lambda record: record.title,
+        )
 
 
 def _prepare_reports_in_the_background(**kwargs) -> None:

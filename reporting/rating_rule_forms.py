@@ -120,3 +120,9 @@ class ToleranceForm(_RuleForm):
         },
     )
     reason = reason_field(_REASON_HINT)
+
+
+class DefinitionForm(_RuleForm):
+    """Confirming an OKR's definition as it is: only the reason is typed."""
+
+    reason = reason_field(_REASON_HINT)

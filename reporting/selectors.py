@@ -148,14 +148,17 @@ class RatingRules:
 
 def rating_rules(strategy: Strategy) -> RatingRules:
     """In two queries whatever the number of objectives and OKRs."""
-    key_results = KeyResult.objects.select_related("focus_area").order_by("order", "code")
+    key_results = KeyResult.objects.order_by("order", "code")
     objectives = list(
         strategy.objectives.prefetch_related(Prefetch("key_results", queryset=key_results))
     )
     provenances = [strategy.exception_rule_provenance]
     for objective in objectives:
         provenances.append(objective.rating_rule_provenance)
-        provenances += [okr.tolerance_provenance for okr in objective.key_results.all()]
+        for okr in objective.key_results.all():
+            provenances.append(okr.tolerance_provenance)
+            if okr.measure and okr.direction and okr.frequency:  # a definition to confirm
+                provenances.append(okr.definition_provenance)
     count = provenances.count(RuleProvenance.ASSUMED)
     return RatingRules(strategy, objectives, count)
 

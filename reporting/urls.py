@@ -45,6 +45,11 @@ urlpatterns = [
         rating_rules.confirm_tolerance,
         name="confirm_tolerance",
     ),
+    path(
+        "manage/rules/okrs/<slug:code>/definition/",
+        rating_rules.confirm_definition,
+        name="confirm_definition",
+    ),
     # Trust administrators: process changes, which recalculate an OKR × unit's SPC limits.
     path(
         "manage/okrs/<slug:code>/process-changes/",

@@ -266,8 +266,10 @@ def _create_active_key_result(
         frequency=definition.frequency,
         tolerance=definition.tolerance,
         tolerance_kind=definition.tolerance_kind,
-        # Whoever defines an OKR here chose its tolerance: it is the Trust's.
+        # Whoever defines an OKR here chose its tolerance and its definition: they
+        # are the Trust's.
         tolerance_provenance=RuleProvenance.CONFIRMED,
+        definition_provenance=RuleProvenance.CONFIRMED,
         decimal_places=definition.decimal_places,
         trust_value=definition.trust_value,
         ratio_scale=definition.ratio_scale,

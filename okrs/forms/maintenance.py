@@ -428,7 +428,7 @@ class AuditLogFilterForm(NhsForm):
         queryset=OrganisationalUnit.objects.order_by("order", "name"),
         required=False,
         empty_label="Any unit",
-        help_text="Only results carry a unit.",
+        help_text="Only results and process changes carry a unit.",
     )
     key_result = forms.ModelChoiceField(
         label="OKR",

@@ -1,7 +1,7 @@
 """The audit log: every create, change and delete of an OKR, a target or a result,
 and of the kinds of record the apps above add (`add_kind`: reporting adds process
-changes), as plain rows (who, when, what, old → new, why), read from
-django-simple-history's tables.
+changes, and the objectives and strategies whose rating rules it keeps), as plain
+rows (who, when, what, old → new, why), read from django-simple-history's tables.
 
 A page of the log costs a fixed number of queries however long the history is:
 one to count, one for the page (a UNION of the history tables, newest first), and
@@ -11,6 +11,7 @@ simple-history for each row's `prev_record` instead would cost a query per row.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -72,10 +73,12 @@ class _Kind:
     name: str
     label: str
     model: type[Model]
-    okr_lookup: str  # how its history rows name their OKR
+    okr_lookup: str | None  # how its history rows name their OKR; None: not about one
     fields: list[tuple[str, str]]  # the fields people care about, with their labels
     related: tuple[str, ...]  # what a row needs to describe itself and its values
     of_a_unit: bool = False  # its records belong to a unit (a `unit` foreign key)
+    # What a record not about an OKR is about, in words (from its history row).
+    subject: Callable[[Any], str] | None = None
 
 
 _KINDS = [
@@ -113,6 +116,8 @@ _KINDS = [
             ("owner_role", "Executive owner"),
             ("tolerance", "Tolerance"),
             ("tolerance_kind", "Tolerance is"),
+            ("tolerance_provenance", "Whose tolerance"),
+            ("definition_provenance", "Whose definition"),
             ("decimal_places", "Decimal places"),
             ("calculation", "How it is calculated"),
             ("data_source", "Data source"),
@@ -131,14 +136,16 @@ def add_kind(
     model: type[Model],
     fields: list[tuple[str, str]],
     related: tuple[str, ...] = ("key_result",),
-    okr_lookup: str = "key_result_id",
+    okr_lookup: str | None = "key_result_id",
     of_a_unit: bool = False,
+    subject: Callable[[Any], str] | None = None,
 ) -> None:
-    """Add a kind of record about an OKR to the log: called by an app above okrs
-    (from its AppConfig.ready), which okrs may not import. Adding it again is a no-op."""
+    """Add a kind of record to the log: about an OKR (`okr_lookup` names it), or
+    not (None, with its `subject` in words). Called by an app above okrs (from its
+    AppConfig.ready), which okrs may not import. Adding it again is a no-op."""
     if name in _KINDS_BY_NAME:
         return
-    kind = _Kind(name, label, model, okr_lookup, fields, related, of_a_unit)
+    kind = _Kind(name, label, model, okr_lookup, fields, related, of_a_unit, subject)
     _KINDS.append(kind)
     _KINDS_BY_NAME[name] = kind
 
@@ -156,6 +163,8 @@ def _history(kind: _Kind, filters: AuditFilters):
             return None
         rows = rows.filter(unit_id=filters.unit.pk)
     if filters.key_result is not None:
+        if kind.okr_lookup is None:
+            return None
         rows = rows.filter(**{kind.okr_lookup: filters.key_result.pk})
     if filters.person is not None:
         rows = rows.filter(history_user_id=filters.person.pk)
@@ -168,7 +177,7 @@ def _history(kind: _Kind, filters: AuditFilters):
 
 
 def audit_page(filters: AuditFilters, page_number: Any = 1) -> AuditPage:
-    """One page of the log, newest first, in at most eight queries."""
+    """One page of the log, newest first: two queries, and two per kind of record on it."""
     parts = []
     for kind in _KINDS:
         rows = _history(kind, filters)
@@ -212,23 +221,27 @@ def _records_with_previous(kind: _Kind, history_ids: list[int]):
         .annotate(previous_id=Subquery(before))
     )
     previous_ids = [record.previous_id for record in records if record.previous_id]
-    previous = {
-        row.history_id: row
-        for row in history.filter(history_id__in=previous_ids).select_related(*kind.related)
-    }
+    earlier = history.filter(history_id__in=previous_ids)
+    if kind.related:  # select_related() with no fields would follow every relation
+        earlier = earlier.select_related(*kind.related)
+    previous = {row.history_id: row for row in earlier}
     return [(record, previous.get(record.previous_id)) for record in records]
 
 
 def _entry(kind: _Kind, record, previous) -> AuditEntry:
     # A result's or target's OKR is None if the OKR itself has been deleted since.
-    okr = record if kind.name == "okr" else record.key_result
+    if kind.okr_lookup is None:
+        okr, about = None, kind.subject(record)
+    else:
+        okr = record if kind.name == "okr" else record.key_result
+        about = okr.statement if okr else "An OKR since deleted"
     return AuditEntry(
         when=record.history_date,
         who=_who(record.history_user),
         what=kind.label,
         action=_ACTIONS[record.history_type],
         okr_code=okr.code if okr else "",
-        okr_statement=okr.statement if okr else "An OKR since deleted",
+        okr_statement=about,
         unit=record.unit.short_name if kind.of_a_unit and record.unit else "",
         period=record.period.label if kind.name == "result" and record.period else "",
         changes=_changes(kind, record, previous, measure=okr.measure if okr else ""),

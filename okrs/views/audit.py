@@ -1,4 +1,5 @@
-"""Trust administrators: the audit log of every change to OKRs, targets and results.
+"""Trust administrators: the audit log of every change to OKRs, targets, results,
+process changes, objectives and strategies.
 Thin: check permission, read the filters, call the selector, render."""
 
 from django.contrib.auth.decorators import permission_required

@@ -1,7 +1,8 @@
 """Writes to reporting data, one module per concern: the report's words and
 editions (`editions`), the Board pack exports (`pack_exports`), the process
 changes that recalculate an SPC chart's limits (`process_changes`), and the rules
-that turn values into ratings and exceptions (`rating_rules`)."""
+that turn values into ratings and exceptions, with the OKR definitions they rest on
+(`rating_rules`)."""
 
 from reporting.actions.editions import (
     COVER_FIELDS,
@@ -31,9 +32,11 @@ from reporting.actions.process_changes import (
     withdraw_process_change,
 )
 from reporting.actions.rating_rules import (
+    confirm_definition,
     confirm_exception_rule,
     confirm_rating_rule,
     confirm_tolerance,
+    definition_seen,
     exception_rule_seen,
     rating_rule_seen,
     tolerance_seen,
@@ -50,9 +53,11 @@ __all__ = [
     "NothingToPublish",
     "can_record_process_change",
     "change_process_change",
+    "confirm_definition",
     "confirm_exception_rule",
     "confirm_rating_rule",
     "confirm_tolerance",
+    "definition_seen",
     "exception_rule_seen",
     "fail_stopped_exports",
     "month_has_ended",

@@ -1,6 +1,7 @@
 """Writes to the rules that turn values into ratings and exceptions: an OKR's
 tolerance, an objective's overall-rating rule and the run of Ambers that makes a
-value one of the Board's exceptions.
+value one of the Board's exceptions; and to whether an OKR's definition (how it is
+measured and calculated) is the Trust's.
 
 Where the Trust's papers state no rule the product chose one, which is "assumed"
 (objectives.models.RuleProvenance) and reads "Assumed: to confirm" in the IPR, the
@@ -48,6 +49,27 @@ def rating_rule_seen(objective: StrategicObjective) -> str:
 
 def tolerance_seen(key_result: KeyResult) -> str:
     return _seen(key_result.tolerance, key_result.tolerance_kind, key_result.tolerance_provenance)
+
+
+# What an OKR's definition is, as confirmed.
+DEFINITION_FIELDS = (
+    "measure",
+    "direction",
+    "frequency",
+    "decimal_places",
+    "calculation",
+    "trust_value",
+    "ratio_scale",
+    "numerator_label",
+    "denominator_label",
+)
+
+
+def definition_seen(key_result: KeyResult) -> str:
+    return _seen(
+        *(getattr(key_result, name) for name in DEFINITION_FIELDS),
+        key_result.definition_provenance,
+    )
 
 
 @transaction.atomic
@@ -130,6 +152,27 @@ def confirm_tolerance(
         by=by,
         reason=reason,
     )
+    return key_result
+
+
+@transaction.atomic
+def confirm_definition(
+    *, by, key_result: KeyResult, reason: str, seen: str | None = None
+) -> KeyResult:
+    """Confirm `key_result`'s definition, as it is, as the Trust's: its measure,
+    direction of good, frequency, decimal places, how it is calculated and how the
+    Trust's value is obtained (each changes through its own actions, or by
+    replacing the OKR)."""
+    _refuse_unless_administrator(by)
+    reason = checked_reason(reason)
+    key_result = KeyResult.objects.select_for_update().get(pk=key_result.pk)
+    _refuse_if_changed(seen, definition_seen(key_result), key_result, "this definition")
+    if not (key_result.measure and key_result.direction and key_result.frequency):
+        raise ValidationError(
+            "This OKR's unit of measure, direction of good or frequency is not set yet: "
+            "there is no definition to confirm."
+        )
+    _confirm(key_result, {}, provenance_field="definition_provenance", by=by, reason=reason)
     return key_result
 
 

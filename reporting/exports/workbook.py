@@ -153,7 +153,9 @@ def _write_summary(sheet: Sheet, pack: Pack, sheet_names: list[str]) -> None:
         sheet.paragraph(
             "Where the Trust's papers state no rule (a tolerance, how an objective's OKR "
             "ratings combine, how many Ambers running make an exception), this report applies "
-            f"one the portal chose, marked “{ASSUMED}” until a Trust administrator confirms it."
+            "one the portal chose; where they state an OKR only in words, its definition is the "
+            f"portal's reading. Each is marked “{ASSUMED}” until a Trust administrator "
+            "confirms it."
         )
     if pack.changes:
         sheet.skip()
@@ -441,7 +443,7 @@ def _write_definitions(sheet: Sheet, pack: Pack) -> None:
                 okr.frequency,
                 okr.owner or "Not recorded",
                 _marked(okr.tolerance, okr.tolerance_assumed),
-                okr.calculation,
+                _marked(okr.calculation or "Not recorded", okr.definition_assumed),
                 okr.data_source,
                 okr.target_rationale,
                 okr.long_term_plan_metric,

@@ -421,6 +421,7 @@ def _assemble_okr(
             key_result.tolerance, kind=key_result.tolerance_kind, measure=key_result.measure
         ),
         tolerance_assumed=key_result.tolerance_provenance == RuleProvenance.ASSUMED,
+        definition_assumed=key_result.definition_provenance == RuleProvenance.ASSUMED,
         cells=cells,
         chart_unit=chart_unit,
         chart=chart_points,

@@ -171,6 +171,9 @@ class IprOkr:
     # Trust's (objectives.models.RuleProvenance; False in editions published
     # before the report said so, which printed it as the Trust's).
     tolerance_assumed: bool = False
+    # Whether its definition (measure, direction, frequency, places, calculation,
+    # how the Trust's value is obtained) is the product's reading, as above.
+    definition_assumed: bool = False
 
 
 @dataclass
@@ -273,7 +276,8 @@ class Ipr:
     def assumes_rules(self) -> bool:
         """Whether any rule the report applies is assumed, not yet the Trust's."""
         return self.summary.exceptions_rule_assumed or any(
-            objective.rating_rule_assumed or any(okr.tolerance_assumed for okr in objective.okrs)
+            objective.rating_rule_assumed
+            or any(okr.tolerance_assumed or okr.definition_assumed for okr in objective.okrs)
             for objective in self.objectives
         )
 

@@ -13,10 +13,16 @@ from django.views.decorators.http import require_GET
 
 from objectives import selectors as strategy_selectors
 from okrs.formatting import plain_number, tolerance_text
+from okrs.trust_values import how_obtained
 from reporting import actions, selectors
 from reporting.exceptions import rule_in_words
 from reporting.rag import combination_rule_in_words, objective_rule
-from reporting.rating_rule_forms import ExceptionRuleForm, RatingRuleForm, ToleranceForm
+from reporting.rating_rule_forms import (
+    DefinitionForm,
+    ExceptionRuleForm,
+    RatingRuleForm,
+    ToleranceForm,
+)
 from web.forms import add_action_errors
 
 can_maintain_strategy = permission_required("portal.maintain_strategy", raise_exception=True)
@@ -51,7 +57,10 @@ def rating_rules(request: HttpRequest) -> HttpResponse:
                 (
                     objective,
                     combination_rule_in_words(objective_rule(objective)),
-                    [(okr, _tolerance_in_words(okr)) for okr in objective.key_results.all()],
+                    [
+                        (okr, _tolerance_in_words(okr), _definition_in_words(okr))
+                        for okr in objective.key_results.all()
+                    ],
                 )
                 for objective in rules.objectives
             ],
@@ -169,7 +178,41 @@ def confirm_tolerance(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _form_page(request, form, *, title: str, rule: str, provenance: str, caption: str):
+@can_maintain_strategy
+def confirm_definition(request: HttpRequest, code: str) -> HttpResponse:
+    key_result = selectors.key_result_of(_current_strategy(), code)
+    form = DefinitionForm(
+        request.POST or None, initial={"seen": actions.definition_seen(key_result)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_definition(
+                by=request.user,
+                key_result=key_result,
+                reason=form.cleaned_data["reason"],
+                seen=form.cleaned_data["seen"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, f"The definition of “{key_result.statement}” is now the Trust’s."
+            )
+            return redirect(_list_url())
+    return _form_page(
+        request,
+        form,
+        title="Definition",
+        rule=_definition_in_words(key_result),
+        provenance=key_result.get_definition_provenance_display(),
+        caption=key_result.statement,
+        confirm_only=True,
+    )
+
+
+def _form_page(
+    request, form, *, title: str, rule: str, provenance: str, caption: str, confirm_only=False
+):
     return render(
         request,
         "reporting/rating_rules/form.html",
@@ -179,6 +222,7 @@ def _form_page(request, form, *, title: str, rule: str, provenance: str, caption
             "rule": rule,
             "provenance": provenance,
             "caption": caption,
+            "confirm_only": confirm_only,
             "breadcrumbs": _breadcrumbs(),
         },
     )
@@ -188,3 +232,22 @@ def _tolerance_in_words(key_result) -> str:
     return tolerance_text(
         key_result.tolerance, kind=key_result.tolerance_kind, measure=key_result.measure
     )
+
+
+def _definition_in_words(key_result) -> str:
+    """'Percentage; higher is better; reported quarterly; 1 decimal place; Entered
+    for the Trust', then how it is calculated, as written."""
+    if not (key_result.measure and key_result.direction and key_result.frequency):
+        return "Not defined yet: its unit of measure, direction or frequency is not set"
+    places = key_result.decimal_places
+    parts = [
+        key_result.get_measure_display(),
+        key_result.get_direction_display().lower(),
+        f"reported {key_result.get_frequency_display().lower()}",
+        f"{places} decimal place{'' if places == 1 else 's'}",
+        how_obtained(key_result.trust_value),
+    ]
+    text = "; ".join(parts) + "."
+    if key_result.calculation:
+        text += f" Calculated: {key_result.calculation}"
+    return text

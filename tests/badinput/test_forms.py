@@ -326,6 +326,13 @@ CASES = [
         must_refuse={"tolerance": [*REFUSED_NUMBERS, "-1", "0.00001", "1000000"]},
     ),
     FormCase(
+        "confirm a definition",
+        ADMINISTRATOR,
+        lambda w: "/manage/rules/okrs/quality-reduce-harm/definition/",
+        rating_rule(lambda w: "/manage/rules/okrs/quality-reduce-harm/definition/"),
+        {"seen": "text", "reason": "text"},
+    ),
+    FormCase(
         "add an OKR",
         ADMINISTRATOR,
         lambda w: "/manage/okrs/add/",

@@ -66,6 +66,8 @@ PATHS = [
     ("/manage/rules/objectives/{objective}/", ADMINISTRATOR, "POST"),
     ("/manage/rules/okrs/{code}/tolerance/", ADMINISTRATOR, "GET"),
     ("/manage/rules/okrs/{code}/tolerance/", ADMINISTRATOR, "POST"),
+    ("/manage/rules/okrs/{code}/definition/", ADMINISTRATOR, "GET"),
+    ("/manage/rules/okrs/{code}/definition/", ADMINISTRATOR, "POST"),
     ("/upload/{upload}/", SECRETARY, "GET"),
 ]
 KIND = {

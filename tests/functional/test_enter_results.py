@@ -34,15 +34,17 @@ APPRAISALS = "95% of staff appraised in the last 12 months (demo)"
 AGENCY = "Agency spend below 5% of the pay bill (demo)"
 CARBON = "Monthly carbon emissions below 600 tCO2e (demo)"
 RESEARCH = "300 patients recruited to research studies each month (demo)"
-# Values that meet every target (so no comment is needed), by OKR.
+# Values that meet every target (so no comment is needed), by OKR: typed, and for
+# the two rates worked out from a numerator and a denominator, both of those
+# (126 ÷ 1,800 = 7.0% vacancies; 1,536 ÷ 1,600 = 96.0% appraised).
 GOOD_VALUES = {
-    VACANCIES: "7",
     TURNOVER: "10.5",
-    APPRAISALS: "96",
     AGENCY: "4.5",
     CARBON: "150",
     RESEARCH: "310",
 }
+GOOD_FRACTIONS = {VACANCIES: ("126", "1800"), APPRAISALS: ("1536", "1600")}
+EVERY_OKR = [*GOOD_FRACTIONS, *GOOD_VALUES]
 SATISFACTION = "Our overall patient satisfaction scores will be above 90"
 
 
@@ -61,6 +63,21 @@ def okr_fieldset(page: Page, statement: str) -> Locator:
 
 def value_box(page: Page, statement: str) -> Locator:
     return okr_fieldset(page, statement).get_by_label(re.compile(r"^Value \("))
+
+
+def fraction_boxes(page: Page, statement: str) -> tuple[Locator, Locator]:
+    """An OKR's numerator and denominator boxes, each labelled with what it counts."""
+    fieldset = okr_fieldset(page, statement)
+    return fieldset.locator("input[name^='numerator_']"), fieldset.locator(
+        "input[name^='denominator_']"
+    )
+
+
+def fill_fractions(page: Page, fractions: dict[str, tuple[str, str]]) -> None:
+    for statement, (numerator, denominator) in fractions.items():
+        numerator_box, denominator_box = fraction_boxes(page, statement)
+        numerator_box.fill(numerator)
+        denominator_box.fill(denominator)
 
 
 def comment_box(page: Page, statement: str) -> Locator:
@@ -100,7 +117,7 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     )
     rows = card.locator("tbody tr")
     expect(rows).to_have_count(6)
-    for statement in GOOD_VALUES:
+    for statement in EVERY_OKR:
         row = rows.filter(has_text=statement)
         expect(row.locator(".nhsuk-tag")).to_have_text(re.compile(r"^(Missing|Late)$"))
         expect(row.locator("td").nth(3)).to_have_text("—")
@@ -114,12 +131,22 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     expect(okr_fieldset(page, APPRAISALS)).to_contain_text("Target at least 95%")
     check_accessibility(page, "enter-results")
 
+    # The rates are entered as what they are worked out from, each box named by
+    # what it counts.
+    expect(
+        okr_fieldset(page, APPRAISALS).get_by_label("Staff appraised in the last 12 months")
+    ).to_have_count(1)
+    expect(
+        okr_fieldset(page, APPRAISALS).get_by_label("Staff in post needing an appraisal")
+    ).to_have_count(1)
+
     # Every value typed: one is not a percentage, and research recruitment misses
     # Community Services' own target (75, its share of the Trust's 300) with no
     # comment to explain it.
-    typed = {**GOOD_VALUES, APPRAISALS: "101", RESEARCH: "60"}
+    typed = {**GOOD_VALUES, AGENCY: "101", RESEARCH: "60"}
     for statement, value in typed.items():
         value_box(page, statement).fill(value)
+    fill_fractions(page, GOOD_FRACTIONS)
     page.get_by_role("button", name="Submit", exact=True).click()
 
     expect(page).to_have_title(re.compile(r"^Error: Enter results"))
@@ -130,16 +157,16 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     expect(summary).to_contain_text("Nothing has been saved yet")
     expect(summary.get_by_role("link")).to_have_text(
         [
-            f"{APPRAISALS}: Enter a percentage between 0 and 100",
+            f"{AGENCY}: Enter a percentage between 0 and 100",
             re.compile(rf"^{re.escape(RESEARCH)}: Explain in a comment why the value misses"),
         ]
     )
     # Each error is beside its field, and marks it.
-    appraisals = okr_fieldset(page, APPRAISALS)
-    expect(appraisals.locator(".nhsuk-error-message")).to_have_text(
+    agency = okr_fieldset(page, AGENCY)
+    expect(agency.locator(".nhsuk-error-message")).to_have_text(
         "Error: Enter a percentage between 0 and 100"
     )
-    expect(value_box(page, APPRAISALS)).to_have_class(re.compile(r"nhsuk-input--error"))
+    expect(value_box(page, AGENCY)).to_have_class(re.compile(r"nhsuk-input--error"))
     expect(okr_fieldset(page, RESEARCH).locator(".nhsuk-error-message")).to_contain_text(
         "Explain in a comment why the value misses its target of 75"
     )
@@ -147,12 +174,16 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     # Nothing typed is lost, the wrong value included.
     for statement, value in typed.items():
         expect(value_box(page, statement)).to_have_value(value)
+    for statement, (numerator, denominator) in GOOD_FRACTIONS.items():
+        numerator_box, denominator_box = fraction_boxes(page, statement)
+        expect(numerator_box).to_have_value(numerator)
+        expect(denominator_box).to_have_value(denominator)
     check_accessibility(page, "enter-results-errors")
 
     # The summary's link takes the lead to the field to correct.
     summary.get_by_role("link", name=re.compile("Enter a percentage")).click()
-    expect(value_box(page, APPRAISALS)).to_be_focused()
-    value_box(page, APPRAISALS).fill("96")
+    expect(value_box(page, AGENCY)).to_be_focused()
+    value_box(page, AGENCY).fill("4.5")
     comment_box(page, RESEARCH).fill(
         "Two studies paused recruitment while their sponsor re-consented."
     )
@@ -163,11 +194,13 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     )
     expect(page.locator(".nhsuk-error-summary")).to_have_count(0)
     expect(page.locator(".nhsuk-summary-list")).to_contain_text(re.compile(r"Submitted\s*6 of 6"))
-    expect(value_box(page, APPRAISALS)).to_have_value("96")
+    expect(value_box(page, AGENCY)).to_have_value("4.5")
+    expect(fraction_boxes(page, APPRAISALS)[0]).to_have_value("1536")
+    expect(okr_fieldset(page, APPRAISALS)).to_contain_text("(now 96.0%)")
     expect(comment_box(page, RESEARCH)).to_have_value(
         "Two studies paused recruitment while their sponsor re-consented."
     )
-    for statement in GOOD_VALUES:
+    for statement in EVERY_OKR:
         expect(okr_fieldset(page, statement).locator(".nhsuk-tag")).to_have_text("Submitted")
     check_accessibility(page, "enter-results-submitted")
 
@@ -201,15 +234,21 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     check_accessibility(page, "result-history")
 
 
-def _filled_template(template: bytes, values: dict[str, str]) -> bytes:
-    """The downloaded CSV template with `values` typed in, by OKR statement, as a
-    person would in a spreadsheet program, saved as CSV UTF-8 again."""
+def _filled_template(
+    template: bytes, values: dict[str, str], fractions: dict[str, tuple[str, str]]
+) -> bytes:
+    """The downloaded CSV template with `values` (and the numerators and
+    denominators of `fractions`) typed in, by OKR statement, as a person would in a
+    spreadsheet program, saved as CSV UTF-8 again."""
     rows = list(csv.DictReader(io.StringIO(template.decode("utf-8-sig"), newline="")))
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        row["value"] = values[row["okr_statement"]]
+        if row["okr_statement"] in fractions:
+            row["numerator"], row["denominator"] = fractions[row["okr_statement"]]
+        else:
+            row["value"] = values[row["okr_statement"]]
         writer.writerow(row)
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
@@ -251,13 +290,13 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
         "numerator",
         "denominator",
     ]
-    assert {row["okr_statement"] for row in rows} == set(GOOD_VALUES)
+    assert {row["okr_statement"] for row in rows} == set(EVERY_OKR)
     assert {(row["unit"], row["period"], row["value"]) for row in rows} == {
         ("oxon-bsw-mh", month, "")
     }
 
     # One value is a word, not a number: nothing is saved and the row says why.
-    bad_file = _filled_template(template, {**GOOD_VALUES, APPRAISALS: "lots"})
+    bad_file = _filled_template(template, {**GOOD_VALUES, AGENCY: "lots"}, GOOD_FRACTIONS)
     main(page).get_by_role("link", name="upload it").click()
     expect(page).to_have_url(f"{live_server.url}/upload/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload results")
@@ -271,7 +310,7 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary).to_contain_text("Nothing has been saved. Correct the file and upload it again.")
     bad_row = next(
-        number for number, row in enumerate(rows, start=2) if row["okr_statement"] == APPRAISALS
+        number for number, row in enumerate(rows, start=2) if row["okr_statement"] == AGENCY
     )
     expect(summary.get_by_role("link")).to_have_text(
         [f"Row {bad_row}: Enter a number, like 94 or 94.5"]
@@ -287,7 +326,7 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
     expect(error_line.locator(".nhsuk-tag")).to_have_text("Error")
     expect(error_line.locator("td").nth(4)).to_have_text("lots")
     # Rows name what they change as the portal knows it: the OKR's words, the unit's name.
-    expect(error_line.locator("td").nth(1)).to_contain_text(APPRAISALS)
+    expect(error_line.locator("td").nth(1)).to_contain_text(AGENCY)
     expect(error_line.locator("td").nth(2)).to_have_text("Oxon & BSW MH")
     expect(error_line.locator("td").last).to_have_text("Enter a number, like 94 or 94.5")
     expect(lines.locator(".nhsuk-tag").filter(has_text="New")).to_have_count(5)
@@ -295,7 +334,7 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
     check_accessibility(page, "upload-preview-errors")
 
     # The corrected file: every row new, saved only when confirmed.
-    good_file = _filled_template(template, GOOD_VALUES)
+    good_file = _filled_template(template, GOOD_VALUES, GOOD_FRACTIONS)
     page.get_by_role("link", name="Upload a corrected file").click()
     _upload(page, filename, good_file)
     expect(page.locator(".nhsuk-error-summary")).to_have_count(0)

@@ -1,5 +1,6 @@
 """A Trust administrator finds the rules the product assumed, confirms the
-exceptions rule as it is and sets the Trust's own CCCS tolerance, and an executive
+exceptions rule as it is, sets the Trust's own CCCS tolerance and confirms the CCCS
+definition, and an executive
 reads the IPR with those rules no longer marked assumed, in a real browser with
 the accessibility check on each page, at desktop and phone widths.
 
@@ -67,6 +68,20 @@ def test_administrator_confirms_rules_and_the_ipr_stops_marking_them(page: Page,
     expect(row).to_contain_text("3 percentage points")
     expect(row).to_contain_text("Confirmed by the Trust")
     expect(page.get_by_test_id("to-confirm")).to_contain_text(f"{before - 2} rules to confirm")
+
+    # The CCCS definition, confirmed as it is.
+    page.get_by_role("link", name=f"Confirm the definition of {CCCS}").click()
+    expect(page.get_by_test_id("rule-now")).to_contain_text(
+        "Percentage; higher is better; reported quarterly; 1 decimal place"
+    )
+    check_accessibility(page, "confirm-definition")
+    page.get_by_label("Reason for the change").fill("Checked against the training system")
+    page.get_by_role("button", name="Confirm as the Trust’s").click()
+    expect(page.locator("main")).to_contain_text(f"The definition of “{CCCS}” is now the Trust’s.")
+    expect(page.get_by_test_id("definition-okr-quality-cccs-training")).to_contain_text(
+        "Confirmed by the Trust"
+    )
+    expect(page.get_by_test_id("to-confirm")).to_contain_text(f"{before - 3} rules to confirm")
     save_doc_screenshot(page, "rating-rules-desktop")
 
     page.set_viewport_size(PHONE)

@@ -421,3 +421,122 @@ def test_the_ipr_page_marks_each_assumed_rule(client, users_by_role, admin):
     assert (
         "Assumed: to confirm" not in html.split('data-testid="exceptions-rule"')[1].split("</p>")[0]
     )
+
+
+def test_the_rating_rules_page_reads_in_the_same_queries_however_many_okrs(client, admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from okrs import actions as okr_actions
+
+    client.force_login(admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("reporting:rating_rules")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for number in range(12):
+        okr_actions.create_key_result(
+            by=admin,
+            objective=quality(),
+            code=f"quality-extra-{number}",
+            statement=f"Extra measure {number}",
+            reason="test",
+        )
+    assert queries() == before
+
+
+def test_the_audit_log_shows_each_confirmation_with_before_after_and_why(client, admin):
+    objective, strategy = quality(), Strategy.objects.get(is_current=True)
+    confirm_rating_rule(
+        by=admin,
+        objective=objective,
+        method="worst_of",
+        green_from=None,
+        amber_from=None,
+        reason="The Board rates by the worst OKR",
+    )
+    confirm_exception_rule(by=admin, strategy=strategy, amber_periods=4, reason="Four, agreed")
+    client.force_login(admin)
+    log = client.get(reverse("okrs:audit_log")).context["entries"]
+    exceptions_rule, rating_rule = log[0], log[1]
+    assert (exceptions_rule.what, exceptions_rule.okr_statement) == ("Strategy", strategy.title)
+    assert exceptions_rule.reason == "Four, agreed"
+    assert [(c.label, c.old, c.new) for c in exceptions_rule.changes] == [
+        ("Periods rated Amber running", "3", "4"),
+        ("Whose exceptions rule", "Assumed: to confirm", "Confirmed by the Trust"),
+    ]
+    assert (rating_rule.what, rating_rule.okr_statement) == ("Objective", "Quality")
+    assert [(c.label, c.old, c.new) for c in rating_rule.changes] == [
+        (
+            "How the OKR ratings combine",
+            "Average of points (Green 3, Amber 2, Red 1) with thresholds",
+            "Worst of the OKR ratings",
+        ),
+        ("Whose overall-rating rule", "Assumed: to confirm", "Confirmed by the Trust"),
+    ]
+    # Filtered to an OKR, the log leaves out what is not about one.
+    cccs = okr("quality-cccs-training")
+    filtered = client.get(reverse("okrs:audit_log"), {"key_result": cccs.code}).context["entries"]
+    assert filtered
+    assert {entry.what for entry in filtered} <= {"OKR", "Target", "Result", "Process change"}
+
+
+def test_a_seeded_definition_is_assumed_until_confirmed_and_then_left_by_the_seeds(admin):
+    from reporting.actions import confirm_definition, definition_seen
+
+    cccs = okr("quality-cccs-training")
+    report = assemble_ipr(SEPTEMBER)
+    marked = {item.code: item.definition_assumed for item in quality_in(report).okrs}
+    assert marked["quality-cccs-training"] is True
+    confirm_definition(
+        by=admin,
+        key_result=cccs,
+        reason="Checked against the training system",
+        seen=definition_seen(cccs),
+    )
+    cccs.refresh_from_db()
+    assert cccs.definition_provenance == CONFIRMED
+    latest = cccs.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        admin,
+        "Checked against the training system",
+    )
+    marked = {
+        item.code: item.definition_assumed for item in quality_in(assemble_ipr(SEPTEMBER)).okrs
+    }
+    assert marked == {**marked, "quality-cccs-training": False, "quality-staff-sickness": True}
+    # Confirmed once, confirming again changes nothing and is refused.
+    with pytest.raises(ValidationError, match="already the Trust’s"):
+        confirm_definition(by=admin, key_result=cccs, reason="Again")
+    # The seeds leave a confirmed definition alone, even where they would read it otherwise.
+    KeyResult.objects.filter(pk=cccs.pk).update(decimal_places=2)
+    load_seeds()
+    cccs.refresh_from_db()
+    assert (cccs.decimal_places, cccs.definition_provenance) == (2, CONFIRMED)
+
+
+def test_a_draft_with_no_measure_has_no_definition_to_confirm(admin):
+    from reporting.actions import confirm_definition
+
+    draft = KeyResult.objects.filter(status="draft", measure="").first()
+    with pytest.raises(ValidationError, match="no definition to confirm"):
+        confirm_definition(by=admin, key_result=draft, reason="test")
+
+
+def test_the_pages_say_where_a_definition_is_assumed(client, admin):
+    from reporting.actions import confirm_definition
+
+    client.force_login(admin)
+    cccs = okr("quality-cccs-training")
+    page = client.get(cccs.get_absolute_url()).content.decode()
+    assert 'data-testid="definition-assumed"' in page
+    confirm_definition(by=admin, key_result=cccs, reason="Checked")
+    page = client.get(cccs.get_absolute_url()).content.decode()
+    assert 'data-testid="definition-assumed"' not in page
+    rules = client.get(reverse("reporting:rating_rules")).content.decode()
+    row = rules.split('data-testid="definition-okr-quality-cccs-training"')[1].split("</tr>")[0]
+    assert "Percentage; higher is better; reported quarterly; 1 decimal place" in row
+    assert "Confirmed by the Trust" in row

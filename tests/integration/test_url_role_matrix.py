@@ -425,6 +425,14 @@ ROWS = [
         post=statuses([ADMINISTRATOR]),
     ),
     Row(
+        "reporting:confirm_definition",
+        "manage/rules/okrs/<slug:code>/definition/",
+        "confirm a definition",
+        url("reporting:confirm_definition", code="quality-cccs-training"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
         "reporting:confirm_tolerance",
         "manage/rules/okrs/<slug:code>/tolerance/",
         "confirm a tolerance",
