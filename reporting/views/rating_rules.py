@@ -3,6 +3,9 @@ of Ambers that makes an exception, each objective's overall-rating rule, each OK
 tolerance), which are assumed and which the Trust's, and confirming or changing
 one. Thin: check permission, read through selectors, write through actions, render."""
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -78,23 +81,11 @@ def confirm_exception_rule(request: HttpRequest) -> HttpResponse:
             "amber_periods": strategy.exception_amber_periods,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.confirm_exception_rule(
-                by=request.user,
-                strategy=strategy,
-                amber_periods=form.cleaned_data["amber_periods"],
-                reason=form.cleaned_data["reason"],
-                seen=form.cleaned_data["seen"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, "The rule for the Board’s exceptions is now the Trust’s.")
-            return redirect(_list_url())
-    return _form_page(
+    return _confirm_page(
         request,
         form,
+        partial(actions.confirm_exception_rule, strategy=strategy),
+        saved="The rule for the Board’s exceptions is now the Trust’s.",
         title="The Board’s exceptions",
         rule=rule_in_words(strategy.exception_amber_periods),
         provenance=strategy.get_exception_rule_provenance_display(),
@@ -114,25 +105,11 @@ def confirm_rating_rule(request: HttpRequest, pk: int) -> HttpResponse:
             "amber_from": plain_number(objective.rating_amber_from),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.confirm_rating_rule(
-                by=request.user,
-                objective=objective,
-                method=form.cleaned_data["method"],
-                green_from=form.cleaned_data["green_from"],
-                amber_from=form.cleaned_data["amber_from"],
-                reason=form.cleaned_data["reason"],
-                seen=form.cleaned_data["seen"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(request, f"The overall-rating rule of {objective} is now the Trust’s.")
-            return redirect(_list_url())
-    return _form_page(
+    return _confirm_page(
         request,
         form,
+        partial(actions.confirm_rating_rule, objective=objective),
+        saved=f"The overall-rating rule of {objective} is now the Trust’s.",
         title="Overall rating",
         rule=combination_rule_in_words(objective_rule(objective)),
         provenance=objective.get_rating_rule_provenance_display(),
@@ -151,26 +128,11 @@ def confirm_tolerance(request: HttpRequest, code: str) -> HttpResponse:
             "tolerance_kind": key_result.tolerance_kind,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.confirm_tolerance(
-                by=request.user,
-                key_result=key_result,
-                tolerance=form.cleaned_data["tolerance"],
-                tolerance_kind=form.cleaned_data["tolerance_kind"],
-                reason=form.cleaned_data["reason"],
-                seen=form.cleaned_data["seen"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request, f"The tolerance of “{key_result.statement}” is now the Trust’s."
-            )
-            return redirect(_list_url())
-    return _form_page(
+    return _confirm_page(
         request,
         form,
+        partial(actions.confirm_tolerance, key_result=key_result),
+        saved=f"The tolerance of “{key_result.statement}” is now the Trust’s.",
         title="Tolerance",
         rule=_tolerance_in_words(key_result),
         provenance=key_result.get_tolerance_provenance_display(),
@@ -184,24 +146,11 @@ def confirm_definition(request: HttpRequest, code: str) -> HttpResponse:
     form = DefinitionForm(
         request.POST or None, initial={"seen": actions.definition_seen(key_result)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.confirm_definition(
-                by=request.user,
-                key_result=key_result,
-                reason=form.cleaned_data["reason"],
-                seen=form.cleaned_data["seen"],
-            )
-        except ValidationError as error:
-            add_action_errors(form, error)
-        else:
-            messages.success(
-                request, f"The definition of “{key_result.statement}” is now the Trust’s."
-            )
-            return redirect(_list_url())
-    return _form_page(
+    return _confirm_page(
         request,
         form,
+        partial(actions.confirm_definition, key_result=key_result),
+        saved=f"The definition of “{key_result.statement}” is now the Trust’s.",
         title="Definition",
         rule=_definition_in_words(key_result),
         provenance=key_result.get_definition_provenance_display(),
@@ -210,9 +159,29 @@ def confirm_definition(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _form_page(
-    request, form, *, title: str, rule: str, provenance: str, caption: str, confirm_only=False
-):
+def _confirm_page(
+    request: HttpRequest,
+    form,
+    confirm: Callable[..., object],
+    *,
+    saved: str,
+    title: str,
+    rule: str,
+    provenance: str,
+    caption: str,
+    confirm_only: bool = False,
+) -> HttpResponse:
+    """A rule's page: on a valid post, `confirm` (an action, given its record) with
+    what was typed, named as its arguments are, then back to the list saying
+    `saved`; otherwise the rule as it is now and the form, with any refusal."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirm(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect(_list_url())
     return render(
         request,
         "reporting/rating_rules/form.html",
