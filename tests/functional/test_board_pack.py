@@ -38,6 +38,10 @@ def test_a_secretary_exports_the_board_pack_and_downloads_the_pdf(
     page.goto(f"{live_server.url}/ipr/2020-09/?revision=1")
     panel = page.get_by_role("region", name="Board pack")
     check_accessibility(page, "board-pack-panel")
+    # The two buttons sit side by side, apart.
+    export_box = panel.get_by_role("button", name="Export the pack of revision 1").bounding_box()
+    cover_box = panel.get_by_role("link", name="Edit the cover sheet").bounding_box()
+    assert cover_box["x"] - (export_box["x"] + export_box["width"]) >= 16
 
     # The cover sheet: a missing title is refused and nothing else typed is lost.
     panel.get_by_role("link", name="Edit the cover sheet").click()
@@ -67,6 +71,10 @@ def test_a_secretary_exports_the_board_pack_and_downloads_the_pdf(
         "The files are ready", timeout=15_000
     )
     expect(page.get_by_role("heading", name="Files")).to_be_visible()
+    # Checksums are for checking a copy: not drawn in the red of an error.
+    expect(page.locator(".portal-checksums code").first).not_to_have_css(
+        "color", "rgb(213, 40, 27)"
+    )
     check_accessibility(page, "board-pack-ready")
 
     with page.expect_download() as download_info:

@@ -152,6 +152,7 @@ def test_lead_enters_a_months_results_corrects_an_error_and_reads_a_values_histo
     expect(page).to_have_title(re.compile(r"^Error: Enter results"))
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # read out first, and where the keyboard starts
     expect(summary).to_have_attribute("role", "alert")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary).to_contain_text("Nothing has been saved yet")
