@@ -3,6 +3,10 @@ organisational units, committees, people and the executive roles they hold.
 
 Business rules live in `actions.py`; invariants that the data must never break
 are database constraints here.
+
+One module although over 450 lines: these are the strategy app's tables, each
+small, tied to each other by foreign keys and constraints; splitting them would
+only scatter one schema.
 """
 
 import datetime

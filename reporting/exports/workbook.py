@@ -10,6 +10,10 @@ Values are stored exactly as the report holds them (92 for 92%) with a number
 format that shows them as the report does ("92%", "−5%", "£1,250"); ratings are
 written as words with the portal's tag colours, so colour is never the only cue.
 Like every rendering it lays out the one assembled report it is given.
+
+One module although over 450 lines: it is one layout, sheet after sheet, sharing
+its styles and the marks it writes; the cell-level writing stands apart already
+(`sheet_writing`).
 """
 
 import datetime

@@ -72,6 +72,7 @@ def test_a_secretary_exports_the_board_pack_and_downloads_the_pdf(
     )
     expect(page.get_by_role("heading", name="Files")).to_be_visible()
     # Checksums are for checking a copy: not drawn in the red of an error.
+    expect(page.locator(".portal-checksums code")).not_to_have_count(0)
     expect(page.locator(".portal-checksums code").first).not_to_have_css(
         "color", "rgb(213, 40, 27)"
     )
