@@ -119,6 +119,8 @@ def ensure_demo_users(*, by) -> list[DemoUser]:
         user, _ = User.objects.get_or_create(username=demo.username)
         first, _, last = demo.full_name.partition(" ")
         user.first_name, user.last_name = first, last
+        # A reserved domain (RFC 2606): the demo's reminders and packs reach no one.
+        user.email = f"{demo.username}@example.com"
         user.is_staff = demo.role == Role.TRUST_ADMINISTRATOR
         user.set_password(demo.password)
         user.save()

@@ -138,6 +138,11 @@ rules.add_perm(
 rules.add_perm(
     "portal.publish_ipr", rules.is_superuser | is_board_secretary | is_trust_administrator
 )
+# Closing the month: its checklist, reminding units of what they owe and sending the
+# published pack to the Board's distribution list.
+rules.add_perm(
+    "portal.close_month", rules.is_superuser | is_board_secretary | is_trust_administrator
+)
 # Exporting the Board pack (PDF, workbook, CSV) and editing its cover sheet.
 rules.add_perm(
     "portal.export_pack", rules.is_superuser | is_board_secretary | is_trust_administrator

@@ -6,9 +6,13 @@ Who is reminded of what is decided by pure functions (`reminder_kind`,
 `send_reminders` management command runs it; schedule it once a day (see
 docs/operations.md).
 
-Stateless on purpose: nothing records that a reminder went out. Whether a unit is
-reminded follows from the date alone, so a command run once a day sends each
-reminder once; running it twice on one day sends it twice.
+The daily run is stateless on purpose: nothing records that its reminders went
+out. Whether a unit is reminded follows from the date alone, so a command run once
+a day sends each reminder once; running it twice on one day sends it twice.
+
+A board secretary can also remind one unit by hand, whatever the day, from the
+month close (`plan_unit_reminder`, sent and recorded by
+`reporting.actions.month_close.remind_unit`).
 """
 
 import datetime
@@ -168,24 +172,57 @@ def plan_reminders(
         )
         if not owed:
             continue
-        unit_leads = leads.get(submission.unit.pk, ())
-        if not unit_leads:
-            skipped.append(Skipped(submission.unit, period, None, "no lead recorded"))
-            continue
         item = UnitReminder(unit=submission.unit, period=period, kind=kind, values=owed)
-        for person in unit_leads:
-            reason = _why_not_reminded(person, submission.unit, may_enter)
-            if reason:
-                skipped.append(Skipped(submission.unit, period, person, reason))
-                continue
-            people[person.pk] = person
-            items_by_person.setdefault(person.pk, []).append(item)
+        _add_item(
+            item, leads.get(submission.unit.pk, ()), may_enter, people, items_by_person, skipped
+        )
+    return _plan(people, items_by_person, skipped)
+
+
+def _add_item(item, unit_leads, may_enter, people, items_by_person, skipped) -> None:
+    """Add one unit's reminder to each of its leads who can be reminded; the
+    others (or the unit, with no lead) are skipped with the reason."""
+    if not unit_leads:
+        skipped.append(Skipped(item.unit, item.period, None, "no lead recorded"))
+        return
+    for person in unit_leads:
+        reason = _why_not_reminded(person, item.unit, may_enter)
+        if reason:
+            skipped.append(Skipped(item.unit, item.period, person, reason))
+            continue
+        people[person.pk] = person
+        items_by_person.setdefault(person.pk, []).append(item)
+
+
+def _plan(people, items_by_person, skipped) -> ReminderPlan:
     reminders = [
         Reminder(person=people[pk], address=lead_address(people[pk]), items=tuple(items))
         for pk, items in items_by_person.items()
     ]
     reminders.sort(key=lambda reminder: (reminder.person.full_name, reminder.person.pk))
     return ReminderPlan(reminders=reminders, skipped=skipped)
+
+
+def plan_unit_reminder(
+    submission: UnitSubmission,
+    unit_leads: Sequence[Person],
+    *,
+    today: datetime.date,
+    may_enter: Callable[[Person, OrganisationalUnit], bool] = _anyone_may_enter,
+) -> ReminderPlan:
+    """A reminder asked for by hand (the month close) to one unit's leads about
+    one period, whatever the day: of every value not yet submitted, as overdue
+    once the due date has passed. Nothing to remind of is an empty plan."""
+    owed = tuple(value for value in submission.values if value.status != SubmissionStatus.SUBMITTED)
+    people: dict[int, Person] = {}
+    items_by_person: dict[int, list[UnitReminder]] = {}
+    skipped: list[Skipped] = []
+    if owed:
+        period = submission.period
+        kind = ReminderKind.OVERDUE if today > period.due_on else ReminderKind.DUE_SOON
+        item = UnitReminder(unit=submission.unit, period=period, kind=kind, values=owed)
+        _add_item(item, unit_leads, may_enter, people, items_by_person, skipped)
+    return _plan(people, items_by_person, skipped)
 
 
 def _day(day: datetime.date) -> str:
@@ -208,9 +245,15 @@ def entry_url(unit: OrganisationalUnit, period: ReportingPeriod, site_url: str) 
 
 
 def reminder_message(
-    reminder: Reminder, *, today: datetime.date, site_url: str, trust_name: str
+    reminder: Reminder,
+    *,
+    today: datetime.date,
+    site_url: str,
+    trust_name: str,
+    sent_by: str = "",
 ) -> tuple[str, str]:
-    """The subject and plain-text body of a reminder."""
+    """The subject and plain-text body of a reminder: the daily automatic one, or
+    (`sent_by`) one a named person sent by hand."""
     if reminder.is_overdue:
         subject = "Strategy Portal: results overdue"
     else:
@@ -242,9 +285,14 @@ def reminder_message(
         "A value saved as a draft is not submitted until you submit it.",
         "",
         f"Strategy Portal, {trust_name}",
-        "This is an automatic reminder, sent each day until the due date and weekly after "
-        "it while entry is open, as long as values are owed.",
     ]
+    if sent_by:
+        lines.append(f"{sent_by} sent you this reminder while closing the month's report.")
+    else:
+        lines.append(
+            "This is an automatic reminder, sent each day until the due date and weekly "
+            "after it while entry is open, as long as values are owed."
+        )
     return subject, "\n".join(lines) + "\n"
 
 
@@ -292,7 +340,7 @@ def owing_submissions(
     return submissions
 
 
-def _may_enter(person: Person, unit: OrganisationalUnit) -> bool:
+def lead_may_enter(person: Person, unit: OrganisationalUnit) -> bool:
     return person.user.has_perm("portal.enter_results_for_unit", unit)
 
 
@@ -315,7 +363,7 @@ def send_submission_reminders(
         today=today,
         days_before=days_before,
         overdue_every=overdue_every,
-        may_enter=_may_enter,
+        may_enter=lead_may_enter,
     )
     run = ReminderRun(today=today, dry_run=dry_run, skipped=plan.skipped)
     mailer = None if dry_run else mailers.default

@@ -1,6 +1,7 @@
 """The monthly report's own records: the narratives the named executives write,
 the ratings the Trust recorded on its papers, the published editions, the Board
-cover sheet of each edition and the pack files exported from it."""
+cover sheet of each edition, the pack files exported from it and the e-mails the
+month close sent (reminders and packs)."""
 
 import datetime
 
@@ -124,6 +125,14 @@ class IprEdition(models.Model):
         default=list, help_text="What changed from the previous revision, in words."
     )
     note = models.TextField(blank=True, help_text="Why it was (re)published.")
+    # The month-close checklist as it stood when it was published (reporting.month_close):
+    # the items still open, in words, and why it was published all the same.
+    open_items = models.JSONField(
+        default=list, blank=True, help_text="The checklist's items still open when published."
+    )
+    open_items_reason = models.TextField(
+        blank=True, help_text="Why it was published with items open."
+    )
 
     class Meta:
         ordering = ["-data_month", "-revision"]
@@ -170,6 +179,55 @@ class BoardCover(models.Model):
 
     def __str__(self) -> str:
         return f"Board cover sheet for {self.edition}"
+
+
+class SentMessage(models.Model):
+    """An e-mail the portal sent for a month's close, kept as sent: a reminder to a
+    unit's leads of the values it still owes, or the Board pack to its distribution
+    list. Written once, never changed."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        PACK = "pack", "Board pack"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    data_month = models.DateField(help_text="First day of the data month it is about.")
+    edition = models.ForeignKey(
+        IprEdition, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    unit = models.ForeignKey(
+        OrganisationalUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(help_text="The addresses it went to.")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    attachment = models.CharField(max_length=200, blank=True, help_text="The file attached.")
+    sent = models.BooleanField(help_text="Whether the mail server accepted it.")
+    error = models.TextField(blank=True, help_text="Why it was not sent, in words for people.")
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="pack", edition__isnull=False)
+                | models.Q(kind="reminder", unit__isnull=False, period__isnull=False),
+                name="sent_message_names_what_it_is_about",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sent=True, error="") | models.Q(sent=False),
+                name="sent_message_sent_has_no_error",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} sent {self.sent_at:%Y-%m-%d %H:%M}: {self.subject}"
 
 
 # Said of an export whose worker stopped before finishing it (see has_stopped).

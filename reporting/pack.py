@@ -44,6 +44,10 @@ class Pack:
     published_by: str | None = None
     changes: list[str] = field(default_factory=list)
     note: str = ""
+    # The month-close checklist's items still open when it was published, and why
+    # it was published all the same (IprEdition.open_items).
+    open_items: list[str] = field(default_factory=list)
+    open_items_reason: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -140,6 +144,8 @@ def pack_for_edition(edition: IprEdition) -> Pack:
         published_by=edition.published_by.get_full_name() or edition.published_by.username,
         changes=list(edition.changes),
         note=edition.note,
+        open_items=list(edition.open_items),
+        open_items_reason=edition.open_items_reason,
     )
 
 

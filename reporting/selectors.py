@@ -5,11 +5,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 
-from objectives.models import RuleProvenance, StrategicObjective, Strategy
-from okrs.models import KeyResult
+from objectives.models import (
+    OrganisationalUnit,
+    Person,
+    RuleProvenance,
+    StrategicObjective,
+    Strategy,
+)
+from okrs import periods
+from okrs import selectors as okr_selectors
+from okrs.models import KeyResult, ReportingPeriod
+from okrs.selectors.submissions import UnitSubmission, submissions_for_period
 from reporting.ipr import (
     CACHE_SECONDS,
     SCHEMA_VERSION,
@@ -22,7 +31,16 @@ from reporting.ipr import (
     kept_report,
     months_with_results,
 )
-from reporting.models import IprEdition, Narrative, PackExport, RecordedOverallRating
+from reporting.ipr.over_time import quarter_reported
+from reporting.models import (
+    IprEdition,
+    Narrative,
+    PackExport,
+    PackFile,
+    RecordedOverallRating,
+    SentMessage,
+)
+from reporting.month_close import Checklist, checklist
 
 
 def recorded_ratings_by_period(
@@ -170,4 +188,83 @@ def objective_of(strategy: Strategy, pk: int) -> StrategicObjective:
 def key_result_of(strategy: Strategy, code: str) -> KeyResult:
     return get_object_or_404(
         KeyResult.objects.select_related("objective"), objective__strategy=strategy, code=code
+    )
+
+
+# --- The month close ---------------------------------------------------------------------
+
+
+def month_close_periods(data_month: datetime.date) -> list[ReportingPeriod]:
+    """The periods a month's report shows values of, where they have been made:
+    the month, and the quarter its quarterly OKRs report (see `quarter_reported`)."""
+    month = periods.month_span(data_month.year, data_month.month)
+    spans = [month, quarter_reported(month)]
+    return [period for span in spans if (period := okr_selectors.reporting_period(span))]
+
+
+def month_submissions(
+    data_month: datetime.date, today: datetime.date, *, unit: OrganisationalUnit | None = None
+) -> list[UnitSubmission]:
+    """What each unit (or one) owes for the periods the month's report shows, with
+    each unit's leads and their accounts loaded."""
+    units = OrganisationalUnit.objects.prefetch_related(
+        Prefetch("leads", queryset=Person.objects.select_related("user").order_by("full_name"))
+    )
+    if unit is not None:
+        units = units.filter(pk=unit.pk)
+    return [
+        submission
+        for period in month_close_periods(data_month)
+        for submission in submissions_for_period(period, units, today)
+    ]
+
+
+def last_reminded(data_month: datetime.date) -> dict[tuple[int, int], datetime.datetime]:
+    """When each unit was last reminded by hand of each period of the month's close."""
+    rows = (
+        SentMessage.objects.filter(
+            kind=SentMessage.Kind.REMINDER, data_month=data_month.replace(day=1), sent=True
+        )
+        .values("unit_id", "period_id")
+        .annotate(last=Max("sent_at"))
+    )
+    return {(row["unit_id"], row["period_id"]): row["last"] for row in rows}
+
+
+def month_close(data_month: datetime.date, today: datetime.date, report: Ipr) -> Checklist:
+    """The month-close checklist for a month's report (the draft, assembled) on `today`."""
+    month = periods.month_span(data_month.year, data_month.month)
+    submissions = month_submissions(data_month, today)
+    return checklist(
+        data_month=month.starts_on,
+        month_ends_on=month.ends_on,
+        today=today,
+        submissions=submissions,
+        leads={submission.unit.pk: list(submission.unit.leads.all()) for submission in submissions},
+        report=report,
+        last_reminded=last_reminded(month.starts_on),
+    )
+
+
+def sent_messages(data_month: datetime.date) -> list[SentMessage]:
+    """The reminders and packs sent for a month's close, newest first."""
+    return list(
+        SentMessage.objects.filter(data_month=data_month.replace(day=1))
+        .select_related("sent_by", "unit", "period", "edition")
+        .defer("edition__report")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def edition_pdf(edition: IprEdition) -> PackFile | None:
+    """The PDF of the edition's latest finished pack export, if there is one."""
+    return (
+        PackFile.objects.filter(
+            format=PackFile.Format.PDF,
+            export__edition=edition,
+            export__status=PackExport.Status.DONE,
+        )
+        .select_related("export")
+        .order_by("-export__finished_at", "-pk")
+        .first()
     )

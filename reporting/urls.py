@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import ipr, pack, process_changes, rating_rules, strategy
+from reporting.views import ipr, month_close, pack, process_changes, rating_rules, strategy
 
 app_name = "reporting"
 urlpatterns = [
@@ -8,7 +8,14 @@ urlpatterns = [
     path("focus-areas/<int:pk>/", strategy.focus_area, name="focus_area"),
     path("ipr/", ipr.ipr_latest, name="ipr_latest"),
     path("ipr/<str:month>/", ipr.ipr, name="ipr"),
-    path("ipr/<str:month>/publish/", ipr.publish, name="publish"),
+    # Board secretaries: the month's checklist, reminders, publishing and sending the pack.
+    path("ipr/<str:month>/close/", month_close.month_close, name="month_close"),
+    path("ipr/<str:month>/close/remind/", month_close.remind, name="remind_unit"),
+    path(
+        "ipr/<str:month>/revisions/<int:revision>/send/",
+        month_close.distribute,
+        name="distribute_pack",
+    ),
     path("ipr/<str:month>/packs/", pack.export_pack, name="export_pack"),
     path("ipr/<str:month>/packs/<int:pk>/", pack.pack_export, name="pack_export"),
     path(

@@ -372,3 +372,8 @@ PDF_TIMEOUT_SECONDS = int(env("PDF_TIMEOUT_SECONDS", "300"))
 # is shown, then marked, as stopped (docs/operations.md).
 PACK_EXPORT_HEARTBEAT_SECONDS = float(env("PACK_EXPORT_HEARTBEAT_SECONDS", "15"))
 PACK_EXPORT_STALE_AFTER_SECONDS = float(env("PACK_EXPORT_STALE_AFTER_SECONDS", "120"))
+# Sending a published edition's pack by e-mail from the month close (optional per
+# Trust: a Trust that distributes its papers another way turns it off), and the
+# addresses the form starts with until a pack has been sent (comma-separated).
+PACK_DISTRIBUTION = env_bool("PACK_DISTRIBUTION", default=True)
+PACK_DISTRIBUTION_LIST = env("PACK_DISTRIBUTION_LIST", "")

@@ -78,7 +78,9 @@ def build_world(make_user) -> World:
     users[Role.DIRECTORATE_LEAD.value] = lead
 
     secretary = users[Role.BOARD_SECRETARY.value]
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     published_export, published_file = finished_export(secretary, edition)
     draft_export, draft_file = finished_export(secretary, None)
     upload = imports.store_upload(

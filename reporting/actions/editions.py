@@ -15,6 +15,7 @@ from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.models import ReportingPeriod
 from okrs.ratings import normalise_rag_word
+from reporting import selectors
 from reporting.ipr import assemble_ipr, describe_changes, ipr_from_dict, ipr_to_dict
 from reporting.models import (
     BoardCover,
@@ -91,15 +92,26 @@ def month_has_ended(month: datetime.date, today: datetime.date | None = None) ->
     return periods.month_span(month.year, month.month).ends_on < (today or timezone.localdate())
 
 
+class ReasonNeeded(ValidationError):
+    """The month-close checklist has open items and no reason was given."""
+
+
 @transaction.atomic
-def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
+def publish_ipr(*, by, data_month: datetime.date, note: str = "", reason: str = "") -> IprEdition:
     """Freeze the IPR for a month as a new edition. The first is revision 1; a later
-    one, after corrections, is the next revision with the list of what changed."""
+    one, after corrections, is the next revision with the list of what changed.
+
+    The month-close checklist (`reporting.month_close`) is worked out as it
+    publishes: with items still open, `reason` says why it goes to the Board all the
+    same, and is recorded with the items in the edition."""
     if not by.has_perm("portal.publish_ipr"):
         raise PermissionDenied("Only a board secretary or administrator can publish the IPR.")
     note = plain_text(note).strip()
     if problem := too_long(note, SHORT_TEXT):
         raise ValidationError(f"Shorten the note for the record. {problem}.")
+    reason = plain_text(reason).strip()
+    if problem := too_long(reason, PARAGRAPH):
+        raise ValidationError(f"Shorten the reason. {problem}.")
     month = periods.span_containing(periods.MONTHLY, data_month).starts_on
     refusal = okr_selectors.reportable_months().refusal(month)
     if refusal:
@@ -116,7 +128,15 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
     span = periods.month_span(month.year, month.month)
     ReportingPeriod.objects.select_for_update().get(pk=okr_actions.ensure_period(span).pk)
     previous = IprEdition.objects.filter(data_month=month).order_by("-revision").first()
-    report = ipr_to_dict(assemble_ipr(month))
+    assembled = assemble_ipr(month)
+    report = ipr_to_dict(assembled)
+    open_items = selectors.month_close(month, timezone.localdate(), assembled).open_items
+    if open_items and not reason:
+        raise ReasonNeeded(
+            "Say why the report is published with items open: "
+            + "; ".join(open_items)
+            + ". The reason is recorded with the edition and printed in it."
+        )
     changes = []
     if previous is not None:
         changes = describe_changes(previous.report, report)
@@ -132,6 +152,8 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "") -> IprEdition:
         report=report,
         changes=changes,
         note=note,
+        open_items=open_items,
+        open_items_reason=reason if open_items else "",
     )
     # The cover sheet starts as the last one (a revision keeps its meeting and
     # reference), with this month's title and summary; the secretary edits it.

@@ -151,6 +151,11 @@ def _write_summary(sheet: Sheet, pack: Pack, sheet_names: list[str]) -> None:
         )
     if pack.note:
         sheet.paragraph(f"Note: {pack.note}")
+    if pack.open_items:
+        sheet.paragraph(
+            f"Published with {len(pack.open_items)} item(s) of the month's checklist open: "
+            f"{'; '.join(pack.open_items)}. Why: {pack.open_items_reason}"
+        )
     if report.contains_demo_data:
         sheet.line("Includes demo data", font=Font(bold=True, color="9A4A00"))
     if report.assumes_rules:

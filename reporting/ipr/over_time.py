@@ -63,5 +63,10 @@ def report_period(key_result: KeyResult, month: periods.PeriodSpan) -> periods.P
     has ended by the end of the data month."""
     if key_result.frequency == periods.MONTHLY:
         return month
+    return quarter_reported(month)
+
+
+def quarter_reported(month: periods.PeriodSpan) -> periods.PeriodSpan:
+    """The quarter a month's report shows: the latest that has ended by the month's end."""
     quarter = periods.span_containing(periods.QUARTERLY, month.ends_on)
     return quarter if quarter.ends_on == month.ends_on else periods.previous_span(quarter)

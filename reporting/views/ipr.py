@@ -5,7 +5,6 @@ import datetime
 import hashlib
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +20,6 @@ from django.utils.html import format_html
 from django.utils.http import quote_etag
 from django.utils.text import compress_string
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST
 
 from objectives import data_version
 from objectives import selectors as strategy_selectors
@@ -142,7 +140,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         "month": month,
         "months": selectors.months_offered(request.user, reportable, version),
         "can_read_drafts": reads_drafts,
-        "can_publish": month_ended and request.user.has_perm("portal.publish_ipr"),
+        "can_close": request.user.has_perm("portal.close_month"),
         "month_ended": month_ended,
         "can_export": request.user.has_perm("portal.export_pack"),
         "exports": selectors.pack_exports(data_month, edition),
@@ -203,7 +201,7 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
         [edition.revision for edition in context["editions"]],
         [(export.pk, export.shown_status, export.finished_at) for export in context["exports"]],
         [str(month.starts_on) for month in context["months"]],
-        [context[name] for name in ("can_read_drafts", "can_publish", "can_export")],
+        [context[name] for name in ("can_read_drafts", "can_close", "can_export")],
         user.pk,
         user.is_superuser,
         user.get_full_name(),
@@ -216,26 +214,6 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
         get_token(request) and request.META.get("CSRF_COOKIE"),
     ]
     return quote_etag(hashlib.sha256(repr(state).encode()).hexdigest()[:32])
-
-
-@require_POST
-@permission_required("portal.publish_ipr", raise_exception=True)
-def publish(request: HttpRequest, month: str) -> HttpResponse:
-    data_month = data_month_in_address(month)
-    try:
-        edition = actions.publish_ipr(
-            by=request.user, data_month=data_month, note=request.POST.get("note", "")
-        )
-    except actions.NothingToPublish as error:
-        messages.info(request, error.message)
-        return redirect("reporting:ipr", month=month)
-    except ValidationError as refusal:
-        messages.error(request, " ".join(refusal.messages))
-        return redirect("reporting:ipr", month=month)
-    messages.success(request, f"Published {edition}. It will render exactly like this from now on.")
-    return redirect(
-        f"{reverse('reporting:ipr', kwargs={'month': month})}?revision={edition.revision}"
-    )
 
 
 @requires_portal_role

@@ -28,7 +28,11 @@ def published_september():
     from reporting.actions import publish_ipr
 
     secretary = get_user_model().objects.get(username="secretary")
-    publish_ipr(by=secretary, data_month=datetime.date(2020, 9, 1))
+    publish_ipr(
+        by=secretary,
+        data_month=datetime.date(2020, 9, 1),
+        reason="Published with items open for this example",
+    )
 
 
 def test_a_secretary_exports_the_board_pack_and_downloads_the_pdf(

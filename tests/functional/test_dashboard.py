@@ -234,7 +234,11 @@ def test_viewer_sees_only_published_months(page: Page, live_server):
     check_accessibility(page, "dashboard-viewer-unpublished")
 
     secretary = get_user_model().objects.get(username="secretary")
-    publish_ipr(by=secretary, data_month=datetime.date(2020, 9, 1))
+    publish_ipr(
+        by=secretary,
+        data_month=datetime.date(2020, 9, 1),
+        reason="Published with items open for this example",
+    )
 
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_contain_text("September 2020 data")

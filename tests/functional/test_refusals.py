@@ -72,7 +72,11 @@ def test_a_stopped_export_says_so_and_can_be_tried_again(page: Page, live_server
     # Database work first: an export whose worker was killed while printing, last
     # heard of ten minutes ago (no worker runs in this test).
     secretary = get_user_model().objects.get(username="secretary")
-    edition = publish_ipr(by=secretary, data_month=datetime.date(2020, 9, 1))
+    edition = publish_ipr(
+        by=secretary,
+        data_month=datetime.date(2020, 9, 1),
+        reason="Published with items open for this example",
+    )
     export = request_pack_export(by=secretary, data_month=edition.data_month, edition=edition)
     PackExport.objects.filter(pk=export.pk).update(
         status=PackExport.Status.RUNNING,

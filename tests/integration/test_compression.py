@@ -121,7 +121,9 @@ def test_stored_pack_files_stream_gzipped_when_asked_and_are_the_stored_bytes(
     client, users_by_role, django_capture_on_commit_callbacks
 ):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -94,7 +94,11 @@ def test_signing_in_lands_on_the_dashboard(client, users_by_role):
 
 def test_the_dashboard_reads_the_published_edition_where_there_is_one(client, users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    publish_ipr(by=secretary, data_month=datetime.date(2020, 9, 1))
+    publish_ipr(
+        by=secretary,
+        data_month=datetime.date(2020, 9, 1),
+        reason="Published with items open for this example",
+    )
     correct_cccs(secretary, "96")  # after publication: the edition still says 92%
     client.force_login(users_by_role[Role.EXECUTIVE])
     page = text(client.get(HOME + SEPTEMBER))

@@ -33,7 +33,9 @@ def secretary(users_by_role):
 
 @pytest.fixture
 def edition(secretary):
-    return publish_ipr(by=secretary, data_month=SEPTEMBER)
+    return publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
 
 
 def reads_drafts(role) -> bool:
@@ -125,7 +127,11 @@ def test_draft_packs_are_for_preparers_and_published_packs_for_everyone(
 def test_only_draft_1_asks_for_the_draft(client, users_by_role):
     """'?draft=0' or '?draft=' is not a request for the draft: a viewer gets the
     published edition rather than a refusal."""
-    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=datetime.date(2020, 9, 1))
+    publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=datetime.date(2020, 9, 1),
+        reason="Published with items open for this example",
+    )
     client.force_login(users_by_role[Role.VIEWER])
     url = reverse("reporting:ipr", kwargs={"month": "2020-09"})
     for query in ("?draft=0", "?draft=", "?draft=no"):

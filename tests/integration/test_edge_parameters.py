@@ -83,7 +83,9 @@ def test_a_month_that_is_not_a_month_is_not_found(client, users_by_role, month):
 @pytest.mark.parametrize("month", ["0001-01", "1900-01", "9999-12", "2026-13"])
 def test_publishing_a_month_outside_the_range_is_refused(client, users_by_role, month):
     client.force_login(users_by_role[Role.BOARD_SECRETARY])
-    response = client.post(reverse("reporting:publish", args=[month]))
+    response = client.post(
+        reverse("reporting:month_close", args=[month]), {"confirmed": "on", "reason": "Board"}
+    )
     assert response.status_code == 404
     assert not IprEdition.objects.exists()
 
@@ -94,7 +96,11 @@ def test_publishing_a_month_outside_the_range_is_refused(client, users_by_role, 
 def test_the_publish_action_refuses_a_month_outside_the_range(users_by_role, day):
     """The command line and the page share the rule: it is in the action."""
     with pytest.raises(ValidationError, match="outside the months the portal reports on"):
-        publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=day)
+        publish_ipr(
+            by=users_by_role[Role.BOARD_SECRETARY],
+            data_month=day,
+            reason="Published with items open for this example",
+        )
     assert not IprEdition.objects.exists()
 
 

@@ -176,14 +176,20 @@ def test_a_restored_backup_counting_up_again_never_meets_a_version_it_had():
 
 
 def test_publishing_reads_today_s_report_with_its_history(users_by_role):
-    edition = publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=SEPTEMBER,
+        reason="Published with items open for this example",
+    )
     stored = ipr.ipr_from_dict(edition.report)
     assert bucks_cccs(stored).history[-1].value_text == "92.0%"
 
 
 def test_a_published_edition_is_read_from_the_database_once(users_by_role, client):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     client.force_login(secretary)
     url = f"{reverse('reporting:ipr', args=['2020-09'])}?revision=1"
 
@@ -200,7 +206,9 @@ def test_a_reader_who_has_the_edition_already_is_told_it_has_not_changed(
     users_by_role, client, make_user
 ):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     viewer = users_by_role[Role.VIEWER]
     client.force_login(viewer)
     url = reverse("reporting:ipr", args=["2020-09"])
@@ -212,7 +220,12 @@ def test_a_reader_who_has_the_edition_already_is_told_it_has_not_changed(
 
     # A second revision is listed on the page: the page has changed.
     correct_bucks_cccs(secretary, "93")
-    publish_ipr(by=secretary, data_month=SEPTEMBER, note="CCCS corrected")
+    publish_ipr(
+        by=secretary,
+        data_month=SEPTEMBER,
+        note="CCCS corrected",
+        reason="Published with items open for this example",
+    )
     revision_one = client.get(f"{url}?revision=1", headers={"If-None-Match": etag})
     assert revision_one.status_code == 200 and revision_one["ETag"] != etag
 
@@ -235,7 +248,11 @@ def test_the_report_body_is_rendered_once_per_edition(users_by_role, client):
     """The second reader's page is built from the kept body: no section is laid out."""
     from reporting import presentation
 
-    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=SEPTEMBER,
+        reason="Published with items open for this example",
+    )
     url = reverse("reporting:ipr", args=["2020-09"])
     client.force_login(users_by_role[Role.VIEWER])
     with mock.patch.object(presentation, "sections", wraps=presentation.sections) as laying_out:
@@ -253,7 +270,11 @@ def test_a_repeat_reader_is_served_the_kept_page_as_it_is_gzipped_once(users_by_
 
     from reporting.views import ipr as ipr_views
 
-    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=SEPTEMBER,
+        reason="Published with items open for this example",
+    )
     client.force_login(users_by_role[Role.VIEWER])
     url = reverse("reporting:ipr", args=["2020-09"])
     gzip_accepted = {"Accept-Encoding": "gzip, deflate"}

@@ -22,7 +22,11 @@ URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
 def test_every_role_reads_the_published_ipr(client, users_by_role, role):
     """Viewers read published editions only; drafts: test_draft_policy.py."""
-    publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=datetime.date(2020, 9, 1))
+    publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=datetime.date(2020, 9, 1),
+        reason="Published with items open for this example",
+    )
     client.force_login(users_by_role[role])
     response = client.get(URL)
     assert response.status_code == 200

@@ -67,7 +67,9 @@ def secretary(users_by_role):
 def test_a_published_month_exports_to_a_board_ready_pdf_workbook_and_csv(
     secretary, django_capture_on_commit_callbacks
 ):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     update_cover(
         by=secretary,
         edition=edition,
@@ -123,7 +125,9 @@ def test_a_published_month_exports_to_a_board_ready_pdf_workbook_and_csv(
 def test_the_contents_gives_the_page_each_part_starts_on(
     secretary, django_capture_on_commit_callbacks
 ):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     pages = pdf_pages(export.files.get(format="pdf").file.read())
     contents = next(page for page in pages if "Contents" in page)
@@ -153,9 +157,16 @@ def test_a_draft_pack_says_so_on_every_page(secretary, django_capture_on_commit_
 def test_a_revised_edition_prints_its_revision_and_what_changed(
     secretary, django_capture_on_commit_callbacks
 ):
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     correct_bucks_cccs(96)
-    revised = publish_ipr(by=secretary, data_month=SEPTEMBER, note="CCCS corrected")
+    revised = publish_ipr(
+        by=secretary,
+        data_month=SEPTEMBER,
+        note="CCCS corrected",
+        reason="Published with items open for this example",
+    )
     export = export_and_run(secretary, revised, django_capture_on_commit_callbacks)
     text = "\n".join(pdf_pages(export.files.get(format="pdf").file.read()))
     assert "September 2020 data — Revision 2" in text
@@ -167,7 +178,9 @@ def test_a_failed_export_says_why_in_plain_words_and_keeps_no_files(
     client, secretary, settings, django_capture_on_commit_callbacks, caplog
 ):
     settings.CHROMIUM = "/nowhere/chromium"
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED
     assert export.error == (
@@ -187,7 +200,9 @@ def test_a_failed_export_says_why_in_plain_words_and_keeps_no_files(
 def test_downloads_are_the_stored_bytes_for_every_role(
     client, users_by_role, secretary, django_capture_on_commit_callbacks, settings
 ):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     stored = export.files.get(format="csv")
     expected = stored.file.read()
@@ -218,7 +233,9 @@ def test_downloads_are_the_stored_bytes_for_every_role(
 def test_only_secretaries_and_administrators_export_and_edit_the_cover(
     client, users_by_role, secretary, role, allowed
 ):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     client.force_login(users_by_role[role])
     ipr_page = client.get(reverse("reporting:ipr", args=[MONTH]))
     assert (b"Export the pack of revision 1" in ipr_page.content) is allowed
@@ -232,7 +249,9 @@ def test_only_secretaries_and_administrators_export_and_edit_the_cover(
 def test_exporting_from_the_page_shows_its_progress(
     client, secretary, django_capture_on_commit_callbacks
 ):
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     client.force_login(secretary)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reporting:export_pack", args=[MONTH]), {"revision": "1"})
@@ -257,7 +276,9 @@ def test_exporting_from_the_page_shows_its_progress(
 
 
 def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(client, secretary):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     cover = BoardCover.objects.get(edition=edition)
     assert cover.meeting == "Oxford Health NHS Foundation Trust Board of Directors"
     assert cover.purpose == "Assurance"
@@ -295,7 +316,9 @@ def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(cl
 def test_two_secretaries_editing_the_cover_the_later_save_is_refused(
     client, secretary, users_by_role
 ):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     cover = BoardCover.objects.get(edition=edition)
     url = reverse("reporting:edit_cover", args=[MONTH, 1])
     form = {
@@ -316,7 +339,9 @@ def test_two_secretaries_editing_the_cover_the_later_save_is_refused(
 
 
 def test_the_cover_summary_is_bounded(client, secretary):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     cover = BoardCover.objects.get(edition=edition)
     client.force_login(secretary)
     form = {
@@ -335,12 +360,16 @@ def test_the_cover_summary_is_bounded(client, secretary):
 
 
 def test_a_revision_keeps_the_cover_of_the_one_before(secretary):
-    first = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    first = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     update_cover(
         by=secretary, edition=first, fields={"reference": "BOD 71/2020"}, reason="Agenda set"
     )
     correct_bucks_cccs(93)
-    second = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    second = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     assert second.cover.reference == "BOD 71/2020"
 
 
@@ -353,7 +382,9 @@ def test_the_command_writes_each_format_of_the_edition_or_the_draft(secretary, t
     assert draft_rows[0].startswith("data_month,edition,objective_number")
     assert all(",Draft," in row for row in draft_rows[1:])
 
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     pdf_file, xlsx_file = tmp_path / "board.pdf", tmp_path / "board.xlsx"
     call_command("export_ipr", "--period", MONTH, "--format", "pdf", "--output", str(pdf_file))
     pages = pdf_pages(pdf_file.read_bytes())
@@ -376,7 +407,9 @@ def test_the_command_writes_each_format_of_the_edition_or_the_draft(secretary, t
 def test_the_command_says_what_is_wrong(secretary):
     from django.core.management.base import CommandError
 
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     with pytest.raises(CommandError, match=r"no revision 3 \(published revisions: 1\)"):
         call_command("export_ipr", "--period", MONTH, "--format", "json", "--revision", "3")
     with pytest.raises(CommandError, match="A pdf file needs --output FILE"):
@@ -389,7 +422,9 @@ def test_the_report_page_does_not_query_more_as_packs_pile_up(client, secretary)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     client.force_login(secretary)
     url = f"{reverse('reporting:ipr', args=[MONTH])}?revision=1"
 
@@ -419,7 +454,9 @@ def test_the_report_page_does_not_query_more_as_packs_pile_up(client, secretary)
 
 
 def test_a_running_export_shows_its_step(client, secretary):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
     PackExport.objects.filter(pk=export.pk).update(
         status=PackExport.Status.RUNNING, stage="Printing the PDF", steps_done=1
@@ -449,7 +486,9 @@ def test_a_file_that_cannot_be_stored_takes_the_others_with_it(
         return original_save(self, *args, **kwargs)
 
     monkeypatch.setattr(PackFile, "save", refuse_the_csv)
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED
     assert export.error == (
@@ -680,7 +719,9 @@ def test_an_export_not_heard_of_shows_as_stopped_and_is_marked_failed_later(
     client, secretary, settings
 ):
     settings.PACK_EXPORT_STALE_AFTER_SECONDS = 120
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     stopped, slow, waiting = (
         request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition) for _ in range(3)
     )
@@ -729,7 +770,9 @@ def test_a_worker_that_finishes_after_its_export_was_marked_stopped_keeps_nothin
         return Rendered(b"made")
 
     monkeypatch.setattr(pack_exports, "render", render_while_swept)
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED and export.error == STOPPED
     assert not PackFile.objects.exists()
@@ -763,7 +806,9 @@ def test_a_printer_fault_is_told_in_plain_words(
         raise faults[failure]
 
     monkeypatch.setattr(pdf, "_print_numbered", fail)
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = export_and_run(secretary, edition, django_capture_on_commit_callbacks)
     assert export.status == PackExport.Status.FAILED
     assert export.error.startswith(message)
@@ -788,7 +833,9 @@ def test_a_printer_fault_is_told_in_plain_words(
 def test_only_secretaries_and_administrators_try_a_failed_export_again(
     client, users_by_role, secretary, role, may_retry
 ):
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
     in_progress(export, heard_seconds_ago=10_000)
     client.force_login(users_by_role[role])
@@ -806,7 +853,9 @@ def test_an_export_no_worker_takes_says_the_worker_may_not_be_running(client, se
     following it, since a worker that starts will still make it."""
     from django.utils import timezone
 
-    edition = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     export = request_pack_export(by=secretary, data_month=SEPTEMBER, edition=edition)
     client.force_login(secretary)
     url = reverse("reporting:pack_export_status", args=[MONTH, export.pk])

@@ -20,6 +20,7 @@ from reporting.models import IprEdition
 pytestmark = pytest.mark.usefixtures("seeded")
 SEPTEMBER = datetime.date(2020, 9, 1)
 URL = reverse("reporting:ipr", kwargs={"month": "2020-09"})
+CLOSE = reverse("reporting:month_close", kwargs={"month": "2020-09"})
 
 
 def correct_bucks_cccs(value):
@@ -30,7 +31,9 @@ def correct_bucks_cccs(value):
 
 def test_a_published_edition_never_changes(users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    first = publish_ipr(by=secretary, data_month=SEPTEMBER)
+    first = publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     assert first.revision == 1 and first.changes == []
     frozen = dict(first.report)
     correct_bucks_cccs(93)
@@ -46,9 +49,16 @@ def test_a_published_edition_never_changes(users_by_role):
 
 def test_republishing_after_a_correction_makes_revision_two_with_what_changed(users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     correct_bucks_cccs(93)
-    second = publish_ipr(by=secretary, data_month=SEPTEMBER, note="CCCS figure corrected")
+    second = publish_ipr(
+        by=secretary,
+        data_month=SEPTEMBER,
+        note="CCCS figure corrected",
+        reason="Published with items open for this example",
+    )
     assert second.revision == 2
     assert (
         "Quality · We will achieve 95% compliance in CCCS training · Bucks MH: value 92.0% → 93.0%"
@@ -64,18 +74,26 @@ def test_republishing_after_a_correction_makes_revision_two_with_what_changed(us
 
 def test_nothing_changed_means_no_new_revision(users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     with pytest.raises(NothingToPublish):
-        publish_ipr(by=secretary, data_month=SEPTEMBER)
+        publish_ipr(
+            by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+        )
     assert IprEdition.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.DIRECTORATE_LEAD, Role.VIEWER])
 def test_only_secretaries_and_administrators_publish(users_by_role, role, client):
     with pytest.raises(PermissionDenied):
-        publish_ipr(by=users_by_role[role], data_month=SEPTEMBER)
+        publish_ipr(
+            by=users_by_role[role],
+            data_month=SEPTEMBER,
+            reason="Published with items open for this example",
+        )
     client.force_login(users_by_role[role])
-    response = client.post(reverse("reporting:publish", kwargs={"month": "2020-09"}))
+    response = client.post(CLOSE, {"confirmed": "on", "reason": "Board today"})
     assert response.status_code == 403
     assert not IprEdition.objects.exists()
 
@@ -84,8 +102,9 @@ def test_only_secretaries_and_administrators_publish(users_by_role, role, client
 def test_publishing_from_the_page(client, users_by_role, role):
     client.force_login(users_by_role[role])
     draft = client.get(URL).content.decode()
-    assert 'data-testid="draft"' in draft and "Publish this month" in draft
-    response = client.post(reverse("reporting:publish", kwargs={"month": "2020-09"}))
+    assert 'data-testid="draft"' in draft and "Close the month and publish" in draft
+    assert "Publish this month" in client.get(CLOSE).content.decode()
+    response = client.post(CLOSE, {"confirmed": "on", "reason": "Board today"})
     assert response.status_code == 302
     page = client.get(URL).content.decode()
     assert 'data-testid="edition"' in page and "Revision 1" in page
@@ -93,21 +112,24 @@ def test_publishing_from_the_page(client, users_by_role, role):
 
 def test_the_note_for_the_record_is_one_plain_line(client, users_by_role):
     client.force_login(users_by_role[Role.BOARD_SECRETARY])
-    url = reverse("reporting:publish", kwargs={"month": "2020-09"})
-    refused = client.post(url, {"note": "n" * 301}, follow=True)
-    assert "Shorten the note for the record. Enter 300 characters or fewer (you have 301)." in (
-        refused.content.decode()
-    )
+    confirmed = {"confirmed": "on", "reason": "Board today"}
+    refused = client.post(CLOSE, {"note": "n" * 301} | confirmed)
+    assert refused.status_code == 200
+    assert "Enter 300 characters or fewer" in refused.content.decode()
     assert not IprEdition.objects.filter(data_month=SEPTEMBER).exists()
-    client.post(url, {"note": "For the\x00 November Board"})
+    client.post(CLOSE, {"note": "For the\x00 November Board"} | confirmed)
     assert IprEdition.objects.get(data_month=SEPTEMBER).note == "For the November Board"
 
 
 def test_the_page_shows_revision_two_as_revised_with_its_changes(client, users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     correct_bucks_cccs(93)
-    publish_ipr(by=secretary, data_month=SEPTEMBER)
+    publish_ipr(
+        by=secretary, data_month=SEPTEMBER, reason="Published with items open for this example"
+    )
     client.force_login(users_by_role[Role.EXECUTIVE])
     page = client.get(URL).content.decode()
     assert ">Revised</strong>" in page and "Revision 2" in page
@@ -126,7 +148,11 @@ def test_the_stored_form_round_trips():
 
 def test_a_unit_with_no_value_is_never_rated(users_by_role):
     Result.objects.filter(unit__slug="specialised").delete()
-    edition = publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=SEPTEMBER,
+        reason="Published with items open for this example",
+    )
     report = edition.report
     specialised = [
         cell
@@ -153,7 +179,9 @@ def test_two_simultaneous_first_publishes_make_one_revision(make_user):
     def publish(user):
         try:
             barrier.wait()
-            edition = publish_ipr(by=user, data_month=SEPTEMBER)
+            edition = publish_ipr(
+                by=user, data_month=SEPTEMBER, reason="Published with items open for this example"
+            )
             outcomes.append(f"revision {edition.revision}")
         except NothingToPublish as refusal:
             outcomes.append(refusal.message)
@@ -176,10 +204,15 @@ def test_a_month_is_published_only_once_it_has_ended(client, users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
     this_month = timezone.localdate().replace(day=1)
     with pytest.raises(ValidationError, match="can be published once the month has ended"):
-        publish_ipr(by=secretary, data_month=this_month)
+        publish_ipr(
+            by=secretary, data_month=this_month, reason="Published with items open for this example"
+        )
     client.force_login(secretary)
     url = reverse("reporting:ipr", kwargs={"month": f"{this_month:%Y-%m}"})
     page = client.get(url + "?draft=1").content.decode()
     assert "can be published once the month has ended" in page and "Publish this month" not in page
-    client.post(reverse("reporting:publish", kwargs={"month": f"{this_month:%Y-%m}"}))
+    close = reverse("reporting:month_close", kwargs={"month": f"{this_month:%Y-%m}"})
+    assert "can be published once the month has ended" in client.get(close).content.decode()
+    refused = client.post(close, {"confirmed": "on", "reason": "Board today"})
+    assert "can be published once the month has ended" in refused.content.decode()
     assert not IprEdition.objects.filter(data_month=this_month).exists()

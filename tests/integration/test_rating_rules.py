@@ -341,7 +341,11 @@ def test_loading_the_seeds_again_leaves_confirmed_rules_alone(admin):
 
 
 def test_a_published_edition_keeps_the_marks_it_was_published_with(admin, users_by_role):
-    edition = publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=SEPTEMBER,
+        reason="Published with items open for this example",
+    )
     cccs = okr("quality-cccs-training")
     confirm_tolerance(
         by=admin, key_result=cccs, tolerance=Decimal(2), tolerance_kind="absolute", reason="Yes"

@@ -139,7 +139,11 @@ def test_a_published_edition_keeps_the_trajectory_it_was_rated_against(later_val
     """September's edition rated Q2's 92% Green against the planned 92. A revision
     from Q2 itself (93) rates a fresh report Amber; the edition still says Green."""
     plan()
-    edition = publish_ipr(by=users_by_role[Role.BOARD_SECRETARY], data_month=SEPTEMBER)
+    edition = publish_ipr(
+        by=users_by_role[Role.BOARD_SECRETARY],
+        data_month=SEPTEMBER,
+        reason="Published with items open for this example",
+    )
     revise(first_period=Q2, values=(93, 93, 94, 95))
     assert cell(assemble_ipr(SEPTEMBER)).rag == "amber"
     edition.refresh_from_db()

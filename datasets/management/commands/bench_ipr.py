@@ -144,7 +144,9 @@ class Command(BaseCommand):
 
         secretary = get_user_model().objects.create_user("bench-secretary", password="unused")
         secretary.groups.add(Group.objects.get(name=group_name(Role.BOARD_SECRETARY)))
-        publish_ipr(by=secretary, data_month=last_month)
+        publish_ipr(
+            by=secretary, data_month=last_month, reason="Published with items open for this example"
+        )
         cold, cold_queries, _ = timed(lambda: page(last_month), before=nothing_kept)
         warm, warm_queries, response = timed(lambda: page(last_month))
         self.stdout.write(
