@@ -37,7 +37,8 @@ from reporting.ipr import (
     assemble_ipr,
     assembled_heading,
 )
-from reporting.presentation import report_context
+from reporting.presentation import chart_of, report_context
+from reporting.tables import okr_by_unit_table
 from web.context_processors import portal as portal_context
 from web.forms import add_action_errors
 from web.pages import CHART_PAGE_CSP, requires_portal_role
@@ -216,10 +217,31 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
     return quote_etag(hashlib.sha256(repr(state).encode()).hexdigest()[:32])
 
 
+def _figures_beside(data_month: datetime.date, objective: StrategicObjective, key_result) -> dict:
+    """What the writer reads beside the words, from the month's draft report: for
+    an executive summary, the objective's OKR × unit table and overall ratings; for
+    a commentary, the OKR's chart and each unit's value, target, rating, why it is
+    an exception and what its lead said with it."""
+    report = assemble_ipr(data_month)
+    section = next((item for item in report.objectives if item.id == objective.pk), None)
+    if section is None:
+        return {}
+    month = report.data_month_start[:7]
+    if key_result is None:
+        return {"section": section, "table": okr_by_unit_table(section, month)}
+    okr = next((item for item in section.okrs if item.code == key_result.code), None)
+    if okr is None:
+        return {"section": section}
+    chart = chart_of(okr, "narrative-chart", month=month) if okr.chart else None
+    return {"section": section, "okr": okr, "chart": chart}
+
+
 @requires_portal_role
+@csp_override(CHART_PAGE_CSP)
 def edit_narrative(request: HttpRequest, month: str, objective: int, code: str | None = None):
     """Write an objective's executive summary for a month, or (with `code`) the
-    commentary on one of its OKRs; the executive director can also sign it off."""
+    commentary on one of its OKRs, with the month's figures beside it; the
+    executive director can also sign it off."""
     data_month = data_month_in_address(month)
     objective = get_object_or_404(StrategicObjective, pk=objective)
     if not request.user.has_perm("portal.write_narrative", objective):
@@ -261,8 +283,10 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
                 objective.short_name or objective.title,
             ),
         )
+        # Back where the words are read in the report, not at its top.
         page = reverse("reporting:ipr", kwargs={"month": month})
-        return redirect(f"{page}?draft=1")
+        anchor = f"commentary-{key_result.code}" if key_result else f"summary-{objective.number}"
+        return redirect(f"{page}?draft=1#{anchor}")
     return render(
         request,
         "reporting/narrative_form.html",
@@ -274,5 +298,6 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "month": month,
             "narrative": existing,
             "can_sign": request.user.has_perm("portal.sign_narrative", objective),
-        },
+        }
+        | _figures_beside(data_month, objective, key_result),
     )

@@ -230,3 +230,37 @@ def test_the_action_bounds_words_however_it_is_called(medical_director, quality)
     assert refused.value.message_dict == {
         "text": ["Enter 6,000 characters or fewer (you have 6,001)"]
     }
+
+
+def test_the_figures_are_beside_the_words_and_saving_returns_to_them(
+    client, medical_director, quality
+):
+    """The writer sees the month's figures: for a commentary, the OKR's chart and each
+    unit's value, target and rating (Bucks MH's CCCS training was 92.0% against 95% in
+    September 2020, Red, on the Trust's paper); for a summary, the objective's table
+    and overall ratings. Saving goes back to the words' place in the report."""
+    client.force_login(medical_director)
+    commentary = reverse(
+        "reporting:edit_commentary",
+        kwargs={"month": "2020-09", "objective": quality.pk, "code": "quality-cccs-training"},
+    )
+    page = client.get(commentary).content.decode()
+    figures = page[page.index('data-testid="okr-values"') :]
+    bucks = figures[figures.index(">Bucks MH</dt>") :]
+    bucks = bucks[: bucks.index("</dd>")]
+    assert ">Red</" in bucks and "92.0%" in bucks and "(target 95%)" in bucks
+    assert 'class="portal-chart"' in page and "vendor/plotly/plotly-basic.min.js" in page
+    response = client.post(commentary, {"issues": "Backlog of training records"})
+    assert response["Location"].endswith("?draft=1#commentary-quality-cccs-training")
+
+    summary = reverse(
+        "reporting:edit_summary", kwargs={"month": "2020-09", "objective": quality.pk}
+    )
+    page = client.get(summary).content.decode()
+    assert 'data-testid="overall"' in page and "We will achieve 95% compliance in CCCS" in page
+    seeded = Narrative.objects.get(objective=quality, kind="executive_summary")
+    response = client.post(summary, {"text": "Words.", "version": seeded.version})
+    assert response["Location"].endswith(f"?draft=1#summary-{quality.number}")
+    report = client.get(response["Location"]).content.decode()
+    assert f'id="summary-{quality.number}"' in report
+    assert 'id="commentary-quality-cccs-training"' in report
