@@ -122,6 +122,14 @@ class BoardCoverForm(NhsForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    statutory = TextField(
+        max_length=COVER_LIMITS["statutory"],
+        label="Statutory or regulatory responsibilities",
+        required=False,
+        help_text="What the report does for the Trust’s statutory or regulatory duties, as "
+        "the Trust’s Board papers say it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     reason = TextField(
         label="Why are you changing it?",
         required=False,

@@ -173,6 +173,11 @@ class BoardCover(models.Model):
         "lead executive director", max_length=300, blank=True, help_text="Name – title."
     )
     governance_route = models.TextField(blank=True)
+    statutory = models.TextField(
+        "statutory or regulatory responsibilities",
+        blank=True,
+        help_text="What the report does for the Trust's statutory or regulatory duties.",
+    )
     # Optimistic locking, as for results: a save names the version it started from.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()

@@ -33,6 +33,7 @@ class CoverSheet:
     authors: list[str]
     lead_executive: str
     governance_route: str
+    statutory: str = ""
 
 
 @dataclass
@@ -69,8 +70,11 @@ class Pack:
 
 def default_cover(report: Ipr, *, like: BoardCover | None = None) -> dict:
     """A cover sheet's starting fields: the standing ones (meeting, authors, lead
-    executive, governance route) carried over from the last cover, the month's
-    own (title, summary, recommendation) written for this report."""
+    executive, governance route, statutory or regulatory responsibilities) carried
+    over from the last cover, the month's own (title, summary, recommendation)
+    written for this report. The first cover states no responsibilities: the
+    secretary writes the Trust's own words, and until then the pack says "Not
+    recorded"."""
     summary = report.summary
     standing = (
         {
@@ -78,6 +82,7 @@ def default_cover(report: Ipr, *, like: BoardCover | None = None) -> dict:
             "authors": like.authors,
             "lead_executive": like.lead_executive,
             "governance_route": like.governance_route,
+            "statutory": like.statutory,
         }
         if like
         else {
@@ -88,6 +93,7 @@ def default_cover(report: Ipr, *, like: BoardCover | None = None) -> dict:
                 "Monitored monthly through the Executive Management Committee; "
                 "presented to the Board of Directors."
             ),
+            "statutory": "",
         }
     )
     return standing | {
@@ -126,6 +132,7 @@ def cover_sheet(cover: BoardCover | dict) -> CoverSheet:
         authors=[line.strip() for line in get("authors").splitlines() if line.strip()],
         lead_executive=get("lead_executive"),
         governance_route=get("governance_route"),
+        statutory=get("statutory"),
     )
 
 

@@ -280,6 +280,7 @@ COVER_FIELDS = (
     "authors",
     "lead_executive",
     "governance_route",
+    "statutory",
 )
 
 
@@ -294,6 +295,7 @@ COVER_LIMITS = {
     "authors": PARAGRAPH,
     "lead_executive": SHORT_TEXT,
     "governance_route": PARAGRAPH,
+    "statutory": PARAGRAPH,
 }
 
 

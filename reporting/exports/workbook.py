@@ -1,6 +1,7 @@
 """The pack as an Excel workbook, for people who work with the figures.
 
-Sheets: "Summary" (the edition, the report's summary counts, the overall rating of
+Sheets: "Cover" (the Board cover sheet, field by field, as the PDF's first page),
+"Summary" (the edition, the report's summary counts, the overall rating of
 each objective by unit, the variation × assurance matrix and the lists of what
 moved), one sheet per objective laid out like its page of the report, "Data" (the
 flat rows shared with the CSV, as an Excel table for pivot tables) and
@@ -48,14 +49,14 @@ from reporting.exports.sheet_writing import (
 )
 from reporting.ipr import IprChange, IprObjective, IprOkr
 from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
-from reporting.templatetags.ipr_format import assurance_words, variation_words
+from reporting.templatetags.ipr_format import assurance_words, long_date, variation_words
 
 SHEET_NAME_LIMIT = 31
 ASSUMED = RuleProvenance.ASSUMED.label.lower()
 # Characters Excel refuses in a sheet name.
 FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 # Our own sheets, and "History", which Excel keeps for itself.
-RESERVED_SHEET_NAMES = {"summary", "data", "definitions", "history"}
+RESERVED_SHEET_NAMES = {"cover", "summary", "data", "definitions", "history"}
 
 # The objective sheets' OKR table: these columns, then a value and a rating per unit.
 OKR_COLUMNS = [("OKR", 50), ("Code", 26), ("Focus area", 26), ("Period", 13), ("Target", 10)]
@@ -81,8 +82,10 @@ DEFINITION_COLUMNS = [
 def render_workbook(pack: Pack) -> bytes:
     book = Workbook()
     _set_properties(book, pack)
-    summary = book.active
-    summary.title = "Summary"
+    cover = book.active
+    cover.title = "Cover"
+    _write_cover(Sheet(cover, pack), pack)
+    summary = book.create_sheet("Summary")
     sheet_names = _sheet_names(pack.report.objectives)
     _write_summary(Sheet(summary, pack), pack, sheet_names)
     for objective, name in zip(pack.report.objectives, sheet_names, strict=True):
@@ -124,6 +127,41 @@ def _sheet_names(objectives: list[IprObjective]) -> list[str]:
         taken.add(name.casefold())
         names.append(name)
     return names
+
+
+# --- Cover -----------------------------------------------------------------------
+
+
+def _write_cover(sheet: Sheet, pack: Pack) -> None:
+    """The Board cover sheet in the order of the Trust's Board papers: what the
+    PDF prints on its first page, one field per row."""
+    cover, report = pack.cover, pack.report
+    sheet.set_widths([34, 100])
+    sheet.paragraph(report.trust, font=CAPTION)
+    sheet.title(cover.title)
+    fill, font = DRAFT_STYLE if pack.is_draft else PUBLISHED_STYLE
+    sheet.put(1, pack.edition_label, fill=fill, font=font)
+    sheet.skip()
+    not_recorded = "Not recorded"
+    fields = [
+        ("Report to the Meeting of the", cover.meeting),
+        ("Meeting date", long_date(cover.meeting_date) if cover.meeting_date else not_recorded),
+        ("Reference", cover.reference or not_recorded),
+        ("Agenda item", cover.agenda_item or not_recorded),
+        ("For", cover.purpose),
+        ("Summary", cover.summary),
+        ("Governance Route/Escalation Process", cover.governance_route or not_recorded),
+        ("Statutory or Regulatory responsibilities", cover.statutory or not_recorded),
+        ("Recommendation", cover.recommendation),
+        ("Authors", "\n".join(cover.authors) or not_recorded),
+        ("Lead Executive Director", cover.lead_executive or not_recorded),
+    ]
+    for label, value in fields:
+        sheet.put(1, label, font=BOLD, alignment=TOP)
+        cell = sheet.put(2, value, alignment=WRAP)
+        lines = sum(max(1, -(-len(part) // 100)) for part in str(value).splitlines() or [""])
+        sheet.worksheet.row_dimensions[cell.row].height = min(max(lines, 1) * 15, 409)
+        sheet.row += 1
 
 
 # --- Summary ---------------------------------------------------------------------

@@ -106,6 +106,16 @@ def test_a_published_month_exports_to_a_board_ready_pdf_workbook_and_csv(
     # RAG printed as words: the slide's overall row for Quality.
     for word in ("Red", "Amber", "Green"):
         assert re.search(rf"\b{word}\b", text)
+    # The cover, in the order of the Trust's Board papers (its first page).
+    cover = pages[0]
+    fields = [
+        "Governance Route/Escalation Process",
+        "Statutory or Regulatory responsibilities",
+        "Recommendation",
+        "Authors:",
+        "Lead Executive Director:",
+    ]
+    assert [cover.index(field) for field in fields] == sorted(cover.index(f) for f in fields)
     assert "Key to ratings and icons" in text
     assert "Appendix: OKR definitions" in text
     # Charts come with their text alternative; the PDF is tagged and titled.
@@ -296,6 +306,7 @@ def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(cl
         "authors": "Ann Author – Head of Performance",
         "lead_executive": "Jo Smith – Director of Strategy",
         "governance_route": "Executive Management Committee",
+        "statutory": "Supports the Board's duty to monitor quality and performance.",
         "reason": "Agenda published",
         "version": cover.version,
     }
@@ -307,6 +318,7 @@ def test_the_cover_sheet_is_edited_with_a_record_and_bad_input_keeps_the_rest(cl
     assert saved.status_code == 302
     cover.refresh_from_db()
     assert cover.reference == "BOD 71/2020" and cover.meeting_date == datetime.date(2020, 11, 25)
+    assert cover.statutory == "Supports the Board's duty to monitor quality and performance."
     latest = cover.history.latest()
     assert latest.history_user == secretary
     assert latest.history_change_reason == "Agenda published"
@@ -401,7 +413,7 @@ def test_the_command_writes_each_format_of_the_edition_or_the_draft(secretary, t
         "--output",
         str(xlsx_file),
     )
-    assert load_workbook(xlsx_file).sheetnames[0] == "Summary"
+    assert load_workbook(xlsx_file).sheetnames[:2] == ["Cover", "Summary"]
 
 
 def test_the_command_says_what_is_wrong(secretary):

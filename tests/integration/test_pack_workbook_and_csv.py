@@ -117,9 +117,38 @@ def okr_table(sheet):
 # --- The workbook -----------------------------------------------------------------
 
 
+def test_the_cover_sheet_comes_first_in_the_order_of_the_trusts_board_papers(pack):
+    cover = dataclasses.replace(
+        pack.cover, statutory="Supports the Board's oversight of quality (CQC well-led).", authors=[]
+    )
+    sheet = read_workbook(dataclasses.replace(pack, cover=cover))["Cover"]
+    labels = [sheet.cell(row, 1).value for row in range(4, 15)]
+    assert labels == [
+        "Report to the Meeting of the",
+        "Meeting date",
+        "Reference",
+        "Agenda item",
+        "For",
+        "Summary",
+        "Governance Route/Escalation Process",
+        "Statutory or Regulatory responsibilities",
+        "Recommendation",
+        "Authors",
+        "Lead Executive Director",
+    ]
+    values = {sheet.cell(row, 1).value: sheet.cell(row, 2).value for row in range(4, 15)}
+    assert values["Statutory or Regulatory responsibilities"] == (
+        "Supports the Board's oversight of quality (CQC well-led)."
+    )
+    assert values["Authors"] == "Not recorded"
+    assert values["Report to the Meeting of the"] == pack.cover.meeting
+    assert sheet["B3"].value is None and sheet["A3"].value == "DRAFT — not published"
+
+
 def test_one_sheet_per_objective_between_the_summary_and_the_data(pack):
     book = read_workbook(pack)
     assert book.sheetnames == [
+        "Cover",
         "Summary",
         "Quality",
         "People",
@@ -128,7 +157,7 @@ def test_one_sheet_per_objective_between_the_summary_and_the_data(pack):
         "Data",
         "Definitions",
     ]
-    assert book.sheetnames[1:-2] == [objective.short_name for objective in pack.report.objectives]
+    assert book.sheetnames[2:-2] == [objective.short_name for objective in pack.report.objectives]
     assert book.properties.title == (
         "Integrated Performance Report — September 2020 data — DRAFT — not published"
     )
@@ -393,6 +422,7 @@ def test_sheet_names_are_made_valid_and_distinct(pack):
     pack = dataclasses.replace(pack, report=dataclasses.replace(pack.report, objectives=objectives))
     book = read_workbook(pack)
     assert book.sheetnames == [
+        "Cover",
         "Summary",
         "Finance- -estates--IT-- and a v",
         "FINANCE- -ESTATES--IT-- AND (2)",
@@ -402,7 +432,7 @@ def test_sheet_names_are_made_valid_and_distinct(pack):
         "Definitions",
     ]
     assert all(len(name) <= 31 for name in book.sheetnames)
-    assert book[book.sheetnames[1]]["A2"].value.startswith("Finance: [estates]/IT*?")
+    assert book[book.sheetnames[2]]["A2"].value.startswith("Finance: [estates]/IT*?")
 
 
 def test_text_that_looks_like_a_formula_stays_text(pack):
