@@ -119,7 +119,9 @@ def okr_table(sheet):
 
 def test_the_cover_sheet_comes_first_in_the_order_of_the_trusts_board_papers(pack):
     cover = dataclasses.replace(
-        pack.cover, statutory="Supports the Board's oversight of quality (CQC well-led).", authors=[]
+        pack.cover,
+        statutory="Supports the Board's oversight of quality (CQC well-led).",
+        authors=[],
     )
     sheet = read_workbook(dataclasses.replace(pack, cover=cover))["Cover"]
     labels = [sheet.cell(row, 1).value for row in range(4, 15)]
