@@ -67,6 +67,14 @@ DEMO_USERS = (
         Role.EXECUTIVE,
         holds_roles=("medical-director",),
     ),
+    # Nor a Chief Executive, who writes and signs the month's overall summary.
+    DemoUser(
+        "chief",
+        "chief-demo",
+        "Chris Chief (demo)",
+        Role.EXECUTIVE,
+        holds_roles=("chief-executive",),
+    ),
     DemoUser(
         "lead",
         "lead-demo",

@@ -76,7 +76,13 @@ class Strategy(models.Model):
         help_text="Periods rated Amber one after another that make a value an exception.",
     )
     exception_rule_provenance = rule_provenance_field("the run of Ambers")
-    history = HistoricalRecords()
+    summary_delegates = models.ManyToManyField(
+        "Person",
+        blank=True,
+        related_name="summaries_delegated",
+        help_text="People who may draft the month's overall summary for the Chief Executive.",
+    )
+    history = HistoricalRecords(m2m_fields=[summary_delegates])
 
     class Meta:
         ordering = ["-starts_on"]

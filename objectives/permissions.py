@@ -11,6 +11,12 @@ import rules
 
 from objectives.roles import Role, group_name
 
+# The executive role whose holder writes and signs the month's overall summary (its
+# slug in the Trust's organisation, fixtures/organisation.yaml).
+CHIEF_EXECUTIVE = "chief-executive"
+# What `_person_facts` knows of a user's person, each a set of ids.
+FACTS = ("units", "roles", "delegated", "chief_executive", "summary_delegate")
+
 
 def _in_role(role: Role) -> rules.Predicate:
     return rules.is_group_member(group_name(role))
@@ -37,12 +43,14 @@ def group_names(user) -> set[str]:
 
 def _person_facts(user) -> dict:
     """What the predicates below need to know about the user's person: the units they
-    lead, the executive roles they hold today and the objectives they draft for.
+    lead, the executive roles they hold today (and whether one is the Chief
+    Executive's), the objectives they draft for and whether they draft the overall
+    summary.
     Read once per user object (one request's), in one query however many units or
     objectives a page asks about, instead of one or two queries per question."""
     facts = getattr(user, "_portal_person_facts", None)
     if facts is None:
-        facts = {"units": set(), "roles": set(), "delegated": set()}
+        facts = {kind: set() for kind in FACTS}
         if user.is_authenticated:
             facts = _read_person_facts(user, datetime.date.today())
         user._portal_person_facts = facts
@@ -52,7 +60,7 @@ def _person_facts(user) -> dict:
 def _read_person_facts(user, today: datetime.date) -> dict:
     from django.db.models import Q, Value
 
-    from objectives.models import OrganisationalUnit, RoleAssignment, StrategicObjective
+    from objectives.models import OrganisationalUnit, RoleAssignment, StrategicObjective, Strategy
 
     units = (
         OrganisationalUnit.objects.filter(leads__user=user)
@@ -71,10 +79,35 @@ def _read_person_facts(user, today: datetime.date) -> dict:
         .order_by()
         .values_list("pk", Value("delegated"))
     )
-    facts = {"units": set(), "roles": set(), "delegated": set()}
-    for pk, kind in units.union(roles, delegated, all=True).order_by():
+    chief_executive = (
+        RoleAssignment.objects.filter(person__user=user, role__slug=CHIEF_EXECUTIVE)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by()
+        .values_list("role_id", Value("chief_executive"))
+    )
+    summary_delegate = (
+        Strategy.objects.filter(is_current=True, summary_delegates__user=user)
+        .order_by()
+        .values_list("pk", Value("summary_delegate"))
+    )
+    facts = {kind: set() for kind in FACTS}
+    parts = units.union(roles, delegated, chief_executive, summary_delegate, all=True)
+    for pk, kind in parts.order_by():
         facts[kind].add(pk)
     return facts
+
+
+@rules.predicate
+def is_chief_executive(user) -> bool:
+    """The user holds, today, the Chief Executive's role."""
+    return bool(_person_facts(user)["chief_executive"])
+
+
+@rules.predicate
+def drafts_overall_summary(user) -> bool:
+    """The user is named on the current strategy as a delegate for the overall summary."""
+    return bool(_person_facts(user)["summary_delegate"])
 
 
 @rules.predicate
@@ -151,3 +184,7 @@ rules.add_perm(
 rules.add_perm("portal.write_narrative", leads_objective | drafts_for_objective)
 # Signing them off: the executive director.
 rules.add_perm("portal.sign_narrative", leads_objective)
+# The month's overall summary, which opens the report: written by the Chief
+# Executive or a delegate named on the current strategy, signed by the Chief Executive.
+rules.add_perm("portal.write_overall_summary", is_chief_executive | drafts_overall_summary)
+rules.add_perm("portal.sign_overall_summary", is_chief_executive)

@@ -268,10 +268,12 @@ def reminder_message(
     for item in reminder.items:
         period = item.period
         days_to_due = (period.due_on - today).days
+        entry_closed = today > period.closes_on
         if item.kind == ReminderKind.OVERDUE:
+            closes = "closed" if entry_closed else "closes"
             when = (
                 f"was due {_day(period.due_on)} ({_days(-days_to_due)} ago); "
-                f"entry closes {_day(period.closes_on)}"
+                f"entry {closes} {_day(period.closes_on)}"
             )
         elif days_to_due == 0:
             when = f"due today, {_day(period.due_on)}"
@@ -279,7 +281,12 @@ def reminder_message(
             when = f"due {_day(period.due_on)} (in {_days(days_to_due)})"
         lines += ["", f"{item.unit.name}, {period.label}: {when}"]
         lines += [f"  - {value.key_result.statement}: {_owed_text(value)}" for value in item.values]
-        lines.append(f"Enter and submit them at {entry_url(item.unit, period, site_url)}")
+        if entry_closed:
+            # Only a board secretary or administrator can enter them now (a correction).
+            who = sent_by or "a board secretary"
+            lines.append(f"Entry has closed: send the values to {who}, who will enter them.")
+        else:
+            lines.append(f"Enter and submit them at {entry_url(item.unit, period, site_url)}")
     lines += [
         "",
         "A value saved as a draft is not submitted until you submit it.",

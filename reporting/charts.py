@@ -28,8 +28,16 @@ def series_of(okr: IprOkr, unit: str | None) -> tuple[list, str | None]:
     return (cell.history if cell else []), unit
 
 
-def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> dict:
+# A small multiple: one of an exception's units' charts, side by side on a page.
+COMPACT_HEIGHT = 170
+
+
+def spc_chart(
+    okr: IprOkr, *, value_label: str, unit: str | None = None, compact: bool = False
+) -> dict:
     """The figure for plotly.js, as the plain dict it reads ({"data", "layout"}).
+    `compact`: a small multiple, shorter, with smaller type and no legend (the key
+    is the section's full-size chart's).
 
     Written as a dict rather than through plotly's figure objects: those validate
     every property, which cost about 40 ms a chart, and a report of a hundred OKRs
@@ -118,6 +126,16 @@ def spc_chart(okr: IprOkr, *, value_label: str, unit: str | None = None) -> dict
         "paper_bgcolor": "#ffffff",
         "height": 340,
     }
+    if compact:
+        layout |= {
+            "font": {**layout["font"], "size": 10},
+            "showlegend": False,
+            "margin": {"l": 44, "r": 8, "t": 8, "b": 24},
+            "height": COMPACT_HEIGHT,
+        }
+        for trace in traces:
+            if "marker" in trace:
+                trace["marker"] = {**trace["marker"], "size": 6}
     return {"data": traces, "layout": layout}
 
 

@@ -17,17 +17,25 @@ from okrs.ratings import STORED_RAG_CHOICES
 
 
 class Narrative(models.Model):
-    """What the named executive says about a month: an executive summary per
-    objective, or a commentary on one OKR under the headings boards use. Written
-    by the objective's executive director or a delegate; signed off by the
-    executive director (editing a signed narrative withdraws the sign-off)."""
+    """What the named executive says about a month: the Chief Executive's overall
+    summary that opens the report, an executive summary per objective, or a
+    commentary on one OKR under the headings boards use. Written by the objective's
+    executive director (the Chief Executive, for the overall one) or a delegate;
+    signed off by the executive director (editing a signed narrative withdraws the
+    sign-off)."""
 
     class Kind(models.TextChoices):
+        OVERALL_SUMMARY = "overall_summary", "Overall executive summary"
         EXECUTIVE_SUMMARY = "executive_summary", "Executive summary"
         OKR_COMMENTARY = "okr_commentary", "OKR commentary"
 
     objective = models.ForeignKey(
-        StrategicObjective, on_delete=models.PROTECT, related_name="narratives"
+        StrategicObjective,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="narratives",
+        help_text="None for the overall summary.",
     )
     key_result = models.ForeignKey(
         "okrs.KeyResult",
@@ -69,10 +77,20 @@ class Narrative(models.Model):
                 condition=models.Q(kind="okr_commentary"),
                 name="one_commentary_per_okr_month",
             ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=models.Q(kind="overall_summary"),
+                name="one_overall_summary_per_month",
+            ),
             models.CheckConstraint(
-                condition=models.Q(kind="okr_commentary", key_result__isnull=False)
-                | models.Q(kind="executive_summary", key_result__isnull=True),
-                name="commentary_names_its_okr",
+                condition=models.Q(
+                    kind="okr_commentary", key_result__isnull=False, objective__isnull=False
+                )
+                | models.Q(
+                    kind="executive_summary", key_result__isnull=True, objective__isnull=False
+                )
+                | models.Q(kind="overall_summary", key_result__isnull=True, objective__isnull=True),
+                name="narrative_names_what_it_is_about",
             ),
             models.CheckConstraint(
                 condition=models.Q(signed_by__isnull=True) | models.Q(signed_on__isnull=False),
@@ -81,7 +99,8 @@ class Narrative(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.objective} {self.period}"
+        about = self.objective or "the Trust"
+        return f"{self.get_kind_display()}: {about} {self.period}"
 
 
 class RecordedOverallRating(models.Model):

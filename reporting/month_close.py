@@ -13,8 +13,9 @@ The items, in the order a board secretary works through them:
    for the quarter the report shows): units with values not entered or not
    submitted, with their leads, who can be reminded;
 3. no value is left as a draft (saved by the lead but not submitted);
-4. each objective's executive summary is written and signed by its executive
-   director;
+4. the Chief Executive's overall summary, and each objective's executive summary,
+   is written and signed (by the Chief Executive; by the objective's executive
+   director);
 5. each OKR with exceptions has its commentary (one per OKR, whatever the number
    of units listed);
 6. no rule the ratings follow is still assumed (not yet confirmed as the Trust's).
@@ -44,6 +45,9 @@ class OutstandingUnit:
     not_entered: int
     drafts: int
     is_late: bool
+    # Past the period's window: only a board secretary or administrator can enter
+    # the values now, so the reminder asks the leads to send them.
+    entry_closed: bool
     last_reminded: datetime.datetime | None
 
     @property
@@ -60,9 +64,10 @@ class DraftValue:
 
 @dataclass(frozen=True)
 class SummaryToFinish:
-    """An objective whose executive summary is not written, or not signed."""
+    """An executive summary not written, or not signed: an objective's, or (no
+    objective) the Chief Executive's overall summary."""
 
-    objective_id: int
+    objective_id: int | None
     number: int
     name: str
     executives: str
@@ -162,6 +167,17 @@ def count_assumed_rules(report: Ipr) -> int:
 
 def _summaries_to_finish(report: Ipr) -> list[SummaryToFinish]:
     unfinished = []
+    overall = report.overall_summary
+    if overall is None or not overall.text.strip() or not overall.signed_by:
+        unfinished.append(
+            SummaryToFinish(
+                objective_id=None,
+                number=0,
+                name="The overall summary",
+                executives="Chief Executive",
+                written=overall is not None and bool(overall.text.strip()),
+            )
+        )
     for objective in report.objectives:
         summary = next(
             (n for n in objective.narratives if n.kind == EXECUTIVE_SUMMARY and n.text.strip()),
@@ -239,6 +255,7 @@ def checklist(
                     not_entered=len(owed),
                     drafts=len(drafted),
                     is_late=today > submission.period.due_on,
+                    entry_closed=today > submission.period.closes_on,
                     last_reminded=last_reminded.get((submission.unit.pk, submission.period.pk)),
                 )
             )
@@ -248,7 +265,7 @@ def checklist(
         month_ended=month_ends_on < today,
         outstanding=tuple(outstanding),
         drafts=tuple(drafts),
-        summaries_expected=len(report.objectives),
+        summaries_expected=len(report.objectives) + 1,
         summaries=tuple(_summaries_to_finish(report)),
         commentaries=tuple(_commentaries_to_write(report)),
         assumed_rules=count_assumed_rules(report),

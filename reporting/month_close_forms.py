@@ -17,7 +17,7 @@ class PublishForm(NhsForm):
     reason = TextField(
         label="Why publish with these items open",
         help_text="Printed in the edition’s “About this edition”, like ‘Board papers go out "
-        "today; West’s October values follow in revision 2’.",
+        "today; Bucks MH’s October values follow in revision 2’.",
         max_length=PARAGRAPH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -123,6 +123,10 @@ def edition_report(edition: IprEdition) -> Ipr:
 
 
 def narrative_for(objective, period, key_result=None) -> Narrative | None:
+    """An OKR's commentary, an objective's executive summary or (no objective) the
+    month's overall summary."""
+    if objective is None:
+        return Narrative.objects.filter(kind=Narrative.Kind.OVERALL_SUMMARY, period=period).first()
     if key_result is not None:
         return Narrative.objects.filter(
             kind=Narrative.Kind.OKR_COMMENTARY, key_result=key_result, period=period

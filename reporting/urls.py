@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("ipr/files/<int:pk>/", pack.download_pack_file, name="download_pack_file"),
     path("ipr/<str:month>/revisions/<int:revision>/cover/", pack.edit_cover, name="edit_cover"),
+    path("ipr/<str:month>/summary/", ipr.edit_overall_summary, name="edit_overall_summary"),
     path(
         "ipr/<str:month>/objectives/<int:objective>/summary/",
         ipr.edit_narrative,

@@ -67,12 +67,20 @@ def submit_everything_owed(data_month: datetime.date, *, by) -> None:
 
 
 def write_every_narrative(data_month: datetime.date, *, by) -> None:
-    """Each objective's executive summary written and signed, and a commentary on
-    each OKR with exceptions (by someone who may write and sign every objective's)."""
+    """The overall summary and each objective's executive summary written and
+    signed, and a commentary on each OKR with exceptions (by someone who may write
+    and sign them all)."""
     span = periods.month_span(data_month.year, data_month.month)
     period = okr_actions.ensure_reportable_period(span)
     forget_recent_reports()
     report = assemble_ipr(data_month)
+    write_narrative(
+        by=by,
+        objective=None,
+        period=period,
+        content={"text": "A steady month: quality holds; the exceptions have their plans."},
+        sign_off=True,
+    )
     for section in report.objectives:
         objective = StrategicObjective.objects.get(pk=section.id)
         write_narrative(

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 
 from objectives import actions as strategy_actions
-from objectives.models import ExecutiveRole, OrganisationalUnit, StrategicObjective
+from objectives.models import ExecutiveRole, OrganisationalUnit, StrategicObjective, Strategy
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import imports
@@ -67,6 +67,8 @@ def build_world(make_user) -> World:
         person=person,
         reason="test",
     )
+    # She also drafts the month's overall summary for the Chief Executive.
+    Strategy.objects.get(is_current=True).summary_delegates.add(person)
     users[Role.EXECUTIVE.value] = executive
 
     bucks = OrganisationalUnit.objects.get(slug="bucks-mh")

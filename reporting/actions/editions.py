@@ -205,7 +205,7 @@ def _bounded(words: dict[str, str], limits: dict[str, int]) -> dict[str, str]:
 def write_narrative(
     *,
     by,
-    objective: StrategicObjective,
+    objective: StrategicObjective | None,
     period: ReportingPeriod,
     key_result=None,
     content: dict[str, str],
@@ -214,19 +214,35 @@ def write_narrative(
     seen_version: int | None = None,
     check_version: bool = False,
 ) -> Narrative:
-    """Write (or rewrite) an executive summary, or an OKR commentary when
-    `key_result` is given. Changing signed-off words withdraws the sign-off;
+    """Write (or rewrite) an objective's executive summary, an OKR commentary when
+    `key_result` is given, or (no `objective`) the month's overall summary, which the
+    Chief Executive signs. Changing signed-off words withdraws the sign-off;
     `sign_off=True` signs as the executive director. A page passes the version it
     showed (`check_version`), so a later save never silently replaces words it has
     not seen."""
-    if not by.has_perm("portal.write_narrative", objective):
-        raise PermissionDenied(
-            "Only the objective's executive director or a named delegate can write this."
-        )
-    if sign_off and not by.has_perm("portal.sign_narrative", objective):
-        raise PermissionDenied("Only the objective's executive director can sign it off.")
+    if objective is None:
+        if key_result is not None:
+            raise ValidationError("A commentary is about an objective's OKR.")
+        if not by.has_perm("portal.write_overall_summary"):
+            raise PermissionDenied(
+                "Only the Chief Executive or a named delegate can write the overall summary."
+            )
+        if sign_off and not by.has_perm("portal.sign_overall_summary"):
+            raise PermissionDenied("Only the Chief Executive can sign the overall summary off.")
+    else:
+        if not by.has_perm("portal.write_narrative", objective):
+            raise PermissionDenied(
+                "Only the objective's executive director or a named delegate can write this."
+            )
+        if sign_off and not by.has_perm("portal.sign_narrative", objective):
+            raise PermissionDenied("Only the objective's executive director can sign it off.")
     today = today or timezone.localdate()
-    kind = Narrative.Kind.OKR_COMMENTARY if key_result else Narrative.Kind.EXECUTIVE_SUMMARY
+    if objective is None:
+        kind = Narrative.Kind.OVERALL_SUMMARY
+    elif key_result is not None:
+        kind = Narrative.Kind.OKR_COMMENTARY
+    else:
+        kind = Narrative.Kind.EXECUTIVE_SUMMARY
     lookup = {"period": period, "kind": kind}
     lookup |= {"key_result": key_result} if key_result else {"objective": objective}
     narrative = Narrative.objects.select_for_update().filter(**lookup).first()

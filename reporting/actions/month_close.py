@@ -78,7 +78,7 @@ def remind_unit(
     ).first()
     if recent is not None:
         raise ValidationError(
-            f"{unit.name}'s leads were reminded of {period.label} at "
+            f"The leads of {unit.name} were reminded of {period.label} at "
             f"{timezone.localtime(recent.sent_at):%H:%M}. Remind them again after an hour."
         )
     plan = plan_unit_reminder(
@@ -99,7 +99,10 @@ def remind_unit(
             trust_name=settings.TRUST_NAME,
             sent_by=sender,
         )
-        ok, error = _send(EmailMessage(subject=subject, body=body, to=[reminder.address]))
+        # A lead who replies (with the values, once entry has closed) reaches the sender.
+        reply_to = [by.email] if by.email else []
+        message = EmailMessage(subject=subject, body=body, to=[reminder.address], reply_to=reply_to)
+        ok, error = _send(message)
         sent.append(
             SentMessage.objects.create(
                 kind=SentMessage.Kind.REMINDER,

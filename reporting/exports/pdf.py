@@ -124,7 +124,8 @@ def chromium_flags() -> list[str]:
 def contents_entries(pack: Pack, *, has_exceptions: bool) -> list[ContentsEntry]:
     """The contents lines; each title is exactly the heading it points to."""
     entries = [
-        ContentsEntry("Executive summary", "summary"),
+        ContentsEntry("Executive summary", "overall-summary"),
+        ContentsEntry("The month in figures", "summary"),
         ContentsEntry("Key to ratings and icons", "key"),
     ]
     entries += [

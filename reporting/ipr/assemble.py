@@ -186,15 +186,7 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                 okrs=okrs,
                 overall=overall,
                 narratives=[
-                    IprNarrative(
-                        kind=narrative.get_kind_display(),
-                        text=narrative.text,
-                        author=narrative.author.full_name if narrative.author else None,
-                        author_title=narrative.author_title,
-                        signed_by=narrative.signed_by.full_name if narrative.signed_by else None,
-                        signed_on=narrative.signed_on.isoformat() if narrative.signed_on else None,
-                    )
-                    for narrative in inputs.narratives.get(objective.pk, [])
+                    _narrative(narrative) for narrative in inputs.narratives.get(objective.pk, [])
                 ],
             )
         )
@@ -209,6 +201,18 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         or any(kr.is_demo for kr in key_results),
         objectives=ipr_objectives,
         summary=summary,
+        overall_summary=_narrative(inputs.overall_summary) if inputs.overall_summary else None,
+    )
+
+
+def _narrative(narrative: Narrative) -> IprNarrative:
+    return IprNarrative(
+        kind=narrative.get_kind_display(),
+        text=narrative.text,
+        author=narrative.author.full_name if narrative.author else None,
+        author_title=narrative.author_title,
+        signed_by=narrative.signed_by.full_name if narrative.signed_by else None,
+        signed_on=narrative.signed_on.isoformat() if narrative.signed_on else None,
     )
 
 

@@ -228,6 +228,12 @@ def _narratives_by_key(report: dict) -> dict[tuple[str, ...], tuple]:
         for objective in report["objectives"]
         for narrative in objective["narratives"]
     }
+    if overall := report.get("overall_summary"):
+        words[("Overall executive summary",)] = (
+            overall["text"],
+            overall["signed_by"],
+            overall["signed_on"],
+        )
     words |= {
         (objective["short_name"], okr["statement"], "commentary"): tuple(
             sorted(okr["commentary"].items())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch, Q, Subquery
 
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
 from objectives.selectors import attach_lead_holdings
@@ -67,6 +67,8 @@ class ReportInputs:
     comments: Comments = field(default_factory=dict)
     # Each key result's trajectories (all units), as plain data.
     trajectories: dict[int, list[TrajectoryPath]] = field(default_factory=dict)
+    # The Chief Executive's overall summary of the month, if written.
+    overall_summary: Narrative | None = None
 
 
 # How far back a value the report shows can end: a quarterly OKR reports the
@@ -144,12 +146,15 @@ def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None
     units = sorted(reporting_units | set(active_units), key=lambda unit: (unit.order, unit.name))
     narratives = defaultdict(list)
     commentaries = {}
+    overall_summary = None
     for narrative in Narrative.objects.filter(
-        objective__in=objectives,
+        Q(objective__in=objectives) | Q(kind=Narrative.Kind.OVERALL_SUMMARY),
         period__frequency=periods.MONTHLY,
         period__starts_on=month.starts_on,
     ).select_related("author", "signed_by"):
-        if narrative.kind == Narrative.Kind.OKR_COMMENTARY:
+        if narrative.kind == Narrative.Kind.OVERALL_SUMMARY:
+            overall_summary = narrative
+        elif narrative.kind == Narrative.Kind.OKR_COMMENTARY:
             commentaries[narrative.key_result_id] = narrative
         else:
             narratives[narrative.objective_id].append(narrative)
@@ -162,6 +167,7 @@ def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None
         series=dict(series),
         narratives=dict(narratives),
         commentaries=commentaries,
+        overall_summary=overall_summary,
         process_changes=process_changes_by_series(kr.pk for kr in key_results),
         comments=_comments(key_results, month),
         trajectories=trajectory_paths(key_results),

@@ -271,6 +271,10 @@ class Ipr:
     contains_demo_data: bool
     objectives: list[IprObjective]
     summary: IprSummary
+    # The Chief Executive's (or a delegate's) overall summary of the month, which
+    # opens the report; None until written, and in editions published before the
+    # report had one.
+    overall_summary: IprNarrative | None = None
 
     @property
     def assumes_rules(self) -> bool:

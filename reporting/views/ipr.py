@@ -128,11 +128,13 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         writable = strategy_selectors.objectives_user_may_write(
             request.user, list(heading.objective_ids)
         )
-        body_key = f"draft-{version}-{month}-{sorted(writable)}"
+        writes_overall = request.user.has_perm("portal.write_overall_summary")
+        body_key = f"draft-{version}-{month}-{sorted(writable)}-{writes_overall}"
     else:
         # Read only if the kept body has to be rendered again.
         report = SimpleLazyObject(lambda: selectors.edition_report(edition))
         heading, writable = selectors.edition_heading(edition), set()
+        writes_overall = False
         body_key = f"edition-{edition.pk}-v{SCHEMA_VERSION}"
     month_ended = actions.month_has_ended(data_month)
     context = report_context(report) | {
@@ -146,6 +148,7 @@ def ipr(request: HttpRequest, month: str) -> HttpResponse:
         "can_export": request.user.has_perm("portal.export_pack"),
         "exports": selectors.pack_exports(data_month, edition),
         "writable": writable,
+        "writes_overall": writes_overall,
         "heading": heading,
         "body_key": body_key,
         "body_seconds": CACHE_SECONDS,
@@ -217,12 +220,17 @@ def _edition_page_etag(request: HttpRequest, context: dict) -> str | None:
     return quote_etag(hashlib.sha256(repr(state).encode()).hexdigest()[:32])
 
 
-def _figures_beside(data_month: datetime.date, objective: StrategicObjective, key_result) -> dict:
+def _figures_beside(
+    data_month: datetime.date, objective: StrategicObjective | None, key_result
+) -> dict:
     """What the writer reads beside the words, from the month's draft report: for
-    an executive summary, the objective's OKR × unit table and overall ratings; for
+    the overall summary, each objective's overall rating by unit; for an executive
+    summary, the objective's OKR × unit table and overall ratings; for
     a commentary, the OKR's chart and each unit's value, target, rating, why it is
     an exception and what its lead said with it."""
     report = assemble_ipr(data_month)
+    if objective is None:
+        return {"overall_report": report}
     section = next((item for item in report.objectives if item.id == objective.pk), None)
     if section is None:
         return {}
@@ -249,6 +257,30 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "Only the objective's executive director or a delegate can write this."
         )
     key_result = get_object_or_404(KeyResult, code=code, objective=objective) if code else None
+    can_sign = request.user.has_perm("portal.sign_narrative", objective)
+    return _narrative_page(request, month, data_month, objective, key_result, can_sign=can_sign)
+
+
+@requires_portal_role
+def edit_overall_summary(request: HttpRequest, month: str):
+    """Write the month's overall summary, which opens the report, beside the month's
+    overall ratings; the Chief Executive can also sign it off."""
+    data_month = data_month_in_address(month)
+    if not request.user.has_perm("portal.write_overall_summary"):
+        raise PermissionDenied("Only the Chief Executive or a named delegate can write this.")
+    can_sign = request.user.has_perm("portal.sign_overall_summary")
+    return _narrative_page(request, month, data_month, None, None, can_sign=can_sign)
+
+
+def _narrative_page(
+    request: HttpRequest,
+    month: str,
+    data_month: datetime.date,
+    objective: StrategicObjective | None,
+    key_result: KeyResult | None,
+    *,
+    can_sign: bool,
+) -> HttpResponse:
     span = periods.month_span(data_month.year, data_month.month)
     # Opening the page makes nothing: the month's period is made when words are saved.
     period = okr_selectors.reporting_period(span)
@@ -272,20 +304,25 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
         except ValidationError as refusal:
             add_action_errors(form, refusal)
     if narrative is not None:
-        # The confirmation shows at the top of the report (where the page opens, so
-        # it is seen), with a link back down to the section that was written.
+        # Back where the words are read in the report, not at its top; the
+        # confirmation (announced, at the top) links to the section too.
+        if objective is None:
+            anchor, name = "overall-summary", "the overall summary"
+        else:
+            anchor = (
+                f"commentary-{key_result.code}" if key_result else f"summary-{objective.number}"
+            )
+            name = objective.short_name or objective.title
         messages.success(
             request,
             format_html(
-                '{} <a href="#objective-{}">Go to {}</a>.',
+                '{} <a href="#{}">Go to {}</a>.',
                 "Saved and signed off." if narrative.signed_by_id else "Saved. Not yet signed off.",
-                objective.number,
-                objective.short_name or objective.title,
+                anchor,
+                name,
             ),
         )
-        # Back where the words are read in the report, not at its top.
         page = reverse("reporting:ipr", kwargs={"month": month})
-        anchor = f"commentary-{key_result.code}" if key_result else f"summary-{objective.number}"
         return redirect(f"{page}?draft=1#{anchor}")
     return render(
         request,
@@ -297,7 +334,7 @@ def edit_narrative(request: HttpRequest, month: str, objective: int, code: str |
             "period_label": periods.period_label(span.frequency, span.starts_on),
             "month": month,
             "narrative": existing,
-            "can_sign": request.user.has_perm("portal.sign_narrative", objective),
+            "can_sign": can_sign,
         }
         | _figures_beside(data_month, objective, key_result),
     )

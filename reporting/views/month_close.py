@@ -82,6 +82,7 @@ def _page(
         "can_publish": checklist.month_ended and (latest is None or bool(changes)),
         "publish_form": publish_form or PublishForm(open_items=checklist.open_items),
         "writable": writable,
+        "writes_overall": request.user.has_perm("portal.write_overall_summary"),
         "can_confirm_rules": request.user.has_perm("portal.maintain_strategy"),
         "distribution": settings.PACK_DISTRIBUTION and latest is not None,
         "pdf": selectors.edition_pdf(latest) if latest is not None else None,
@@ -148,11 +149,12 @@ def remind(request: HttpRequest, month: str) -> HttpResponse:
         failed = [message for message in sent if not message.sent]
         if went:
             to = ", ".join(address for message in went for address in message.recipients)
-            messages.success(request, f"Reminded {unit.name}’s leads of {period.label}: {to}.")
+            messages.success(request, f"Reminded the leads of {unit.name} of {period.label}: {to}.")
         if failed:
             to = ", ".join(address for message in failed for address in message.recipients)
             messages.error(request, f"Not sent to {to}: {failed[0].error}")
-    return redirect(f"{reverse('reporting:month_close', kwargs={'month': month})}#submissions")
+    # Back to the top of the page, where the message is.
+    return redirect("reporting:month_close", month=month)
 
 
 @permission_required("portal.close_month", raise_exception=True)
@@ -185,5 +187,5 @@ def distribute(request: HttpRequest, month: str, revision: int) -> HttpResponse:
                 )
             else:
                 messages.error(request, f"The pack was not sent. {sent.error}")
-            return redirect(f"{reverse('reporting:month_close', kwargs={'month': month})}#sent")
+            return redirect("reporting:month_close", month=month)
     return _page(request, month, data_month, distribute_form=form)

@@ -89,10 +89,12 @@ def test_the_ipr_has_a_contents_list_a_collapsed_key_and_links_down(page: Page, 
     login(page, live_server, "executive", "executive-demo")
     page.goto(f"{live_server.url}/ipr/2020-09/")
     contents = page.get_by_role("navigation", name="Contents of the report")
-    # The summary, the four objectives, and the exceptions if the month has any.
+    # The executive summary, the month in figures, the four objectives, and the
+    # exceptions if the month has any.
     has_exceptions = page.locator("h2#exceptions").count() == 1
-    expect(contents.get_by_role("link")).to_have_count(5 + has_exceptions)
-    for name in ("Summary", "Quality", "People", "Sustainability", "Research & Education"):
+    expect(contents.get_by_role("link")).to_have_count(6 + has_exceptions)
+    names = ("Executive summary", "The month in figures", "Quality", "People")
+    for name in (*names, "Sustainability", "Research & Education"):
         expect(contents.get_by_role("link", name=name, exact=True)).to_have_count(1)
     key = page.locator("details").filter(has_text="Key to ratings and icons")
     expect(key).not_to_have_attribute("open", "")

@@ -1,7 +1,7 @@
 """The Integrated Performance Report in a real browser: an executive reads it and
-signs off a section's executive summary; a board secretary publishes a month,
-corrects a figure and publishes a visibly revised edition. Every page state is
-checked with axe-core (WCAG 2.2 AA).
+signs off a section's executive summary; a board secretary publishes a month from
+its month close, corrects a figure and publishes a visibly revised edition. Every
+page state is checked with axe-core (WCAG 2.2 AA).
 
 The latest month depends on the day the tests run, so the checks on content use
 September 2020 (the seeded Q2 2020/21 figures), chosen in the month selector."""
@@ -70,9 +70,13 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     draft = page.get_by_test_id("draft")
     expect(draft).to_contain_text("Draft")
     expect(draft).to_contain_text("Not yet published.")
-    # Only board secretaries and administrators publish.
-    expect(page.get_by_role("button", name=re.compile("^Publish"))).to_have_count(0)
-    expect(page.get_by_role("heading", level=2, name="Summary")).to_be_visible()
+    # Only board secretaries and administrators close the month and publish it.
+    closing = re.compile("^(Close the month|Publish)")
+    expect(page.get_by_role("button", name=closing)).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Close the month"))).to_have_count(0)
+    # The Chief Executive's summary opens the report, then the month in figures.
+    expect(page.get_by_role("heading", level=2, name="Executive summary")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="The month in figures")).to_be_visible()
     expect(page.locator(".nhsuk-card-group .nhsuk-card")).to_have_count(4)
     matrix = page.get_by_role("region", name="Variation and assurance matrix")
     expect(matrix.locator("caption")).to_have_text(
@@ -178,10 +182,12 @@ def test_executive_reads_the_ipr_and_signs_off_the_quality_summary(page: Page, l
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Save and sign off").click()
 
-    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1$"))
+    # Back where the summary is read in the report, with the confirmation at the top
+    # linking down to it.
+    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1#summary-1$"))
     expect(page.get_by_role("status")).to_contain_text("Saved and signed off.")
     page.get_by_role("status").get_by_role("link", name="Go to Quality").click()
-    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1#objective-1$"))
+    expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?draft=1#summary-1$"))
     quality = section(page, QUALITY)
     narrative = quality.locator(".portal-narrative")
     expect(narrative).to_contain_text(text)
@@ -209,7 +215,22 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     login(page, live_server, "secretary", "secretary-demo")
     open_ipr_month(page, "September 2020")
     expect(page.get_by_test_id("draft")).to_contain_text("Not yet published.")
+    # Publishing is done on the month close, from its checklist.
+    page.get_by_role("button", name="Close the month and publish").click()
+    expect(page).to_have_url(f"{live_server.url}/ipr/2020-09/close/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Close the month")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("September 2020 data")
+    # The seeded month has items open (executive summaries, commentaries, assumed
+    # rules): it can still go to the Board, with a reason printed in it.
+    expect(page.get_by_test_id("checklist-open")).to_be_visible()
+    expect(page.get_by_test_id("open-items")).to_be_visible()
+    page.get_by_label("Why publish with these items open").fill(
+        "The November Board needs the quarter's figures now"
+    )
     page.get_by_label("Note for the record (optional)").fill("For the November Board")
+    page.get_by_label(
+        "I have read the checklist and the report, and it can go to the Board"
+    ).check()
     page.get_by_role("button", name="Publish this month").click()
 
     expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?revision=1$"))
@@ -219,6 +240,9 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     expect(edition).to_contain_text("Revision 1, published")
     expect(edition).to_contain_text("by Sam Secretary (demo)")
     expect(edition).to_contain_text("Note: For the November Board")
+    expect(edition.get_by_test_id("published-with-open-items")).to_contain_text(
+        "Why: The November Board needs the quarter's figures now"
+    )
     expect(page.get_by_test_id("draft")).to_have_count(0)
     expect(unit_cell(page, "Quality", CCCS, "Bucks MH")).to_contain_text("92.0%")
     check_accessibility(page, "ipr-published")
@@ -247,7 +271,19 @@ def test_secretary_publishes_a_month_then_a_revision_after_a_correction(page: Pa
     expect(cell.locator(".portal-ipr-value")).to_have_text("93.0%")
     expect(cell.locator(".portal-rag")).to_have_text("Amber")
     check_accessibility(page, "ipr-draft-after-correction")
+    page.get_by_role("button", name="Close the month and publish").click()
+    expect(page).to_have_url(f"{live_server.url}/ipr/2020-09/close/")
+    # The close page says what changed since revision 1 before it is published.
+    expect(page.get_by_test_id("changes").locator("li")).to_contain_text(
+        [f"Quality · {CCCS} · Bucks MH: value 92.0% → 93.0%"]
+    )
+    page.get_by_label("Why publish with these items open").fill(
+        "The corrected CCCS figure goes to the Board with the same items open"
+    )
     page.get_by_label("Note for the record (optional)").fill("CCCS figure for Bucks MH corrected")
+    page.get_by_label(
+        "I have read the checklist and the report, and it can go to the Board"
+    ).check()
     page.get_by_role("button", name="Publish revision 2").click()
 
     expect(page).to_have_url(re.compile(r"/ipr/2020-09/\?revision=2$"))

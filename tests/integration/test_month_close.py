@@ -133,13 +133,17 @@ def test_a_reminder_goes_to_the_leads_and_is_kept(client, secretary, quarter, be
     bucks = unit("bucks-mh")
     response = client.post(REMIND, {"unit": bucks.pk, "period": quarter.pk}, follow=True)
     page = response.content.decode()
-    assert "Reminded Buckinghamshire" in page and "bea@example.com" in page
+    assert "Reminded the leads of Buckinghamshire" in page and "bea@example.com" in page
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["bea@example.com"]
     assert message.subject == "Strategy Portal: results overdue"
     assert "Sam Secretary sent you this reminder while closing the month's report." in message.body
     assert "We will achieve 95% compliance in CCCS training: no value yet" in message.body
+    # Q2's entry closed on 30 November 2026: the lead is asked to send the values.
+    assert "Entry has closed: send the values to Sam Secretary, who will enter them." in (
+        message.body
+    )
     sent = SentMessage.objects.get()
     assert (sent.kind, sent.unit, sent.period, sent.sent_by) == (
         "reminder",

@@ -264,3 +264,78 @@ def test_the_figures_are_beside_the_words_and_saving_returns_to_them(
     report = client.get(response["Location"]).content.decode()
     assert f'id="summary-{quality.number}"' in report
     assert 'id="commentary-quality-cccs-training"' in report
+
+
+@pytest.fixture
+def chief_executive(make_user):
+    user = make_user("ceo", Role.EXECUTIVE)
+    person = strategy_actions.create_person(
+        by=None, slug="chris", full_name="Chris Chief", user=user, reason="test"
+    )
+    strategy_actions.assign_role(
+        by=None,
+        role=ExecutiveRole.objects.get(slug="chief-executive"),
+        person=person,
+        reason="test",
+    )
+    return user
+
+
+def test_the_chief_executive_writes_and_signs_the_overall_summary_that_opens_the_report(
+    client, chief_executive, medical_director, september
+):
+    url = reverse("reporting:edit_overall_summary", kwargs={"month": "2020-09"})
+    client.force_login(medical_director)
+    assert client.get(url).status_code == 403
+    with pytest.raises(PermissionDenied, match="Only the Chief Executive or a named delegate"):
+        write_narrative(
+            by=medical_director, objective=None, period=september, content={"text": "x"}
+        )
+    client.force_login(chief_executive)
+    form = client.get(url).content.decode()
+    assert 'data-testid="overall-ratings"' in form and "Save and sign off" in form
+    response = client.post(url, {"text": "A steady month across the Trust.", "sign_off": "1"})
+    assert response["Location"].endswith("?draft=1#overall-summary")
+    narrative = Narrative.objects.get(kind="overall_summary")
+    assert narrative.objective is None and narrative.signed_by.full_name == "Chris Chief"
+    assert narrative.author_title == "Chief Executive"
+    report = assemble_ipr(datetime.date(2020, 9, 1))
+    assert report.overall_summary.text == "A steady month across the Trust."
+    page = client.get(URL + "?draft=1").content.decode()
+    # It opens the report: before the month's figures and the first objective.
+    assert (
+        page.index("A steady month across the Trust.")
+        < page.index('id="summary"')
+        < page.index('id="objective-1"')
+    )
+    assert "Chris Chief, Chief Executive — signed off by Chris Chief" in page
+
+
+def test_a_delegate_drafts_the_overall_summary_but_cannot_sign_it(
+    client, delegate, chief_executive, september
+):
+    from objectives.models import Person, Strategy
+
+    Strategy.objects.get(is_current=True).summary_delegates.add(Person.objects.get(slug="deputy"))
+    narrative = write_narrative(
+        by=delegate, objective=None, period=september, content={"text": "Drafted for Chris."}
+    )
+    assert narrative.signed_by is None
+    with pytest.raises(PermissionDenied, match="Only the Chief Executive can sign"):
+        write_narrative(
+            by=delegate,
+            objective=None,
+            period=september,
+            content={"text": "Drafted for Chris."},
+            sign_off=True,
+        )
+    signed = write_narrative(
+        by=chief_executive,
+        objective=None,
+        period=september,
+        content={"text": "Drafted for Chris."},
+        sign_off=True,
+    )
+    assert (
+        signed.pk == narrative.pk and Narrative.objects.filter(kind="overall_summary").count() == 1
+    )

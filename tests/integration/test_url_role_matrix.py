@@ -292,6 +292,14 @@ ROWS = [
     ),
     # Narratives: the objective's executive director (the executive here) or a delegate.
     Row(
+        "reporting:edit_overall_summary",
+        "ipr/<str:month>/summary/",
+        "the overall summary (the executive drafts it for the Chief Executive)",
+        url("reporting:edit_overall_summary", month=PUBLISHED_MONTH),
+        statuses([EXECUTIVE]),
+        post=statuses([EXECUTIVE], ok=200),
+    ),
+    Row(
         "reporting:edit_summary",
         "ipr/<str:month>/objectives/<int:objective>/summary/",
         "executive summary",

@@ -1,5 +1,5 @@
 from reporting.ipr import Ipr, IprChange, IprCommentary, IprObjective, IprOkr, IprSummary
-from reporting.presentation import exceptions_with_commentary
+from reporting.presentation import exceptions_by_okr
 
 
 def _okr(statement, commentary=None):
@@ -22,7 +22,7 @@ def _okr(statement, commentary=None):
     )
 
 
-def test_each_exception_comes_with_its_okrs_commentary():
+def test_exceptions_are_one_entry_per_okr_with_its_units_and_one_commentary():
     words = IprCommentary(
         "",
         "Backlog",
@@ -61,13 +61,18 @@ def test_each_exception_comes_with_its_okrs_commentary():
             exceptions=[
                 IprChange("Quality", "Waits", "Trust", "special cause of concern"),
                 IprChange("Quality", "Falls", "Trust", "will not meet its target"),
+                IprChange("Quality", "Waits", "West", "will not meet its target"),
             ]
         ),
     )
-    pairs = exceptions_with_commentary(report)
-    assert [(item.okr, commentary) for item, commentary, _chart in pairs] == [
+    entries = exceptions_by_okr(report)
+    assert [(entry.statement, entry.commentary) for entry in entries] == [
         ("Waits", words),
         ("Falls", None),
+    ]
+    assert [(unit.unit, unit.detail) for unit in entries[0].units] == [
+        ("Trust", "special cause of concern"),
+        ("West", "will not meet its target"),
     ]
 
 

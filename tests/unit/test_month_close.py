@@ -7,9 +7,10 @@ October 2026; entry for the month is due on 10 November. Three units owe values:
 - the Trust owes one, not entered.
 
 So 2 units (West, Trust) still owe 3 values (West 1 + 1, Trust 1), and 1 value is a
-draft. The report has three objectives: Quality's summary is written and signed,
-People's written but not signed, Money's not written: 1 not written and 1 not signed
-of 3. Its OKRs: Waits has exceptions for West and the Trust and no commentary;
+draft. The report has three objectives and no overall summary from the Chief
+Executive: Quality's summary is written and signed, People's written but not
+signed, Money's not written; with the overall one, 2 not written and 1 not signed
+of 4. Its OKRs: Waits has exceptions for West and the Trust and no commentary;
 Falls has an exception for East and a commentary; Sickness has an exception for
 West and a commentary with every heading empty, which is none. So 2 OKRs with
 exceptions (2 + 1 = 3 values) have no commentary. Assumed: the exceptions rule,
@@ -223,9 +224,14 @@ def test_the_worked_example():
     west, trust = result.outstanding
     assert west.leads == (WEST_LEAD,) and trust.leads == ()
     assert west.is_late and west.last_reminded == datetime.datetime(2026, 11, 11, 9, 30)
+    assert not west.entry_closed  # entry closes on 30 November
     assert trust.last_reminded is None
     assert [(d.unit.name, d.key_result.code) for d in result.drafts] == [("West", "okr-2")]
-    assert [(s.name, s.written) for s in result.summaries] == [("People", True), ("Money", False)]
+    assert [(s.name, s.written) for s in result.summaries] == [
+        ("The overall summary", False),
+        ("People", True),
+        ("Money", False),
+    ]
     assert [(c.code, c.units) for c in result.commentaries] == [
         ("waits", ("West", "Trust")),
         ("sickness", ("West",)),
@@ -235,7 +241,7 @@ def test_the_worked_example():
     assert result.open_items == [
         "2 units still owe 3 values",
         "1 value saved as a draft, not submitted",
-        "1 not written and 1 not signed of 3 executive summaries",
+        "2 not written and 1 not signed of 4 executive summaries",
         "2 OKRs with exceptions (3 values) have no commentary",
         "4 rules the ratings follow are assumed, not yet confirmed",
     ]
@@ -247,6 +253,8 @@ def test_before_the_due_date_nothing_is_late_and_before_the_month_ends_it_is_not
     assert not any(row.is_late for row in on_due_date.outstanding)
     last_day = close(ENDS)
     assert not last_day.month_ended
+    after_entry_closed = close(datetime.date(2026, 12, 1))
+    assert all(row.entry_closed for row in after_entry_closed.outstanding)
 
 
 def test_a_month_with_everything_done_is_clear_once_it_has_ended():
@@ -275,6 +283,7 @@ def test_a_month_with_everything_done_is_clear_once_it_has_ended():
             )
         ],
         summary=IprSummary(),
+        overall_summary=summary(signed_by="Chris Chief"),
     )
     assert close(ENDS, done, clean).open_items == []
     assert not close(ENDS, done, clean).is_clear  # the month has not ended yet
@@ -298,7 +307,7 @@ def test_one_of_each_is_said_in_the_singular():
     assert close(datetime.date(2026, 11, 1), one, report).open_items == [
         "1 unit still owes 1 value",
         "1 value saved as a draft, not submitted",
-        "1 not signed of 1 executive summary",
+        "1 not written and 1 not signed of 2 executive summaries",
         "1 OKR with exceptions (1 value) has no commentary",
         "1 rule the ratings follow is assumed, not yet confirmed",
     ]
