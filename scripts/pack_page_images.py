@@ -44,7 +44,7 @@ def main() -> None:
         "4-key": first_page("Key to ratings and icons", after=2),
         "5-objective": objective,
         "6-charts": first_page("SPC chart of", after=objective),
-        "7-exceptions": first_page("Values showing special cause of concern"),
+        "7-exceptions": first_page("Values that are Red", after=2),
         "8-definitions": first_page("Appendix: OKR definitions", after=2),
     }
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
