@@ -1,10 +1,12 @@
-"""How far a value falls short of its target, and whether that is beyond the OKR's
-tolerance. Pure: the entry form uses it to ask for a comment, and the RAG engine
-uses the same rule to tell Amber from Red."""
+"""How far a value falls short of its target, whether that is beyond the OKR's
+tolerance, and so the value's rating. Pure: the entry form uses it to ask for a
+comment, an upload's preview to show each value's rating, and the RAG engine
+(reporting/rag.py, which explains each rating in words) the same rule."""
 
 from decimal import Decimal
 
-from okrs.measures import Direction
+from okrs.measures import RATED_DIRECTIONS, Direction
+from okrs.ratings import Rag
 
 ABSOLUTE = "absolute"
 RELATIVE = "relative"
@@ -35,3 +37,27 @@ def misses_beyond_tolerance(
     value: Decimal, target: Decimal, *, direction: str, tolerance: Decimal, kind: str
 ) -> bool:
     return shortfall(value, target, direction) > tolerance_amount(target, tolerance, kind)
+
+
+def rating_for(
+    value: Decimal | None,
+    *,
+    target: Decimal | None,
+    direction: str,
+    tolerance: Decimal = Decimal(0),
+    tolerance_kind: str = "absolute",
+    achieved: bool = False,
+) -> Rag:
+    """A value's rating against its target: Green when it meets it, Amber when it
+    misses by no more than the tolerance, Red beyond; Blue when the OKR is achieved;
+    no rating without a value, a target or a direction of good."""
+    if achieved:
+        return Rag.BLUE
+    if value is None or target is None or direction not in RATED_DIRECTIONS:
+        return Rag.NO_DATA
+    short = shortfall(value, target, direction)
+    if short == 0:
+        return Rag.GREEN
+    if short <= tolerance_amount(target, tolerance, tolerance_kind):
+        return Rag.AMBER
+    return Rag.RED

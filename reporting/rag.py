@@ -13,9 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from okrs.formatting import format_value, plain_number
-from okrs.measures import PERCENTAGE_MEASURES, RATED_DIRECTIONS, Direction
+from okrs.measures import PERCENTAGE_MEASURES, Direction
 from okrs.ratings import Rag
-from okrs.targets import shortfall, tolerance_amount
+from okrs.targets import rating_for, shortfall, tolerance_amount
 
 
 @dataclass(frozen=True)
@@ -33,29 +33,6 @@ def _amount(amount: Decimal, measure: str) -> str:
     if measure in PERCENTAGE_MEASURES:
         return f"{plain_number(amount)} point{'' if amount == 1 else 's'}"
     return format_value(amount, measure)
-
-
-def rating_for(
-    value: Decimal | None,
-    *,
-    target: Decimal | None,
-    direction: str,
-    tolerance: Decimal = Decimal(0),
-    tolerance_kind: str = "absolute",
-    achieved: bool = False,
-) -> Rag:
-    """The rating alone, without its explanation: what a long history needs (the
-    flat data rates every period), where writing the words would be wasted."""
-    if achieved:
-        return Rag.BLUE
-    if value is None or target is None or direction not in RATED_DIRECTIONS:
-        return Rag.NO_DATA
-    short = shortfall(value, target, direction)
-    if short == 0:
-        return Rag.GREEN
-    if short <= tolerance_amount(target, tolerance, tolerance_kind):
-        return Rag.AMBER
-    return Rag.RED
 
 
 def rate_value(

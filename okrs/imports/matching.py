@@ -6,6 +6,7 @@ of queries whatever the number of rows, and refusing rows that repeat another.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
@@ -13,11 +14,14 @@ from objectives.models import OrganisationalUnit
 from okrs import periods
 from okrs.imports.reading import COMMENT_MAX_LENGTH, FileRow
 from okrs.models import KeyResult, ReportingPeriod, Target
+from okrs.ratings import Rag
 from okrs.result_planner import (
     Outcome,
     ResultChange,
 )
 from okrs.selectors import TRAJECTORIES
+from okrs.selectors.submissions import target_in_words
+from okrs.targets_in_force import TargetInForce
 from okrs.validation import parse_number
 
 
@@ -43,6 +47,17 @@ class UploadRow:
     writes: bool = False
     # The version of the result it would change, as the preview saw it.
     existing_version: int | None = None
+    # What saving it would store, the target it would be rated against and the
+    # rating it would get (okrs.targets.rating_for), for the preview to show.
+    value: Decimal | None = None
+    target: TargetInForce | None = None
+    rating: Rag | None = None
+
+    @property
+    def target_text(self) -> str:
+        if self.rating is None:  # not rated: a row in error, or one not read
+            return ""
+        return target_in_words(self.change.key_result, self.target)
 
     @property
     def message(self) -> str:

@@ -13,6 +13,7 @@ import datetime
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -26,6 +27,7 @@ from okrs.imports.matching import (
     load_lookups,
 )
 from okrs.imports.reading import FileRow, read_result_file
+from okrs.models import KeyResult
 from okrs.result_planner import (
     REASON_REQUIRED,
     ChangePlan,
@@ -34,6 +36,8 @@ from okrs.result_planner import (
     existing_results,
     plan_result_changes,
 )
+from okrs.selectors import unit_target
+from okrs.targets import rating_for
 
 # --- Preview and commit ----------------------------------------------------------
 
@@ -166,6 +170,23 @@ def preview_rows(
     return preview
 
 
+def _rate(row: UploadRow, value: Decimal | None) -> None:
+    """The value a row would store, its target then (from the OKR's targets and
+    trajectories, read with the lookups) and the rating it would get."""
+    change = row.change
+    key_result = change.key_result
+    row.value = value
+    row.target = unit_target(key_result, change.period, change.unit.pk)
+    row.rating = rating_for(
+        value,
+        target=row.target.value if row.target else None,
+        direction=key_result.direction,
+        tolerance=key_result.tolerance or Decimal(0),
+        tolerance_kind=key_result.tolerance_kind,
+        achieved=key_result.status == KeyResult.Status.ACHIEVED,
+    )
+
+
 def _record_plan(preview: UploadPreview, rows: list[UploadRow], plan: ChangePlan) -> None:
     writes = {id(item) for item in plan.writes}
     for row, item in zip(rows, plan.items, strict=True):
@@ -181,6 +202,7 @@ def _record_plan(preview: UploadPreview, rows: list[UploadRow], plan: ChangePlan
             row.outcome = item.outcome.value
             if row.writes and item.outcome == Outcome.UNCHANGED:
                 row.messages.append("Draft: will be submitted")
+            _rate(row, item.value)
     for problem in plan.general_errors:
         if problem not in preview.general_errors:
             preview.general_errors.append(problem)

@@ -67,6 +67,22 @@ def submission_status(result: Result | None, period: ReportingPeriod, today: dat
     return SubmissionStatus.DRAFT if result is not None else SubmissionStatus.MISSING
 
 
+def target_in_words(key_result: KeyResult, target: TargetInForce | None) -> str:
+    """'at least 95%' / 'at most 3.5%': the target with the direction of good, and
+    where it is a trajectory's point, the goal it leads to."""
+    if target is None:
+        return "No target"
+    value = format_value(target.value, key_result.measure)
+    bound = {Direction.INCREASE: "at least ", Direction.DECREASE: "at most "}.get(
+        key_result.direction, ""
+    )
+    kind = {TRAJECTORY: "trajectory", REVISED_TRAJECTORY: "revised trajectory"}.get(target.kind)
+    if kind and target.goal is not None:
+        goal = format_value(target.goal, key_result.measure)
+        return f"{bound}{value} (the {kind} for this period; goal {goal})"
+    return f"{bound}{value}"
+
+
 @dataclass(frozen=True)
 class OwedValue:
     key_result: KeyResult
@@ -83,19 +99,7 @@ class OwedValue:
     @property
     def target_text(self) -> str:
         """'at least 95%' / 'at most 3.5%': the target with the direction of good."""
-        if self.target is None:
-            return "No target"
-        value = format_value(self.target.value, self.key_result.measure)
-        bound = {Direction.INCREASE: "at least ", Direction.DECREASE: "at most "}.get(
-            self.key_result.direction, ""
-        )
-        kind = {TRAJECTORY: "trajectory", REVISED_TRAJECTORY: "revised trajectory"}.get(
-            self.target.kind
-        )
-        if kind and self.target.goal is not None:
-            goal = format_value(self.target.goal, self.key_result.measure)
-            return f"{bound}{value} (the {kind} for this period; goal {goal})"
-        return f"{bound}{value}"
+        return target_in_words(self.key_result, self.target)
 
     @property
     def value_text(self) -> str:

@@ -2,6 +2,7 @@
 all-or-nothing confirmation through the same planner as the entry page."""
 
 import datetime
+import re
 import io
 from decimal import Decimal
 
@@ -396,6 +397,41 @@ def test_the_preview_lists_every_row_with_its_outcome(client, secretary, open_pe
     confirm(client, response)
     assert Result.objects.count() == before
     assert result("quality-staff-sickness", "bucks-mh", "Q2 2020/21").value == Decimal(4)
+
+
+def test_the_preview_shows_each_values_target_and_the_rating_it_would_get(
+    client, secretary, open_period
+):
+    """CCCS training: at least 95%, 2 points' tolerance (the seeded Trust's rule):
+    96% meets it, Green; 94% is 1 point short, within the tolerance, Amber; 92% is
+    3 points short, beyond it, Red (and so needs its comment). A row in error is
+    not rated."""
+    client.force_login(secretary)
+    response = preview_of(
+        client,
+        csv_file(
+            "quality-cccs-training,bucks-mh,Q3 2020/21,96,",
+            "quality-cccs-training,specialised,Q3 2020/21,94,",
+            "quality-cccs-training,community-services,Q3 2020/21,92,Backlog of records",
+            "quality-nothing,bucks-mh,Q3 2020/21,5,",
+        ),
+        reason=REASON,
+    )
+    rows = response.context["preview"].rows
+    assert [(row.target_text, row.rating) for row in rows] == [
+        ("at least 95%", "green"),
+        ("at least 95%", "amber"),
+        ("at least 95%", "red"),
+        ("", None),
+    ]
+    page = response.content.decode()
+    ratings = re.findall(r'data-testid="rating">(.*?)</td>', page, flags=re.DOTALL)
+    assert [re.sub(r"<[^>]+>", "", cell).strip() for cell in ratings] == [
+        "Green",
+        "Amber",
+        "Red",
+        "",
+    ]
 
 
 def test_planner_errors_show_on_their_rows(client, secretary):
