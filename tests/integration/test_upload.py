@@ -2,8 +2,8 @@
 all-or-nothing confirmation through the same planner as the entry page."""
 
 import datetime
-import re
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
