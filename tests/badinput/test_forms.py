@@ -366,6 +366,14 @@ CASES = [
         must_refuse={"text": [BIG_NARRATIVE]},
     ),
     FormCase(
+        "overall summary (drafted by a delegate)",
+        EXECUTIVE,
+        lambda w: f"/ipr/{PUBLISHED_MONTH}/summary/",
+        lambda w, s: {"text": "A steady month across the Trust.", "save": "1"},
+        {"text": "text"},
+        must_refuse={"text": [BIG_NARRATIVE]},
+    ),
+    FormCase(
         "OKR commentary",
         EXECUTIVE,
         commentary_url,
