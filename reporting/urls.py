@@ -7,6 +7,7 @@ urlpatterns = [
     path("objectives/<int:pk>/", strategy.objective, name="objective"),
     path("focus-areas/<int:pk>/", strategy.focus_area, name="focus_area"),
     path("ipr/", ipr.ipr_latest, name="ipr_latest"),
+    path("ipr/close/", month_close.month_close_latest, name="month_close_latest"),
     path("ipr/<str:month>/", ipr.ipr, name="ipr"),
     # Board secretaries: the month's checklist, reminders, publishing and sending the pack.
     path("ipr/<str:month>/close/", month_close.month_close, name="month_close"),

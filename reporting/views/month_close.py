@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from objectives import selectors as strategy_selectors
 from objectives.models import OrganisationalUnit
 from objectives.text import parse_id
 from okrs import periods
+from okrs import selectors as okr_selectors
 from okrs.models import ReportingPeriod
 from reporting import actions, selectors
 from reporting.actions import month_close as close_actions
@@ -91,6 +92,18 @@ def _page(
         "sent_messages": selectors.sent_messages(data_month),
     }
     return render(request, "reporting/month_close.html", context, status=status)
+
+
+@permission_required("portal.close_month", raise_exception=True)
+def month_close_latest(request: HttpRequest) -> HttpResponse:
+    """The month to close now: the latest month with results that has ended (else
+    the latest with results)."""
+    months = selectors.months_offered(request.user, okr_selectors.reportable_months())
+    if not months:
+        raise Http404("No results have been submitted yet, so there is no month to close.")
+    ended = [month for month in months if actions.month_has_ended(month.starts_on)]
+    chosen = (ended or months)[0].starts_on
+    return redirect("reporting:month_close", month=chosen.strftime("%Y-%m"))
 
 
 @permission_required("portal.close_month", raise_exception=True)

@@ -394,3 +394,13 @@ def test_only_secretaries_and_administrators_close_the_month(client, users_by_ro
     client.force_login(users_by_role[role])
     assert client.get(CLOSE).status_code == 403
     assert client.post(REMIND, {"unit": 1, "period": quarter.pk}).status_code == 403
+
+
+def test_the_menu_opens_the_latest_month_that_has_ended(client, secretary):
+    """The menu's Month close opens the month the IPR opens on (the latest with
+    results, September 2020 in the seeds), as it has ended."""
+    client.force_login(secretary)
+    page = client.get(reverse("reporting:ipr_latest"), follow=True).content.decode()
+    assert 'href="/ipr/close/"' in page and ">Month close<" in page
+    response = client.get(reverse("reporting:month_close_latest"))
+    assert response["Location"] == "/ipr/2020-09/close/"

@@ -212,6 +212,13 @@ ROWS = [
         statuses(PREPARERS),
     ),
     Row(
+        "reporting:month_close_latest",
+        "ipr/close/",
+        "the month to close now (sent to its close page)",
+        url("reporting:month_close_latest"),
+        statuses(PUBLISHERS, ok=302),
+    ),
+    Row(
         "reporting:month_close",
         "ipr/<str:month>/close/",
         "close a published month (a POST publishes: without confirming, a form error)",
