@@ -350,6 +350,10 @@ def load_programme(
 ) -> None:
     by, reason = loader.by, loader.reason
     unit = OrganisationalUnit.objects.get(slug=spec["unit"]) if spec.get("unit") else None
+    # A programme a paper sets out as the Trust's (the FY18 report's) is the Trust's;
+    # one the portal placed from a mention in the text is to confirm. Loading again
+    # leaves what an administrator confirmed or changed alone.
+    to_confirm = spec.get("provenance") == "to_confirm"
     programme = loader.ensure(
         Programme.objects.filter(focus_area=focus_area, parent=parent, title=spec["title"]).first(),
         lambda: okr_actions.create_programme(
@@ -359,6 +363,8 @@ def load_programme(
             title=spec["title"],
             unit=unit,
             order=order,
+            provenance=RuleProvenance.ASSUMED if to_confirm else RuleProvenance.CONFIRMED,
+            source=_text(spec.get("source")),
             reason=reason,
         ),
         {"unit": unit, "order": order},

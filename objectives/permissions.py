@@ -99,6 +99,14 @@ def _read_person_facts(user, today: datetime.date) -> dict:
 
 
 @rules.predicate
+def leads_programme(user, programme) -> bool:
+    """The user is the person recorded as the programme's lead."""
+    if programme is None or programme.lead_id is None or not user.is_authenticated:
+        return False
+    return programme.lead.user_id == user.pk
+
+
+@rules.predicate
 def is_chief_executive(user) -> bool:
     """The user holds, today, the Chief Executive's role."""
     return bool(_person_facts(user)["chief_executive"])
@@ -175,6 +183,10 @@ rules.add_perm(
 # published pack to the Board's distribution list.
 rules.add_perm(
     "portal.close_month", rules.is_superuser | is_board_secretary | is_trust_administrator
+)
+# A programme's monthly RAG and progress: its lead, or an administrator.
+rules.add_perm(
+    "portal.update_programme", rules.is_superuser | is_trust_administrator | leads_programme
 )
 # Exporting the Board pack (PDF, workbook, CSV) and editing its cover sheet.
 rules.add_perm(

@@ -19,6 +19,7 @@ from objectives.models import (
     ExecutiveRole,
     KeyFocusArea,
     OrganisationalUnit,
+    RuleProvenance,
     StrategicObjective,
     rule_provenance_field,
     rule_provenance_known,
@@ -453,7 +454,10 @@ class Result(models.Model):
 
 
 class Programme(models.Model):
-    """A programme or project delivering a focus area; a project may sit in a programme."""
+    """A programme or project delivering a focus area; a project may sit in a programme.
+    Its lead records its RAG and progress each month; a programme read from the
+    Trust's papers (placed under a focus area by the portal) is marked to confirm
+    until an administrator confirms it."""
 
     focus_area = models.ForeignKey(
         KeyFocusArea, on_delete=models.CASCADE, related_name="programmes"
@@ -466,6 +470,18 @@ class Programme(models.Model):
         OrganisationalUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveSmallIntegerField(default=0)
+    lead = models.ForeignKey(
+        "objectives.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programmes_led",
+        help_text="Who records the programme's RAG and progress each month.",
+    )
+    provenance = rule_provenance_field("the programme as set out")
+    source = models.CharField(max_length=300, blank=True, help_text="Where it was read from.")
+    # Optimistic locking, as for results: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:
@@ -478,6 +494,10 @@ class Programme(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["parent", "title"], name="unique_project_title_in_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(provenance__in=RuleProvenance.values),
+                name="programme_provenance_known",
             ),
         ]
 
@@ -493,6 +513,8 @@ class ProgrammeUpdate(models.Model):
         max_length=30, blank=True, help_text="The word the source used, e.g. 'Yellow'."
     )
     progress = models.TextField(blank=True)
+    # Optimistic locking, as for results: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -175,3 +175,8 @@ def default_entry_window(span: PeriodSpan) -> EntryWindow:
     if span.frequency == QUARTERLY:
         closing_month = next_span(closing_month)
     return EntryWindow(opens_on=opens_on, due_on=due_on, closes_on=closing_month.ends_on)
+
+
+def month_just_ended(today: datetime.date) -> datetime.date:
+    """The first day of the month before `today`'s: the month a monthly report is about."""
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)

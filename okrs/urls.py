@@ -1,6 +1,6 @@
 from django.urls import path
 
-from okrs.views import entry, okr, tracking
+from okrs.views import entry, okr, programmes, tracking
 from okrs.views import upload as upload_views
 from okrs.views.audit import audit_log
 from okrs.views.maintenance import (
@@ -32,6 +32,16 @@ urlpatterns = [
     path("manage/okrs/<slug:code>/retire/", retire, name="retire"),
     path("manage/okrs/<slug:code>/focus-area/", link_focus_area, name="link_focus_area"),
     path("audit/", audit_log, name="audit_log"),
+    # Trust administrators set out the current strategy's programmes; their leads
+    # report on them month by month.
+    path("manage/programmes/", programmes.manage_programmes, name="manage_programmes"),
+    path("manage/programmes/add/", programmes.add_programme, name="add_programme"),
+    path("manage/programmes/<int:pk>/", programmes.change_programme, name="change_programme"),
+    path(
+        "programmes/<int:pk>/reports/<str:month>/",
+        programmes.report_programme,
+        name="report_programme",
+    ),
 ]
 
 # Uploading a file of results: the template, the upload, its preview and confirmation.

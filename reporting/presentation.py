@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from okrs.formatting import measure_axis_label
 from reporting import charts
 from reporting.ipr import Ipr, IprCell, IprCommentary, IprOkr
+from reporting.programmes import programme_summary
 from reporting.spc import ASSURANCES, VARIATIONS
 from reporting.tables import okr_by_unit_table
 
@@ -136,7 +137,8 @@ def chart_of(
 
 
 def sections(report: Ipr) -> list[dict]:
-    """Per objective: its OKR × unit table and its SPC charts (figure and summary)."""
+    """Per objective: its OKR × unit table, its SPC charts (figure and summary) and
+    its programmes summed up in words."""
     result = []
     for objective in report.objectives:
         figures = [
@@ -149,6 +151,9 @@ def sections(report: Ipr) -> list[dict]:
                 "objective": objective,
                 "table": okr_by_unit_table(objective, report.data_month_start[:7]),
                 "charts": figures,
+                "programme_summary": programme_summary(objective.programmes).in_words(
+                    report.data_month
+                ),
             }
         )
     return result

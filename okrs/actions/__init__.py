@@ -20,8 +20,11 @@ from okrs.actions.key_results import (
 )
 from okrs.actions.programmes import (
     CostImprovementFigures,
+    add_programme,
+    change_programme,
     create_programme,
     record_programme_update,
+    update_programme,
 )
 from okrs.actions.results import (
     ResultEntry,
@@ -53,6 +56,8 @@ __all__ = [
     "can_link_focus_area",
     "change_target_from",
     "create_key_result",
+    "add_programme",
+    "change_programme",
     "create_programme",
     "ensure_period",
     "ensure_recent_periods",
@@ -61,6 +66,7 @@ __all__ = [
     "link_key_result_to_focus_area",
     "mark_achieved_and_replace",
     "record_programme_update",
+    "update_programme",
     "record_results_as_system",
     "retire_key_result",
     "set_target",

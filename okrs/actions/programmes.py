@@ -1,23 +1,25 @@
 """Writes of the programmes and projects that deliver a focus area, and their
-periodic updates (RAG, progress and Cost Improvement Programme figures)."""
+periodic updates (RAG, progress and Cost Improvement Programme figures): as the
+papers set them out (the seeds), and as administrators set them out and their
+leads report on them month by month in the portal."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from objectives.audit import (
-    create_or_update,
-    save_with_audit,
-)
-from objectives.models import KeyFocusArea
+from objectives.audit import checked_reason, create_or_update, save_with_audit, update_fields
+from objectives.models import KeyFocusArea, Person, RuleProvenance
+from objectives.text import PARAGRAPH, SHORT_TEXT, plain_text, too_long
+from okrs import periods
 from okrs.models import (
     CostImprovementPosition,
     Programme,
     ProgrammeUpdate,
     ReportingPeriod,
 )
-from okrs.ratings import normalise_rag_word
+from okrs.ratings import Rag, normalise_rag_word
 
 
 @transaction.atomic
@@ -68,3 +70,149 @@ def record_programme_update(
             reason=reason,
         )
     return update
+
+
+# --- Maintained in the portal: administrators set programmes out, leads report -------
+
+# A programme's monthly rating: the words boards use, stored as the normalised RAG.
+UPDATE_RATINGS = (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.BLUE)
+
+
+def _check_version(current, *, seen_version: int | None, what: str) -> None:
+    """Refuse a save based on an older version than the stored one, naming who
+    changed it (as for results and narratives)."""
+    current_version = current.version if current is not None else None
+    if current_version == seen_version:
+        return
+    record = current.history.first() if current is not None else None
+    who = getattr(getattr(record, "history_user", None), "get_full_name", lambda: "")()
+    raise ValidationError(
+        f"{who or 'Someone else'} changed {what} while you were editing. Check it, then save again"
+    )
+
+
+def _refuse_unless_maintainer(by) -> None:
+    if not by.has_perm("portal.maintain_strategy"):
+        raise PermissionDenied("Only a Trust administrator can set out programmes.")
+
+
+def _checked_title(title: str, focus_area: KeyFocusArea, *, leaving: Programme | None) -> str:
+    title = plain_text(title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Enter the programme's name"})
+    if problem := too_long(title, SHORT_TEXT):
+        raise ValidationError({"title": f"Shorten the name. {problem}"})
+    taken = Programme.objects.filter(focus_area=focus_area, parent=None, title=title)
+    if leaving is not None:
+        taken = taken.exclude(pk=leaving.pk)
+    if taken.exists():
+        raise ValidationError({"title": "This focus area already has a programme of that name"})
+    return title
+
+
+def _current_focus_area(focus_area: KeyFocusArea) -> KeyFocusArea:
+    if not focus_area.objective.strategy.is_current:
+        raise ValidationError({"focus_area": "Choose a focus area of the current strategy"})
+    return focus_area
+
+
+@transaction.atomic
+def add_programme(
+    *, by, focus_area: KeyFocusArea, title: str, lead: Person | None, reason: str
+) -> Programme:
+    """Set out a programme of the current strategy under one of its focus areas,
+    with the person who reports on it each month: the Trust's from the start."""
+    _refuse_unless_maintainer(by)
+    reason = checked_reason(reason)
+    focus_area = _current_focus_area(focus_area)
+    title = _checked_title(title, focus_area, leaving=None)
+    last = Programme.objects.filter(focus_area=focus_area, parent=None).order_by("-order").first()
+    return create_programme(
+        by=by,
+        focus_area=focus_area,
+        title=title,
+        order=(last.order + 1) if last else 1,
+        lead=lead,
+        provenance=RuleProvenance.CONFIRMED,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def change_programme(
+    *,
+    by,
+    programme: Programme,
+    focus_area: KeyFocusArea,
+    title: str,
+    lead: Person | None,
+    reason: str,
+    seen_version: int | None,
+) -> Programme:
+    """Change a programme's name, focus area or lead. Saving it confirms it, as it
+    now stands, as the Trust's (a programme read from the papers is to confirm)."""
+    _refuse_unless_maintainer(by)
+    reason = checked_reason(reason)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    _check_version(programme, seen_version=seen_version, what="this programme")
+    focus_area = _current_focus_area(focus_area)
+    title = _checked_title(title, focus_area, leaving=programme)
+    changes = {
+        "focus_area": focus_area,
+        "title": title,
+        "lead": lead,
+        "provenance": RuleProvenance.CONFIRMED,
+    }
+    if not any(getattr(programme, name) != value for name, value in changes.items()):
+        raise ValidationError("Nothing has changed: the programme is already as shown.")
+    changes["version"] = programme.version + 1
+    update_fields(programme, changes, by=by, reason=reason)
+    return programme
+
+
+@transaction.atomic
+def update_programme(
+    *,
+    by,
+    programme: Programme,
+    period: ReportingPeriod,
+    rag: str,
+    progress: str,
+    seen_version: int | None,
+) -> ProgrammeUpdate:
+    """The programme lead's monthly report: its RAG and progress for the month (or
+    a correction of them). A save based on an older version is refused."""
+    if not by.has_perm("portal.update_programme", programme):
+        raise PermissionDenied(
+            "Only the programme's lead or a Trust administrator can report on it."
+        )
+    if period.frequency != periods.MONTHLY:
+        raise ValidationError("A programme reports month by month.")
+    problems = {}
+    if rag not in UPDATE_RATINGS:
+        problems["rag"] = "Choose the programme's rating"
+    progress = plain_text(progress or "").strip()
+    if not progress:
+        problems["progress"] = "Say how the programme is progressing"
+    elif problem := too_long(progress, PARAGRAPH):
+        problems["progress"] = f"Shorten the update. {problem}"
+    if problems:
+        raise ValidationError(problems)
+    existing = (
+        ProgrammeUpdate.objects.select_for_update()
+        .filter(programme=programme, period=period)
+        .first()
+    )
+    _check_version(existing, seen_version=seen_version, what="this month's update")
+    rating = Rag(rag)
+    fields = {"rag": rating.value, "rag_as_written": rating.label, "progress": progress}
+    if existing is None:
+        update = ProgrammeUpdate(programme=programme, period=period, **fields)
+        save_with_audit(update, by=by, reason="Programme update")
+        return update
+    if all(getattr(existing, name) == value for name, value in fields.items()):
+        raise ValidationError("Nothing has changed: the update is already as shown.")
+    update_fields(
+        existing, fields | {"version": existing.version + 1}, by=by, reason="Update changed"
+    )
+    return existing

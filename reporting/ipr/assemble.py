@@ -56,6 +56,7 @@ from reporting.ipr.types import (
     IprObjective,
     IprOkr,
     IprOverall,
+    IprProgramme,
     IprSpcPoint,
     IprSummary,
     IprTrendPoint,
@@ -188,6 +189,10 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
                 narratives=[
                     _narrative(narrative) for narrative in inputs.narratives.get(objective.pk, [])
                 ],
+                programmes=[
+                    _programme(programme, month)
+                    for programme in inputs.programmes.get(objective.pk, [])
+                ],
             )
         )
     key_results = [kr for objective in inputs.objectives for kr in objective.key_results.all()]
@@ -202,6 +207,30 @@ def assemble(inputs: ReportInputs, *, assembled_at: str, with_history: bool = Tr
         objectives=ipr_objectives,
         summary=summary,
         overall_summary=_narrative(inputs.overall_summary) if inputs.overall_summary else None,
+    )
+
+
+def _programme(programme, month: periods.PeriodSpan) -> IprProgramme:
+    """A programme with its latest report up to the month (its updates come
+    oldest first): the month's own, or an earlier one, said so."""
+    updates = list(programme.updates.all())
+    latest = updates[-1] if updates else None
+    rating = Rag(latest.rag) if latest else Rag.NO_DATA
+    cip = getattr(latest, "cost_improvement", None) if latest else None
+    return IprProgramme(
+        title=programme.title,
+        focus_area=programme.focus_area.title,
+        lead=programme.lead.full_name if programme.lead else None,
+        unit=programme.unit.short_name if programme.unit else None,
+        rag=rating.value,
+        rag_label=rating.label,
+        rag_as_written=latest.rag_as_written if latest else "",
+        progress=latest.progress if latest else "",
+        updated_for=latest.period.label if latest else None,
+        current=latest is not None and latest.period.ends_on == month.ends_on,
+        assumed=programme.provenance == RuleProvenance.ASSUMED,
+        cip_delivered=_float(cip.delivered_in_quarter) if cip else None,
+        cip_planned=_float(cip.planned_in_quarter) if cip else None,
     )
 
 

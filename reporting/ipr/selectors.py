@@ -18,7 +18,15 @@ from django.db.models import Prefetch, Q, Subquery
 from objectives.models import KeyFocusArea, OrganisationalUnit, StrategicObjective, Strategy
 from objectives.selectors import attach_lead_holdings
 from okrs import periods
-from okrs.models import KeyResult, ReportingPeriod, Result, Target, TrajectoryPoint
+from okrs.models import (
+    KeyResult,
+    Programme,
+    ProgrammeUpdate,
+    ReportingPeriod,
+    Result,
+    Target,
+    TrajectoryPoint,
+)
 from okrs.targets_in_force import TrajectoryPath
 from reporting.models import Narrative, ProcessChange
 from reporting.process_changes import process_changes_by_series
@@ -69,6 +77,9 @@ class ReportInputs:
     trajectories: dict[int, list[TrajectoryPath]] = field(default_factory=dict)
     # The Chief Executive's overall summary of the month, if written.
     overall_summary: Narrative | None = None
+    # objective id → its programmes (not their projects), each with its updates up
+    # to the month's end, oldest first.
+    programmes: dict[int, list[Programme]] = field(default_factory=dict)
 
 
 # How far back a value the report shows can end: a quarterly OKR reports the
@@ -168,6 +179,7 @@ def report_inputs(data_month: datetime.date, *, strategy: Strategy | None = None
         narratives=dict(narratives),
         commentaries=commentaries,
         overall_summary=overall_summary,
+        programmes=_programmes(objectives, month),
         process_changes=process_changes_by_series(kr.pk for kr in key_results),
         comments=_comments(key_results, month),
         trajectories=trajectory_paths(key_results),
@@ -198,6 +210,23 @@ def trajectory_paths(key_results) -> dict[int, list[TrajectoryPath]]:
     for (key_result_id, _, _), path in paths.items():
         by_key_result[key_result_id].append(path)
     return dict(by_key_result)
+
+
+def _programmes(objectives, month: periods.PeriodSpan) -> dict[int, list[Programme]]:
+    """Each objective's programmes with their reports up to the month's end: two
+    queries whatever the number of programmes."""
+    updates = ProgrammeUpdate.objects.filter(period__ends_on__lte=month.ends_on).select_related(
+        "period", "cost_improvement"
+    )
+    by_objective: dict[int, list[Programme]] = defaultdict(list)
+    for programme in (
+        Programme.objects.filter(focus_area__objective__in=objectives, parent__isnull=True)
+        .select_related("focus_area", "lead", "unit")
+        .prefetch_related(Prefetch("updates", queryset=updates.order_by("period__ends_on", "pk")))
+        .order_by("focus_area__order", "order", "pk")
+    ):
+        by_objective[programme.focus_area.objective_id].append(programme)
+    return dict(by_objective)
 
 
 def _comments(key_results, month: periods.PeriodSpan) -> Comments:

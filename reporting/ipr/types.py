@@ -221,6 +221,30 @@ class IprFocusArea:
 
 
 @dataclass
+class IprProgramme:
+    """A strategic programme delivering one of the objective's focus areas, with
+    its lead's latest report up to the report's month."""
+
+    title: str
+    focus_area: str
+    lead: str | None
+    unit: str | None
+    # The latest report's rating (red, amber, green, blue), or no_data with none yet.
+    rag: str
+    rag_label: str
+    rag_as_written: str
+    progress: str
+    # The period the latest report is for, and whether that is the report's month.
+    updated_for: str | None
+    current: bool
+    # Whether the programme is the portal's reading of the papers, to confirm.
+    assumed: bool = False
+    # Cost Improvement Programme delivery against plan, where the Trust records it.
+    cip_delivered: float | None = None
+    cip_planned: float | None = None
+
+
+@dataclass
 class IprObjective:
     id: int
     number: int
@@ -236,6 +260,9 @@ class IprObjective:
     narratives: list[IprNarrative]
     # Whether the overall-rating rule is assumed, as `IprOkr.tolerance_assumed`.
     rating_rule_assumed: bool = False
+    # The programmes delivering its focus areas (none in editions published before
+    # the report carried them).
+    programmes: list[IprProgramme] = field(default_factory=list)
 
 
 @dataclass

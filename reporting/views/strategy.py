@@ -4,11 +4,14 @@ above `okrs` and `objectives`, so dependencies keep pointing one way."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from objectives import data_version
 from objectives import selectors as strategy_selectors
+from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.ratings import rating_marks
+from okrs.selectors import programmes as programme_selectors
 from reporting import selectors
 from reporting.ipr import Ipr
 from web.pages import requires_portal_role
@@ -35,11 +38,21 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
     okr_rows, units = okr_selectors.latest_value_grid(
         list(okr_selectors.key_results_for_objective(objective))
     )
+    # Each programme with its latest report, and whether this reader reports on it
+    # (its lead, or an administrator): for the month just ended.
+    report_month = periods.month_just_ended(timezone.localdate())
+    programmes = [
+        (programme, request.user.has_perm("portal.update_programme", programme))
+        for programme in programme_selectors.objective_programmes(objective)
+    ]
     return render(
         request,
         "reporting/objective.html",
         {
             "objective": objective,
+            "programmes": programmes,
+            "report_month": report_month.strftime("%Y-%m"),
+            "report_month_label": periods.period_label(periods.MONTHLY, report_month),
             "breadcrumbs": [(objective.strategy.get_absolute_url(), objective.strategy.title)],
             "holdings": strategy_selectors.holdings_for_roles(list(objective.lead_roles.all())),
             "focus_areas": objective.focus_areas.all(),

@@ -187,6 +187,18 @@ def cover_url(world) -> str:
     return f"/ipr/{PUBLISHED_MONTH}/revisions/1/cover/"
 
 
+def a_focus_area() -> int:
+    from objectives.models import KeyFocusArea
+
+    return KeyFocusArea.objects.filter(objective__strategy__is_current=True).first().pk
+
+
+def ohi(world) -> int:
+    from okrs.models import Programme
+
+    return Programme.objects.get(title="Oxford Healthcare Improvement (OHI)").pk
+
+
 def summary_url(world) -> str:
     return f"/ipr/{PUBLISHED_MONTH}/objectives/{world.quality.pk}/summary/"
 
@@ -364,6 +376,27 @@ CASES = [
         lambda w, s: {"text": "Training recovery plan on track.", "save": "1"},
         {"text": "text"},
         must_refuse={"text": [BIG_NARRATIVE]},
+    ),
+    FormCase(
+        "add a programme",
+        ADMINISTRATOR,
+        lambda w: "/manage/programmes/add/",
+        lambda w, s: {
+            "title": "E-rostering",
+            "focus_area": str(a_focus_area()),
+            "lead": "",
+            "reason": MARK,
+        },
+        {"title": "text", "focus_area": "choice", "lead": "choice", "reason": "text"},
+        marks=["reason"],
+    ),
+    FormCase(
+        "a programme's report for a month",
+        ADMINISTRATOR,
+        lambda w: f"/programmes/{ohi(w)}/reports/{PUBLISHED_MONTH}/",
+        lambda w, s: {"rag": "amber", "progress": MARK, "version": ""},
+        {"rag": "choice", "progress": "text"},
+        marks=["progress"],
     ),
     FormCase(
         "overall summary (drafted by a delegate)",

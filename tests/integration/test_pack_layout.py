@@ -22,7 +22,7 @@ from objectives.models import ExecutiveRole
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
-from okrs.models import Result
+from okrs.models import Programme, Result
 from reporting.actions import publish_ipr, request_pack_export, update_cover, write_narrative
 from reporting.ipr import assemble_ipr
 from reporting.presentation import exceptions_by_okr
@@ -31,6 +31,7 @@ pytestmark = pytest.mark.usefixtures("seeded", "worker_keeps_the_test_connection
 SEPTEMBER = datetime.date(2020, 9, 1)
 CEO_WORDS = "A steady quarter: harm is down and training recovers by December."
 LEAD_COMMENT = "Training records from two wards arrive late; 95% expected by December."
+PROGRAMME_WORDS = "Quality improvement coaches in post on four of six wards."
 STATUTORY = "Supports the Board's duty to monitor the quality of care (CQC well-led)."
 # The printed page's margins (reporting/exports/pdf.py): the running header above
 # the top one and the page number below the bottom one are not the page's content.
@@ -86,6 +87,16 @@ def pdf(users_by_role, make_user, django_capture_on_commit_callbacks):
     Result.objects.filter(key_result__code="quality-cccs-training", unit__slug="bucks-mh").update(
         comment=LEAD_COMMENT
     )
+    # The Oxford Healthcare Improvement programme's report for the month.
+    ohi = Programme.objects.get(title="Oxford Healthcare Improvement (OHI)")
+    okr_actions.update_programme(
+        by=users_by_role[Role.TRUST_ADMINISTRATOR],
+        programme=ohi,
+        period=period,
+        rag="amber",
+        progress=PROGRAMME_WORDS,
+        seen_version=None,
+    )
     edition = publish_ipr(by=secretary, data_month=SEPTEMBER, reason="Board papers go out today")
     update_cover(by=secretary, edition=edition, fields={"statutory": STATUTORY})
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,6 +127,12 @@ def test_the_pack_reads_like_the_boards_paper(pdf):
     # Each objective opens with its executive summary, before its table.
     quality = text.index("Quality: Deliver the best possible care and health outcomes\n")
     assert quality < text.index("Executive summary", quality) < text.index("Quality: OKRs by unit")
+
+    # The Quality section lists its programme with the month's report.
+    programmes = text.index("Programmes\n", quality)
+    assert programmes < text.index("Sustainability: Make the best use", quality)
+    assert "1 programme: 1 Amber." in text[programmes:]
+    assert "".join(PROGRAMME_WORDS.split()) in "".join(text[programmes:].split())
 
     # Exceptions: one entry per OKR, its units' charts together on one page, and
     # the lead's comment beside the listed value.

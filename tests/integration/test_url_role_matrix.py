@@ -89,6 +89,13 @@ def url(name: str, **kwargs) -> Callable[[World], str]:
     return build
 
 
+def a_programme(world: World) -> int:
+    """The id of a programme of the current strategy read from the papers."""
+    from okrs.models import Programme
+
+    return Programme.objects.get(title="Oxford Healthcare Improvement (OHI)").pk
+
+
 def a_process_change(world: World) -> int:
     """The id of a process change on the quality OKR for Bucks, recorded (once, before
     the requests are counted) by the administrator through the action."""
@@ -519,6 +526,37 @@ ROWS = [
         post=statuses([ADMINISTRATOR]),
     ),
     Row("okrs:audit_log", "audit/", "audit log", url("okrs:audit_log"), statuses([ADMINISTRATOR])),
+    Row(
+        "okrs:manage_programmes",
+        "manage/programmes/",
+        "the programmes",
+        url("okrs:manage_programmes"),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:add_programme",
+        "manage/programmes/add/",
+        "add a programme (an empty POST: a form error)",
+        url("okrs:add_programme"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:change_programme",
+        "manage/programmes/<int:pk>/",
+        "confirm or change a seeded programme",
+        url("okrs:change_programme", pk=a_programme),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "okrs:report_programme",
+        "programmes/<int:pk>/reports/<str:month>/",
+        "a programme's report for a month (it has no lead: administrators report)",
+        url("okrs:report_programme", pk=a_programme, month=PUBLISHED_MONTH),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
     # The Django admin reads; only staff administrators get past its own login.
     Row(
         "admin:index",

@@ -1,0 +1,81 @@
+"""Forms for setting out a programme and for its lead's monthly report, drawn in
+the NHS.UK style. They carry what was typed, bounded as the actions bound it; the
+rules (who may, what is unique, a stale page) live in okrs/actions/programmes.py."""
+
+from django import forms
+
+from objectives.audit import REASON_MAX_LENGTH
+from objectives.text import PARAGRAPH, SHORT_TEXT, TextField
+from okrs.actions.programmes import UPDATE_RATINGS
+from web.forms import NhsForm
+
+
+class VersionField(forms.IntegerField):
+    """The version the page showed (none for a new record)."""
+
+    def __init__(self):
+        super().__init__(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class FocusAreaChoice(forms.ModelChoiceField):
+    def label_from_instance(self, focus_area) -> str:
+        objective = focus_area.objective
+        return f"{objective.short_name or objective.title}: {focus_area.title}"
+
+
+class ProgrammeForm(NhsForm):
+    version = VersionField()
+    title = TextField(
+        label="Programme",
+        max_length=SHORT_TEXT,
+        error_messages={"required": "Enter the programme's name"},
+    )
+    focus_area = FocusAreaChoice(
+        label="Key focus area it delivers",
+        queryset=None,
+        empty_label="Choose…",
+        error_messages={
+            "required": "Choose the focus area it delivers",
+            "invalid_choice": "Choose a focus area from the list",
+        },
+    )
+    lead = forms.ModelChoiceField(
+        label="Programme lead",
+        help_text="Reports its rating and progress each month.",
+        queryset=None,
+        required=False,
+        empty_label="Not recorded",
+        error_messages={"invalid_choice": "Choose a person from the list"},
+    )
+    reason = TextField(
+        label="Reason for the change",
+        help_text=f"Kept in the audit log ({REASON_MAX_LENGTH} characters or fewer).",
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason for this change"},
+    )
+
+    def __init__(self, *args, focus_areas, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = focus_areas
+        self.fields["lead"].queryset = people
+
+
+class ProgrammeReportForm(NhsForm):
+    version = VersionField()
+    rag = forms.ChoiceField(
+        label="Rating for the month",
+        choices=[(rag.value, rag.label) for rag in UPDATE_RATINGS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the programme's rating",
+            "invalid_choice": "Choose the programme's rating",
+        },
+    )
+    progress = TextField(
+        label="Progress",
+        help_text="What was done this month, what is next, and any risk to delivery.",
+        max_length=PARAGRAPH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Say how the programme is progressing"},
+    )
