@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from objectives.models import OrganisationalUnit
 from okrs.formatting import format_value, plain_number
-from okrs.models import KeyResult, Result, Target
+from okrs.models import KeyResult, Programme, ProgrammeUpdate, Result, Target
 
 PAGE_SIZE = 50
 
@@ -124,6 +124,30 @@ _KINDS = [
             ("target_rationale", "Where the target comes from"),
         ],
         related=("replaced_by", "focus_area", "owner_role"),
+    ),
+    # The strategy's programmes and their leads' monthly reports.
+    _Kind(
+        name="programme",
+        label="Programme",
+        model=Programme,
+        okr_lookup=None,
+        fields=[
+            ("title", "Programme"),
+            ("focus_area", "Key focus area"),
+            ("lead", "Lead"),
+            ("provenance", "Whose programme"),
+        ],
+        related=("focus_area", "lead"),
+        subject=lambda record: record.title,
+    ),
+    _Kind(
+        name="programme_report",
+        label="Programme report",
+        model=ProgrammeUpdate,
+        okr_lookup=None,
+        fields=[("rag", "Rating"), ("progress", "Progress")],
+        related=("programme", "period"),
+        subject=lambda record: f"{record.programme.title}, {record.period.label}",
     ),
 ]
 _KINDS_BY_NAME = {kind.name: kind for kind in _KINDS}

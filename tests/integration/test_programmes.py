@@ -4,6 +4,7 @@ leads, each change audited; shown on the objective's page, in the IPR and in the
 pack (see also tests/integration/test_pack_layout.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -203,3 +204,34 @@ def test_the_objective_page_offers_reporting_only_to_the_lead_and_administrators
     assert "Report for " not in client.get(url).content.decode()
     client.force_login(administrator)
     assert "Report for " in client.get(url).content.decode()
+
+
+def test_the_audit_log_lists_programmes_and_their_reports(client, lead, administrator):
+    ohi = Programme.objects.get(title=OHI)
+    okr_actions.update_programme(
+        by=lead,
+        programme=ohi,
+        period=october(),
+        rag="amber",
+        progress="On plan.",
+        seen_version=None,
+    )
+    okr_actions.change_programme(
+        by=administrator,
+        programme=ohi,
+        focus_area=ohi.focus_area,
+        title="Oxford Healthcare Improvement",
+        lead=ohi.lead,
+        reason="Name as the Board uses it",
+        seen_version=1,
+    )
+    client.force_login(administrator)
+    page = client.get(reverse("okrs:audit_log")).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<tbody") :]).split())
+    # Newest first: the renaming (with its reason), then the lead's report, named
+    # by the programme as it is called now.
+    assert text.index("Programme changed") < text.index("Programme report created")
+    assert "Whose programme : Assumed: to confirm → changed to Confirmed by the Trust" in text
+    assert "Rating : Amber Progress : On plan." in text
+    assert "Name as the Board uses it" in text
+    assert "Oxford Healthcare Improvement, October 2026" in text
