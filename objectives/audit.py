@@ -63,3 +63,22 @@ def create_or_update(
     else:
         update_fields(instance, fields, by=by, reason=reason)
     return instance
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the same record after this person opened it."""
+
+
+def refuse_stale(current, *, seen_version: int | None, what: str) -> None:
+    """Refuse a save based on an older version than the stored one (optimistic
+    locking, as for results), naming who changed it: `current` is the stored
+    record with a `version` and a history (None when there is none yet), and
+    `seen_version` the version the page showed (None when it showed none)."""
+    current_version = current.version if current is not None else None
+    if current_version == seen_version:
+        return
+    record = current.history.first() if current is not None else None
+    who = getattr(getattr(record, "history_user", None), "get_full_name", lambda: "")()
+    raise EditConflict(
+        f"{who or 'Someone else'} changed {what} while you were editing. Check it, then save again"
+    )

@@ -7,15 +7,7 @@ from objectives.audit import REASON_MAX_LENGTH
 from objectives.text import TextField
 from reporting.actions import COVER_LIMITS, NARRATIVE_LIMITS
 from reporting.models import BoardCover
-from web.forms import NhsForm
-
-
-class VersionField(forms.IntegerField):
-    """The version of the words the page showed (none for new words): a save based on
-    an older version is refused rather than overwriting someone else's change."""
-
-    def __init__(self):
-        super().__init__(required=False, min_value=1, widget=forms.HiddenInput)
+from web.forms import NhsForm, VersionField
 
 
 class ExecutiveSummaryForm(forms.Form):

@@ -9,9 +9,8 @@ from django import forms
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.text import PARAGRAPH, TextField
 from okrs import periods
-from reporting.forms import VersionField
 from reporting.models import BASELINE_VALUES_MAX, BASELINE_VALUES_MIN
-from web.forms import NhsForm
+from web.forms import NhsForm, VersionField
 
 _BASELINE_MESSAGE = (
     f"Enter a number of values from {BASELINE_VALUES_MIN} to {BASELINE_VALUES_MAX}, "

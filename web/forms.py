@@ -64,3 +64,11 @@ def declared_body_size(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0  # Django then reads no body at all
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the page showed (none for a new one): a save based
+    on an older version is refused rather than overwriting someone else's change."""
+
+    def __init__(self):
+        super().__init__(required=False, min_value=1, widget=forms.HiddenInput)

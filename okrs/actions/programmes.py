@@ -9,7 +9,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from objectives.audit import checked_reason, create_or_update, save_with_audit, update_fields
+from objectives.audit import (
+    checked_reason,
+    create_or_update,
+    refuse_stale,
+    save_with_audit,
+    update_fields,
+)
 from objectives.models import KeyFocusArea, Person, RuleProvenance
 from objectives.text import PARAGRAPH, SHORT_TEXT, plain_text, too_long
 from okrs import periods
@@ -78,19 +84,6 @@ def record_programme_update(
 UPDATE_RATINGS = (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.BLUE)
 
 
-def _check_version(current, *, seen_version: int | None, what: str) -> None:
-    """Refuse a save based on an older version than the stored one, naming who
-    changed it (as for results and narratives)."""
-    current_version = current.version if current is not None else None
-    if current_version == seen_version:
-        return
-    record = current.history.first() if current is not None else None
-    who = getattr(getattr(record, "history_user", None), "get_full_name", lambda: "")()
-    raise ValidationError(
-        f"{who or 'Someone else'} changed {what} while you were editing. Check it, then save again"
-    )
-
-
 def _refuse_unless_maintainer(by) -> None:
     if not by.has_perm("portal.maintain_strategy"):
         raise PermissionDenied("Only a Trust administrator can set out programmes.")
@@ -154,7 +147,7 @@ def change_programme(
     _refuse_unless_maintainer(by)
     reason = checked_reason(reason)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    _check_version(programme, seen_version=seen_version, what="this programme")
+    refuse_stale(programme, seen_version=seen_version, what="this programme")
     focus_area = _current_focus_area(focus_area)
     title = _checked_title(title, focus_area, leaving=programme)
     changes = {
@@ -203,7 +196,7 @@ def update_programme(
         .filter(programme=programme, period=period)
         .first()
     )
-    _check_version(existing, seen_version=seen_version, what="this month's update")
+    refuse_stale(existing, seen_version=seen_version, what="this month's update")
     rating = Rag(rag)
     fields = {"rag": rating.value, "rag_as_written": rating.label, "progress": progress}
     if existing is None:

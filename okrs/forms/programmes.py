@@ -7,14 +7,7 @@ from django import forms
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.text import PARAGRAPH, SHORT_TEXT, TextField
 from okrs.actions.programmes import UPDATE_RATINGS
-from web.forms import NhsForm
-
-
-class VersionField(forms.IntegerField):
-    """The version the page showed (none for a new record)."""
-
-    def __init__(self):
-        super().__init__(required=False, min_value=1, widget=forms.HiddenInput)
+from web.forms import NhsForm, VersionField
 
 
 class FocusAreaChoice(forms.ModelChoiceField):
@@ -65,6 +58,8 @@ class ProgrammeReportForm(NhsForm):
     version = VersionField()
     rag = forms.ChoiceField(
         label="Rating for the month",
+        help_text="Green: on track. Amber: at risk, with a recovery plan. Red: off track. "
+        "Blue: delivered.",
         choices=[(rag.value, rag.label) for rag in UPDATE_RATINGS],
         widget=forms.RadioSelect,
         error_messages={

@@ -29,7 +29,7 @@ from web.forms import add_action_errors, declared_body_size
 can_maintain_okrs = permission_required("portal.maintain_okrs", raise_exception=True)
 
 
-def _current_strategy():
+def current_strategy():
     strategy = strategy_selectors.current_strategy()
     if strategy is None:
         raise Http404("No strategy is marked as current yet.")
@@ -45,7 +45,7 @@ def _breadcrumbs(key_result=None) -> list[tuple[str, str]]:
 
 @can_maintain_okrs
 def manage_okrs(request: HttpRequest) -> HttpResponse:
-    strategy = _current_strategy()
+    strategy = current_strategy()
     return render(
         request,
         "okrs/maintenance/manage_okrs.html",
@@ -58,7 +58,7 @@ def manage_okrs(request: HttpRequest) -> HttpResponse:
 
 @can_maintain_okrs
 def add_key_result(request: HttpRequest) -> HttpResponse:
-    focus_areas = maintenance_selectors.focus_areas_for_new_okrs(_current_strategy())
+    focus_areas = maintenance_selectors.focus_areas_for_new_okrs(current_strategy())
     if request.method == "POST":
         form = AddKeyResultForm(request.POST, focus_areas=focus_areas)
         if form.is_valid():

@@ -11,21 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from objectives import selectors as strategy_selectors
 from okrs import actions, periods
 from okrs import selectors as okr_selectors
 from okrs.forms.programmes import ProgrammeForm, ProgrammeReportForm
 from okrs.selectors import programmes as selectors
+from okrs.views.maintenance import current_strategy
 from web.forms import add_action_errors
 
 can_maintain_strategy = permission_required("portal.maintain_strategy", raise_exception=True)
-
-
-def _current_strategy():
-    strategy = strategy_selectors.current_strategy()
-    if strategy is None:
-        raise Http404("No strategy is marked as current yet.")
-    return strategy
 
 
 def _breadcrumbs() -> list[tuple[str, str]]:
@@ -35,7 +28,7 @@ def _breadcrumbs() -> list[tuple[str, str]]:
 @can_maintain_strategy
 @require_GET
 def manage_programmes(request: HttpRequest) -> HttpResponse:
-    strategy = _current_strategy()
+    strategy = current_strategy()
     programmes = selectors.strategy_programmes(strategy)
     return render(
         request,
@@ -59,7 +52,7 @@ def _form(request, strategy, initial=None) -> ProgrammeForm:
 
 @can_maintain_strategy
 def add_programme(request: HttpRequest) -> HttpResponse:
-    strategy = _current_strategy()
+    strategy = current_strategy()
     form = _form(request, strategy)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +77,7 @@ def add_programme(request: HttpRequest) -> HttpResponse:
 
 @can_maintain_strategy
 def change_programme(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = _current_strategy()
+    strategy = current_strategy()
     programme = selectors.current_programme(pk)
     form = _form(
         request,

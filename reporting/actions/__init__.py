@@ -4,12 +4,12 @@ changes that recalculate an SPC chart's limits (`process_changes`), and the rule
 that turn values into ratings and exceptions, with the OKR definitions they rest on
 (`rating_rules`)."""
 
+from objectives.audit import EditConflict
 from reporting.actions.editions import (
     COVER_FIELDS,
     COVER_LIMITS,
     NARRATIVE_FIELDS,
     NARRATIVE_LIMITS,
-    EditConflict,
     NothingToPublish,
     month_has_ended,
     publish_ipr,

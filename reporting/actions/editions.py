@@ -7,7 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from objectives.audit import create_or_update, save_with_audit, update_fields
+from objectives.audit import (
+    create_or_update,
+    refuse_stale,
+    save_with_audit,
+    update_fields,
+)
 from objectives.models import OrganisationalUnit, Person, StrategicObjective
 from objectives.text import PAGE, PARAGRAPH, SHORT_TEXT, plain_text, too_long
 from okrs import actions as okr_actions
@@ -171,23 +176,6 @@ NARRATIVE_FIELDS = ("text", "chart_shows", "issues", "actions", "risks", "expect
 NARRATIVE_LIMITS = {name: PARAGRAPH for name in NARRATIVE_FIELDS} | {"text": PAGE}
 
 
-class EditConflict(ValidationError):
-    """Someone else saved the same words after this person opened them."""
-
-
-def _check_version(current, *, seen_version: int | None, what: str) -> None:
-    """Refuse a save based on an older version than the stored one (optimistic
-    locking, as for results), with the same words as a result's conflict."""
-    current_version = current.version if current is not None else None
-    if current_version == seen_version:
-        return
-    record = current.history.first() if current is not None else None
-    who = getattr(getattr(record, "history_user", None), "get_full_name", lambda: "")()
-    raise EditConflict(
-        f"{who or 'Someone else'} changed {what} while you were editing. Check it, then save again"
-    )
-
-
 def _bounded(words: dict[str, str], limits: dict[str, int]) -> dict[str, str]:
     """Words made plain, or a ValidationError naming each field that is too long."""
     words = {name: plain_text(value) for name, value in words.items()}
@@ -247,7 +235,7 @@ def write_narrative(
     lookup |= {"key_result": key_result} if key_result else {"objective": objective}
     narrative = Narrative.objects.select_for_update().filter(**lookup).first()
     if check_version:
-        _check_version(narrative, seen_version=seen_version, what="these words")
+        refuse_stale(narrative, seen_version=seen_version, what="these words")
     words = _bounded(
         {name: (content.get(name) or "").strip() for name in NARRATIVE_FIELDS}, NARRATIVE_LIMITS
     )
@@ -332,7 +320,7 @@ def update_cover(
         raise PermissionDenied("Only a board secretary or administrator can edit the cover.")
     cover = BoardCover.objects.select_for_update().filter(edition=edition).first()
     if check_version:
-        _check_version(cover, seen_version=seen_version, what="the cover sheet")
+        refuse_stale(cover, seen_version=seen_version, what="the cover sheet")
     changes = {name: fields[name] for name in COVER_FIELDS if name in fields}
     texts = _bounded({n: v for n, v in changes.items() if isinstance(v, str)}, COVER_LIMITS)
     changes |= texts

@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from objectives.audit import REASON_MAX_LENGTH, save_with_audit
+from objectives.audit import REASON_MAX_LENGTH, EditConflict, save_with_audit
 from objectives.models import OrganisationalUnit
 from objectives.text import PARAGRAPH, plain_text, too_long
 from okrs import periods
 from okrs import selectors as okr_selectors
 from okrs.models import KeyResult
-from reporting.actions.editions import EditConflict
 from reporting.models import BASELINE_VALUES_MAX, BASELINE_VALUES_MIN, ProcessChange
 from reporting.spc.process_changes import month_name
 

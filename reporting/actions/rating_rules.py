@@ -20,11 +20,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from objectives.audit import checked_reason, update_fields
+from objectives.audit import EditConflict, checked_reason, update_fields
 from objectives.models import RuleProvenance, StrategicObjective, Strategy
 from okrs.models import KeyResult
 from okrs.validation import tolerance_problem
-from reporting.actions.editions import EditConflict
 from reporting.rag import CombinationMethod
 
 # The run of Ambers that makes an exception, and the points-average thresholds
