@@ -49,6 +49,7 @@ from reporting.exports.sheet_writing import (
 )
 from reporting.ipr import IprChange, IprObjective, IprOkr
 from reporting.pack import FLAT_COLUMNS, REPORT_TITLE, Pack, flat_rows
+from reporting.programmes import programme_summary
 from reporting.templatetags.ipr_format import assurance_words, long_date, variation_words
 
 SHEET_NAME_LIMIT = 31
@@ -210,9 +211,18 @@ def _write_summary(sheet: Sheet, pack: Pack, sheet_names: list[str]) -> None:
         for change in pack.changes:
             sheet.paragraph(change)
 
+    # The Chief Executive's summary opens the report, before the figures.
+    sheet.skip()
+    sheet.title("Executive summary", font=HEADING)
+    if report.overall_summary is None:
+        sheet.paragraph(f"Not written: the Chief Executive's summary of {report.data_month}.")
+    else:
+        sheet.paragraphs(report.overall_summary.text)
+        sheet.paragraph(signature(report.overall_summary), font=CAPTION)
+
     summary = report.summary
     sheet.skip()
-    sheet.title("Summary", font=HEADING)
+    sheet.title("The month in figures", font=HEADING)
     for label, items in [
         ("Values improved on the previous period", summary.improved),
         ("Values deteriorated", summary.deteriorated),
@@ -315,6 +325,9 @@ def _write_objective(sheet: Sheet, objective: IprObjective, pack: Pack) -> None:
     sheet.paragraph(f"Executive director: {executives or 'Not recorded'}")
     sheet.paragraph(f"Responsible committee: {objective.committee or 'Not recorded'}")
     sheet.skip()
+    # The executive's summary opens the objective, as in the report.
+    _write_narratives(sheet, objective, pack)
+    sheet.skip()
     if objective.okrs:
         _write_okr_table(sheet, objective)
         _write_rating_explanations(sheet, objective)
@@ -324,8 +337,26 @@ def _write_objective(sheet: Sheet, objective: IprObjective, pack: Pack) -> None:
         if okr.commentary:
             sheet.skip()
             _write_commentary(sheet, okr)
-    sheet.skip()
-    _write_narratives(sheet, objective, pack)
+    if objective.programmes:
+        sheet.skip()
+        _write_programmes(sheet, objective, pack)
+
+
+def _write_programmes(sheet: Sheet, objective: IprObjective, pack: Pack) -> None:
+    """Each programme with its lead's report for the month, as the report lists them."""
+    sheet.title("Programmes", font=HEADING)
+    sheet.paragraph(programme_summary(objective.programmes).in_words(pack.report.data_month))
+    sheet.header("Programme", "Focus area", "Lead", "Rating", "Report for", "Progress")
+    for programme in objective.programmes:
+        title = programme.title + (f" ({ASSUMED})" if programme.assumed else "")
+        rating = programme.rag_label if programme.current else "No report"
+        sheet.put(1, title, alignment=WRAP)
+        sheet.put(2, programme.focus_area, alignment=WRAP)
+        sheet.put(3, programme.lead or "Not recorded", alignment=WRAP)
+        sheet.put(4, rating, **rating_style(programme.rag if programme.current else "no_data"))
+        sheet.put(5, programme.updated_for or "None yet", alignment=WRAP)
+        sheet.put(6, programme.progress, alignment=WRAP)
+        sheet.row += 1
 
 
 def _write_okr_table(sheet: Sheet, objective: IprObjective) -> None:

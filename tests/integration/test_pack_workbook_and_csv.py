@@ -550,3 +550,50 @@ def test_csv_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(pack, 
         if cells[code_column].value == "quality-cccs-training"
     ]
     assert all(cell.value.strip() == statement.strip() and cell.data_type == "s" for cell in cells)
+
+
+def test_the_workbook_opens_with_the_chief_executives_summary_and_lists_programmes(pack):
+    from reporting.ipr import IprNarrative, IprProgramme
+
+    overall = IprNarrative(
+        "Overall executive summary",
+        "A steady month.",
+        "Chris Chief",
+        "Chief Executive",
+        "Chris Chief",
+        "2020-10-20",
+    )
+    programme = IprProgramme(
+        title="Oxford Healthcare Improvement (OHI)",
+        focus_area="Collective learning",
+        lead="Olive Improver",
+        unit=None,
+        rag="amber",
+        rag_label="Amber",
+        rag_as_written="Amber",
+        progress="Coaches on four of six wards.",
+        updated_for="September 2020",
+        current=True,
+        assumed=True,
+    )
+    quality = dataclasses.replace(pack.report.objectives[0], programmes=[programme])
+    report = dataclasses.replace(
+        pack.report, overall_summary=overall, objectives=[quality, *pack.report.objectives[1:]]
+    )
+    book = read_workbook(dataclasses.replace(pack, report=report))
+    summary = all_text(book["Summary"])
+    assert summary.index("Executive summary") < summary.index("A steady month.")
+    assert summary.index("A steady month.") < summary.index("The month in figures")
+    sheet = book["Quality"]
+    text = all_text(sheet)
+    # The executive's summary opens the objective's sheet, before its OKR table.
+    assert text.index("Executive summary") < text.index("OKR")
+    row = row_starting(sheet, "Oxford Healthcare Improvement (OHI) (assumed: to confirm)")
+    assert [cell.value for cell in sheet[row][1:6]] == [
+        "Collective learning",
+        "Olive Improver",
+        "Amber",
+        "September 2020",
+        "Coaches on four of six wards.",
+    ]
+    assert "1 programme: 1 Amber." in text
