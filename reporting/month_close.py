@@ -18,7 +18,8 @@ The items, in the order a board secretary works through them:
    director);
 5. each OKR with exceptions has its commentary (one per OKR, whatever the number
    of units listed);
-6. no rule the ratings follow is still assumed (not yet confirmed as the Trust's).
+6. no rule the ratings follow is still assumed (not yet confirmed as the Trust's);
+7. each programme has its lead's report for the month.
 
 Item 1 blocks publishing; the others can be left open, with a reason recorded.
 """
@@ -85,6 +86,17 @@ class CommentaryToWrite:
     units: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ProgrammeToReport:
+    """A programme with no report from its lead for the month."""
+
+    objective_id: int
+    objective: str
+    title: str
+    lead: str | None
+    last_report: str | None
+
+
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -100,6 +112,7 @@ class Checklist:
     summaries: tuple[SummaryToFinish, ...]
     commentaries: tuple[CommentaryToWrite, ...]
     assumed_rules: int
+    programmes: tuple[ProgrammeToReport, ...] = ()
 
     @property
     def values_outstanding(self) -> int:
@@ -146,6 +159,11 @@ class Checklist:
             items.append(
                 f"{_plural(self.assumed_rules, 'rule')} the ratings follow "
                 f"{'is' if self.assumed_rules == 1 else 'are'} assumed, not yet confirmed"
+            )
+        if self.programmes:
+            items.append(
+                f"{_plural(len(self.programmes), 'programme')} "
+                f"{'has' if len(self.programmes) == 1 else 'have'} no report for the month"
             )
         return items
 
@@ -269,4 +287,16 @@ def checklist(
         summaries=tuple(_summaries_to_finish(report)),
         commentaries=tuple(_commentaries_to_write(report)),
         assumed_rules=count_assumed_rules(report),
+        programmes=tuple(
+            ProgrammeToReport(
+                objective_id=objective.id,
+                objective=objective.short_name or objective.title,
+                title=programme.title,
+                lead=programme.lead,
+                last_report=programme.updated_for,
+            )
+            for objective in report.objectives
+            for programme in objective.programmes
+            if not programme.current
+        ),
     )

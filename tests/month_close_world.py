@@ -9,7 +9,7 @@ from objectives import actions as strategy_actions
 from objectives.models import RuleProvenance, StrategicObjective, Strategy
 from okrs import actions as okr_actions
 from okrs import periods
-from okrs.models import KeyResult, Result, TrustValue
+from okrs.models import KeyResult, Programme, Result, TrustValue
 from okrs.result_planner import ResultChange
 from reporting.actions import (
     confirm_definition,
@@ -135,6 +135,28 @@ def confirm_every_rule(data_month: datetime.date, *, by) -> None:
                 confirm_definition(by=by, key_result=key_result, reason=REASON)
 
 
+def report_every_programme(data_month: datetime.date, *, by) -> None:
+    """Each programme of the month's report without a report for the month gets one
+    (as its lead would; here someone who may report on any)."""
+    span = periods.month_span(data_month.year, data_month.month)
+    period = okr_actions.ensure_reportable_period(span)
+    forget_recent_reports()
+    for section in assemble_ipr(data_month).objectives:
+        for item in section.programmes:
+            if not item.current:
+                programme = Programme.objects.get(
+                    focus_area__objective_id=section.id, parent=None, title=item.title
+                )
+                okr_actions.update_programme(
+                    by=by,
+                    programme=programme,
+                    period=period,
+                    rag="green",
+                    progress="On plan for the quarter.",
+                    seen_version=None,
+                )
+
+
 def superuser_with_person(make_user, username: str = "clerk"):
     """A superuser who is also a person, so may write and sign every narrative."""
     user = make_user(username, None, is_superuser=True)
@@ -148,4 +170,5 @@ def clear_the_checklist(data_month: datetime.date, *, by) -> None:
     submit_everything_owed(data_month, by=by)
     write_every_narrative(data_month, by=by)
     confirm_every_rule(data_month, by=by)
+    report_every_programme(data_month, by=by)
     forget_recent_reports()

@@ -152,6 +152,7 @@ def test_secretary_reminds_a_late_unit_publishes_a_clear_month_and_sends_the_pac
     from reporting.ipr import forget_recent_reports
     from tests.month_close_world import (
         confirm_every_rule,
+        report_every_programme,
         submit_everything_owed,
         superuser_with_person,
     )
@@ -281,10 +282,12 @@ def test_secretary_reminds_a_late_unit_publishes_a_clear_month_and_sends_the_pac
     ).to_contain_text("signed off by Erin Executive (demo)")
 
     # d. The rest is put right behind the scenes: the other objectives' summaries,
-    # the commentaries on exceptions and the rules (confirmed by an administrator).
+    # the commentaries on exceptions, the rules (confirmed by an administrator) and
+    # the programmes' reports.
     clerk = superuser_with_person(make_user)
     finish_the_other_narratives(by=clerk)
     confirm_every_rule(MONTH, by=clerk)
+    report_every_programme(MONTH, by=clerk)
     forget_recent_reports()
 
     switch_user(page, live_server, "secretary")
@@ -293,7 +296,7 @@ def test_secretary_reminds_a_late_unit_publishes_a_clear_month_and_sends_the_pac
         "Nothing is open: the report is ready to publish."
     )
     expect(page.get_by_test_id("checklist-open")).to_have_count(0)
-    expect(page.get_by_test_id("checklist").locator("h3 .nhsuk-tag")).to_have_text(["Done"] * 6)
+    expect(page.get_by_test_id("checklist").locator("h3 .nhsuk-tag")).to_have_text(["Done"] * 7)
     expect(page.get_by_test_id("item-submissions")).to_contain_text(
         "Every unit has submitted every value it owes"
     )
@@ -414,6 +417,7 @@ def test_publishing_with_an_item_open_needs_the_reason_printed_in_the_edition(
     from reporting.ipr import forget_recent_reports
     from tests.month_close_world import (
         confirm_every_rule,
+        report_every_programme,
         superuser_with_person,
         write_every_narrative,
     )
@@ -424,6 +428,7 @@ def test_publishing_with_an_item_open_needs_the_reason_printed_in_the_edition(
     clerk = superuser_with_person(make_user)
     write_every_narrative(MONTH, by=clerk)
     confirm_every_rule(MONTH, by=clerk)
+    report_every_programme(MONTH, by=clerk)
     forget_recent_reports()
 
     login(page, live_server, "secretary", "secretary-demo")

@@ -223,7 +223,7 @@ def test_a_clear_checklist_publishes_without_a_reason(client, secretary, quarter
     client.force_login(secretary)
     page = client.get(CLOSE).content.decode()
     assert 'data-testid="checklist-clear"' in page and 'name="reason"' not in page
-    assert page.count('nhsuk-tag--green">Done</strong>') == 6
+    assert page.count('nhsuk-tag--green">Done</strong>') == 7
     client.post(CLOSE, {"confirmed": "on"})
     edition = IprEdition.objects.get()
     assert edition.open_items == [] and edition.open_items_reason == ""

@@ -14,7 +14,9 @@ of 4. Its OKRs: Waits has exceptions for West and the Trust and no commentary;
 Falls has an exception for East and a commentary; Sickness has an exception for
 West and a commentary with every heading empty, which is none. So 2 OKRs with
 exceptions (2 + 1 = 3 values) have no commentary. Assumed: the exceptions rule,
-People's rating rule, and Waits's tolerance and definition: 4 rules.
+People's rating rule, and Waits's tolerance and definition: 4 rules. Quality has
+two programmes: OHI reported for October, the agency programme last for
+September: 1 programme has no report for the month.
 """
 
 import datetime
@@ -30,6 +32,7 @@ from reporting.ipr import (
     IprNarrative,
     IprObjective,
     IprOkr,
+    IprProgramme,
     IprSummary,
 )
 from reporting.month_close import checklist
@@ -141,7 +144,22 @@ def summary(signed_by=None):
     return IprNarrative("Executive summary", "Words", "Erin", "Medical Director", signed_by, None)
 
 
-def objective(number, name, okrs, narratives, *, assumed=False):
+def programme(title, updated_for):
+    return IprProgramme(
+        title=title,
+        focus_area="F",
+        lead="Olive",
+        unit=None,
+        rag="amber",
+        rag_label="Amber",
+        rag_as_written="Amber",
+        progress="",
+        updated_for=updated_for,
+        current=updated_for == "October 2026",
+    )
+
+
+def objective(number, name, okrs, narratives, *, assumed=False, programmes=()):
     return IprObjective(
         id=number * 10,
         number=number,
@@ -156,6 +174,7 @@ def objective(number, name, okrs, narratives, *, assumed=False):
         overall=[],
         narratives=narratives,
         rating_rule_assumed=assumed,
+        programmes=list(programmes),
     )
 
 
@@ -187,6 +206,10 @@ REPORT = Ipr(
                 ),
             ],
             [summary(signed_by="Erin")],
+            programmes=[
+                programme("OHI", "October 2026"),
+                programme("Agency", "September 2026"),
+            ],
         ),
         objective(
             2,
@@ -244,7 +267,9 @@ def test_the_worked_example():
         "2 not written and 1 not signed of 4 executive summaries",
         "2 OKRs with exceptions (3 values) have no commentary",
         "4 rules the ratings follow are assumed, not yet confirmed",
+        "1 programme has no report for the month",
     ]
+    assert [(p.title, p.last_report) for p in result.programmes] == [("Agency", "September 2026")]
     assert not result.is_clear
 
 
