@@ -530,18 +530,21 @@ class ProgrammeUpdate(models.Model):
 
 
 class CostImprovementPosition(models.Model):
-    """Cost Improvement Programme figures reported with an update, in pounds."""
+    """Cost Improvement Programme figures reported with an update, in pounds: what
+    was delivered and planned in the update's period (a quarter in the FY18 plan's
+    reports, a month in a lead's report), and the year's forecast and target where
+    the report gives them."""
 
     update = models.OneToOneField(
         ProgrammeUpdate, on_delete=models.CASCADE, related_name="cost_improvement"
     )
-    delivered_in_quarter = models.DecimalField(max_digits=14, decimal_places=2)
-    planned_in_quarter = models.DecimalField(max_digits=14, decimal_places=2)
-    forecast_for_year = models.DecimalField(max_digits=14, decimal_places=2)
+    delivered_in_period = models.DecimalField(max_digits=14, decimal_places=2)
+    planned_in_period = models.DecimalField(max_digits=14, decimal_places=2)
+    forecast_for_year = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     forecast_non_recurrent = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
-    target_for_year = models.DecimalField(max_digits=14, decimal_places=2)
+    target_for_year = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from objectives.audit import (
     save_with_audit,
     update_fields,
 )
-from objectives.models import KeyFocusArea, Person, RuleProvenance
+from objectives.models import KeyFocusArea, OrganisationalUnit, Person, RuleProvenance
 from objectives.text import PARAGRAPH, SHORT_TEXT, plain_text, too_long
 from okrs import periods
 from okrs.models import (
@@ -39,10 +39,13 @@ def create_programme(
 
 @dataclass(frozen=True)
 class CostImprovementFigures:
-    delivered_in_quarter: Decimal
-    planned_in_quarter: Decimal
-    forecast_for_year: Decimal
-    target_for_year: Decimal
+    """In pounds: delivered and planned in the report's period; the year's forecast
+    and target where the report gives them."""
+
+    delivered_in_period: Decimal
+    planned_in_period: Decimal
+    forecast_for_year: Decimal | None = None
+    target_for_year: Decimal | None = None
     forecast_non_recurrent: Decimal | None = None
 
 
@@ -82,6 +85,8 @@ def record_programme_update(
 
 # A programme's monthly rating: the words boards use, stored as the normalised RAG.
 UPDATE_RATINGS = (Rag.GREEN, Rag.AMBER, Rag.RED, Rag.BLUE)
+# Cost improvement amounts a report may give (the figures' columns hold 14 digits).
+MAX_POUNDS = Decimal(1_000_000_000)
 
 
 def _refuse_unless_maintainer(by) -> None:
@@ -111,7 +116,13 @@ def _current_focus_area(focus_area: KeyFocusArea) -> KeyFocusArea:
 
 @transaction.atomic
 def add_programme(
-    *, by, focus_area: KeyFocusArea, title: str, lead: Person | None, reason: str
+    *,
+    by,
+    focus_area: KeyFocusArea,
+    title: str,
+    lead: Person | None,
+    reason: str,
+    unit: OrganisationalUnit | None = None,
 ) -> Programme:
     """Set out a programme of the current strategy under one of its focus areas,
     with the person who reports on it each month: the Trust's from the start."""
@@ -126,6 +137,7 @@ def add_programme(
         title=title,
         order=(last.order + 1) if last else 1,
         lead=lead,
+        unit=unit,
         provenance=RuleProvenance.CONFIRMED,
         reason=reason,
     )
@@ -141,8 +153,9 @@ def change_programme(
     lead: Person | None,
     reason: str,
     seen_version: int | None,
+    unit: OrganisationalUnit | None = None,
 ) -> Programme:
-    """Change a programme's name, focus area or lead. Saving it confirms it, as it
+    """Change a programme's name, focus area, lead or directorate. Saving it confirms it, as it
     now stands, as the Trust's (a programme read from the papers is to confirm)."""
     _refuse_unless_maintainer(by)
     reason = checked_reason(reason)
@@ -154,6 +167,7 @@ def change_programme(
         "focus_area": focus_area,
         "title": title,
         "lead": lead,
+        "unit": unit,
         "provenance": RuleProvenance.CONFIRMED,
     }
     if not any(getattr(programme, name) != value for name, value in changes.items()):
@@ -172,9 +186,11 @@ def update_programme(
     rag: str,
     progress: str,
     seen_version: int | None,
+    cost_improvement: CostImprovementFigures | None = None,
 ) -> ProgrammeUpdate:
-    """The programme lead's monthly report: its RAG and progress for the month (or
-    a correction of them). A save based on an older version is refused."""
+    """The programme lead's monthly report: its RAG and progress for the month and,
+    for a cost improvement programme, what it delivered against plan (or a
+    correction of them). A save based on an older version is refused."""
     if not by.has_perm("portal.update_programme", programme):
         raise PermissionDenied(
             "Only the programme's lead or a Trust administrator can report on it."
@@ -189,6 +205,11 @@ def update_programme(
         problems["progress"] = "Say how the programme is progressing"
     elif problem := too_long(progress, PARAGRAPH):
         problems["progress"] = f"Shorten the update. {problem}"
+    if cost_improvement is not None:
+        for name in ("delivered_in_period", "planned_in_period"):
+            amount = getattr(cost_improvement, name)
+            if amount is None or not 0 <= amount < MAX_POUNDS:
+                problems[name] = "Enter an amount in pounds from 0 to under £1,000,000,000"
     if problems:
         raise ValidationError(problems)
     existing = (
@@ -199,13 +220,26 @@ def update_programme(
     refuse_stale(existing, seen_version=seen_version, what="this month's update")
     rating = Rag(rag)
     fields = {"rag": rating.value, "rag_as_written": rating.label, "progress": progress}
+    cip = vars(cost_improvement) if cost_improvement is not None else None
     if existing is None:
         update = ProgrammeUpdate(programme=programme, period=period, **fields)
         save_with_audit(update, by=by, reason="Programme update")
-        return update
-    if all(getattr(existing, name) == value for name, value in fields.items()):
-        raise ValidationError("Nothing has changed: the update is already as shown.")
-    update_fields(
-        existing, fields | {"version": existing.version + 1}, by=by, reason="Update changed"
-    )
-    return existing
+    else:
+        kept = getattr(existing, "cost_improvement", None)
+        same_cip = cip is None or (
+            kept is not None and all(getattr(kept, name) == value for name, value in cip.items())
+        )
+        if same_cip and all(getattr(existing, name) == value for name, value in fields.items()):
+            raise ValidationError("Nothing has changed: the update is already as shown.")
+        update = existing
+        fields |= {"version": existing.version + 1}
+        update_fields(existing, fields, by=by, reason="Update changed")
+    if cip is not None:
+        create_or_update(
+            CostImprovementPosition,
+            lookup={"update": update},
+            fields=cip,
+            by=by,
+            reason="Cost improvement reported",
+        )
+    return update

@@ -6,7 +6,8 @@ from django import forms
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.text import PARAGRAPH, SHORT_TEXT, TextField
-from okrs.actions.programmes import UPDATE_RATINGS
+from okrs.actions.programmes import MAX_POUNDS, UPDATE_RATINGS
+from okrs.forms.maintenance import NumberField
 from web.forms import NhsForm, VersionField
 
 
@@ -32,6 +33,15 @@ class ProgrammeForm(NhsForm):
             "invalid_choice": "Choose a focus area from the list",
         },
     )
+    unit = forms.ModelChoiceField(
+        label="Directorate",
+        help_text="For a programme one directorate delivers, such as its cost improvement "
+        "programme.",
+        queryset=None,
+        required=False,
+        empty_label="The whole Trust",
+        error_messages={"invalid_choice": "Choose a directorate from the list"},
+    )
     lead = forms.ModelChoiceField(
         label="Programme lead",
         help_text="Reports its rating and progress each month.",
@@ -48,10 +58,33 @@ class ProgrammeForm(NhsForm):
         error_messages={"required": "Give a reason for this change"},
     )
 
-    def __init__(self, *args, focus_areas, people, **kwargs):
+    def __init__(self, *args, focus_areas, people, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_area"].queryset = focus_areas
         self.fields["lead"].queryset = people
+        self.fields["unit"].queryset = units
+
+
+def _pounds(label: str) -> NumberField:
+    message = "Enter an amount in pounds from 0 to under £1,000,000,000, like 125000"
+    return NumberField(
+        label=label,
+        help_text="In pounds, for a cost improvement programme; leave empty otherwise.",
+        required=False,
+        min_value=0,
+        max_value=MAX_POUNDS - 1,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": message,
+            "min_value": message,
+            "max_value": message,
+            "max_digits": message,
+            "max_whole_digits": message,
+            "max_decimal_places": "Enter pounds and pence with at most 2 decimal places",
+        },
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "inputmode": "decimal"}),
+    )
 
 
 class ProgrammeReportForm(NhsForm):
@@ -74,3 +107,13 @@ class ProgrammeReportForm(NhsForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Say how the programme is progressing"},
     )
+    cip_planned = _pounds("Cost improvement planned for the month")
+    cip_delivered = _pounds("Cost improvement delivered in the month")
+
+    def clean(self):
+        data = super().clean()
+        planned, delivered = data.get("cip_planned"), data.get("cip_delivered")
+        if (planned is None) != (delivered is None) and not self.errors:
+            missing = "cip_planned" if planned is None else "cip_delivered"
+            self.add_error(missing, "Give both what was planned and what was delivered, or neither")
+        return data

@@ -5,14 +5,14 @@ queries whatever the number of programmes."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from objectives.models import KeyFocusArea, Person, Strategy
+from objectives.models import KeyFocusArea, OrganisationalUnit, Person, Strategy
 from okrs.models import Programme, ProgrammeUpdate, ReportingPeriod
 
 
 def _latest_first():
     return Prefetch(
         "updates",
-        queryset=ProgrammeUpdate.objects.select_related("period").order_by(
+        queryset=ProgrammeUpdate.objects.select_related("period", "cost_improvement").order_by(
             "-period__ends_on", "-pk"
         ),
     )
@@ -54,6 +54,13 @@ def focus_area_choices(strategy: Strategy):
         KeyFocusArea.objects.filter(objective__strategy=strategy)
         .select_related("objective")
         .order_by("objective__number", "order")
+    )
+
+
+def unit_choices():
+    """The directorates a programme may belong to (not the Trust as a whole)."""
+    return OrganisationalUnit.objects.exclude(kind=OrganisationalUnit.Kind.TRUST).order_by(
+        "order", "name"
     )
 
 

@@ -47,6 +47,7 @@ def _form(request, strategy, initial=None) -> ProgrammeForm:
         initial=initial,
         focus_areas=selectors.focus_area_choices(strategy),
         people=selectors.lead_choices(),
+        units=selectors.unit_choices(),
     )
 
 
@@ -61,6 +62,7 @@ def add_programme(request: HttpRequest) -> HttpResponse:
                 focus_area=form.cleaned_data["focus_area"],
                 title=form.cleaned_data["title"],
                 lead=form.cleaned_data["lead"],
+                unit=form.cleaned_data["unit"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as refusal:
@@ -86,6 +88,7 @@ def change_programme(request: HttpRequest, pk: int) -> HttpResponse:
             "title": programme.title,
             "focus_area": programme.focus_area_id,
             "lead": programme.lead_id,
+            "unit": programme.unit_id,
             "version": programme.version,
         },
     )
@@ -97,6 +100,7 @@ def change_programme(request: HttpRequest, pk: int) -> HttpResponse:
                 focus_area=form.cleaned_data["focus_area"],
                 title=form.cleaned_data["title"],
                 lead=form.cleaned_data["lead"],
+                unit=form.cleaned_data["unit"],
                 reason=form.cleaned_data["reason"],
                 seen_version=form.cleaned_data["version"],
             )
@@ -133,11 +137,15 @@ def report_programme(request: HttpRequest, pk: int, month: str) -> HttpResponse:
     label = periods.period_label(periods.MONTHLY, data_month)
     period = okr_selectors.reporting_period(span)
     existing = selectors.programme_report(programme, period)
-    initial = (
-        {"rag": existing.rag, "progress": existing.progress, "version": existing.version}
-        if existing
-        else {}
-    )
+    initial = {}
+    if existing is not None:
+        initial = {"rag": existing.rag, "progress": existing.progress, "version": existing.version}
+        cip = getattr(existing, "cost_improvement", None)
+        if cip is not None:
+            initial |= {
+                "cip_planned": cip.planned_in_period,
+                "cip_delivered": cip.delivered_in_period,
+            }
     form = ProgrammeReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,6 +156,7 @@ def report_programme(request: HttpRequest, pk: int, month: str) -> HttpResponse:
                 rag=form.cleaned_data["rag"],
                 progress=form.cleaned_data["progress"],
                 seen_version=form.cleaned_data["version"],
+                cost_improvement=_cost_improvement(form.cleaned_data),
             )
         except ValidationError as refusal:
             add_action_errors(form, refusal)
@@ -166,4 +175,12 @@ def report_programme(request: HttpRequest, pk: int, month: str) -> HttpResponse:
             "existing": existing,
             "reports": selectors.recent_reports(programme),
         },
+    )
+
+
+def _cost_improvement(data: dict) -> actions.CostImprovementFigures | None:
+    if data.get("cip_planned") is None or data.get("cip_delivered") is None:
+        return None
+    return actions.CostImprovementFigures(
+        delivered_in_period=data["cip_delivered"], planned_in_period=data["cip_planned"]
     )

@@ -229,8 +229,8 @@ def _programme(programme, month: periods.PeriodSpan) -> IprProgramme:
         updated_for=latest.period.label if latest else None,
         current=latest is not None and latest.period.ends_on == month.ends_on,
         assumed=programme.provenance == RuleProvenance.ASSUMED,
-        cip_delivered=_float(cip.delivered_in_quarter) if cip else None,
-        cip_planned=_float(cip.planned_in_quarter) if cip else None,
+        cip_delivered=_float(cip.delivered_in_period) if cip else None,
+        cip_planned=_float(cip.planned_in_period) if cip else None,
     )
 
 

@@ -165,7 +165,13 @@ def test_administrator_confirms_and_adds_programmes_and_the_lead_reports_for_the
     expect(ohi).to_contain_text(f"Lead {ERIN}")
     expect(ohi).to_contain_text("Latest report None yet")
     check_accessibility(page, "objective-programmes")
-    ohi.get_by_role("link", name=f"Report for {month_label}: {OHI}").click()
+    # The link names its programme to a screen reader (the words after the month
+    # are visually hidden, so a browser may read a space before the colon).
+    report = ohi.get_by_role(
+        "link", name=re.compile(rf"^Report for {month_label}\s?: {re.escape(OHI)}$")
+    )
+    expect(report).to_have_text(f"Report for {month_label}: {OHI}")
+    report.click()
     expect(page).to_have_url(re.compile(rf"/{month:%Y-%m}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{OHI} {month_label} report")
     expect(page.get_by_test_id("earlier-reports")).to_have_count(0)
@@ -186,6 +192,9 @@ def test_administrator_confirms_and_adds_programmes_and_the_lead_reports_for_the
     check_accessibility(page, "programme-report-error")
     check_on_a_phone(page, "programme-report-error")
 
+    # The summary's link leads to the choices.
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Green")).to_be_focused()
     page.get_by_label("Amber").check()
     page.get_by_role("button", name="Save the report").click()
     expect(page).to_have_url(re.compile(r"/objectives/\d+/#programmes$"))

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from datasets.seeding import load_seeds
 from objectives import actions as strategy_actions
-from objectives.models import KeyFocusArea, RuleProvenance, StrategicObjective
+from objectives.models import KeyFocusArea, OrganisationalUnit, RuleProvenance, StrategicObjective
 from objectives.roles import Role
 from okrs import actions as okr_actions
 from okrs import periods
@@ -235,3 +235,56 @@ def test_the_audit_log_lists_programmes_and_their_reports(client, lead, administ
     assert "Rating : Amber Progress : On plan." in text
     assert "Name as the Board uses it" in text
     assert "Oxford Healthcare Improvement, October 2026" in text
+
+
+def test_a_cost_improvement_programme_reports_delivery_against_plan(
+    client, administrator, users_by_role
+):
+    """The agency programme, set to Bucks MH: £120,000 planned for October, £95,500
+    delivered; the IPR prints both, by the directorate."""
+    agency = Programme.objects.get(title=AGENCY)
+    bucks = OrganisationalUnit.objects.get(slug="bucks-mh")
+    okr_actions.change_programme(
+        by=administrator,
+        programme=agency,
+        focus_area=agency.focus_area,
+        title=AGENCY,
+        lead=None,
+        unit=bucks,
+        reason="Bucks MH's agency reduction scheme",
+        seen_version=1,
+    )
+    client.force_login(administrator)
+    url = reverse("okrs:report_programme", args=[agency.pk, "2026-10"])
+    one_only = client.post(
+        url, {"rag": "amber", "progress": "Behind plan.", "cip_planned": "120000"}
+    )
+    assert "Give both what was planned and what was delivered, or neither" in (
+        one_only.content.decode()
+    )
+    too_much = client.post(
+        url,
+        {"rag": "amber", "progress": "x", "cip_planned": "1e12", "cip_delivered": "5"},
+    )
+    assert "Enter an amount in pounds from 0 to under £1,000,000,000" in too_much.content.decode()
+    saved = client.post(
+        url,
+        {
+            "rag": "amber",
+            "progress": "Behind plan.",
+            "cip_planned": "£120,000",
+            "cip_delivered": "95,500",
+        },
+    )
+    assert saved.status_code == 302
+    report = ProgrammeUpdate.objects.get(programme=agency)
+    cip = report.cost_improvement
+    assert (cip.planned_in_period, cip.delivered_in_period) == (120000, 95500)
+    assert cip.forecast_for_year is None and cip.target_for_year is None
+    forget_recent_reports()
+    sustainability = next(o for o in assemble_ipr(OCTOBER).objectives if o.number == 3)
+    [shown] = sustainability.programmes
+    assert (shown.unit, shown.cip_planned, shown.cip_delivered) == ("Bucks MH", 120000, 95500)
+    client.force_login(users_by_role[Role.EXECUTIVE])
+    page = client.get(reverse("reporting:ipr", args=["2026-10"])).content.decode()
+    assert "Cost improvement: £95,500 delivered of £120,000 planned." in page

@@ -261,8 +261,8 @@ def test_fy18_cost_improvement_figures_per_directorate():
     )
     figures = {
         update.programme.unit.short_name: (
-            update.cost_improvement.delivered_in_quarter,
-            update.cost_improvement.planned_in_quarter,
+            update.cost_improvement.delivered_in_period,
+            update.cost_improvement.planned_in_period,
             update.cost_improvement.forecast_for_year,
             update.cost_improvement.forecast_non_recurrent,
             update.cost_improvement.target_for_year,
