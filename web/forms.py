@@ -43,8 +43,13 @@ class NhsForm(forms.Form):
         """(link target, message) for the error summary, in the order of the fields."""
         items = [("", str(message)) for message in self.non_field_errors()]
         for bound_field in self:
+            # A set of radios or checkboxes has no element of its own id: the link
+            # leads to its first option (NHS.UK error summary guidance).
+            target = bound_field.auto_id
+            if bound_field.widget_type in ("radioselect", "checkboxselectmultiple"):
+                target = bound_field.subwidgets[0].id_for_label if bound_field.subwidgets else ""
             for message in bound_field.errors:
-                items.append((bound_field.auto_id, str(message)))
+                items.append((target, str(message)))
         return items
 
 

@@ -28,6 +28,7 @@ class ProgrammeForm(NhsForm):
         label="Key focus area it delivers",
         queryset=None,
         empty_label="Choose…",
+        widget=forms.Select(attrs={"class": "nhsuk-u-width-full"}),
         error_messages={
             "required": "Choose the focus area it delivers",
             "invalid_choice": "Choose a focus area from the list",
