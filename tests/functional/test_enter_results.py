@@ -339,9 +339,10 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
     page.get_by_role("link", name="Upload a corrected file").click()
     _upload(page, filename, good_file)
     expect(page.locator(".nhsuk-error-summary")).to_have_count(0)
-    expect(
-        page.get_by_role("region", name=f"Rows of {filename}").locator(".nhsuk-tag")
-    ).to_have_text(["New"] * 6)
+    rows = page.get_by_role("region", name=f"Rows of {filename}")
+    expect(rows.get_by_test_id("outcome")).to_have_text(["New"] * 6)
+    # Each value with the rating it would get against its target.
+    expect(rows.get_by_test_id("rating").locator(".nhsuk-tag")).to_have_count(6)
     confirm = page.get_by_role("button", name="Confirm and save 6 values")
     expect(confirm).to_be_visible()
     check_accessibility(page, "upload-preview")
@@ -356,7 +357,7 @@ def test_lead_uploads_a_filled_template_through_its_preview(page: Page, live_ser
     page.get_by_role("link", name="Upload another file").click()
     _upload(page, filename, good_file)
     expect(
-        page.get_by_role("region", name=f"Rows of {filename}").locator(".nhsuk-tag")
+        page.get_by_role("region", name=f"Rows of {filename}").get_by_test_id("outcome")
     ).to_have_text(["Unchanged"] * 6)
     expect(page.locator(".nhsuk-inset-text")).to_contain_text(
         "Nothing to save: every value in the file is already saved as it is."
