@@ -18,24 +18,29 @@ def _latest_first():
     )
 
 
-def strategy_programmes(strategy: Strategy) -> list[Programme]:
-    """The strategy's programmes (not their projects), in the order of its
-    objectives and focus areas, each with its lead and its reports, latest first."""
-    return list(
-        Programme.objects.filter(focus_area__objective__strategy=strategy, parent__isnull=True)
+def _top_level(**filters):
+    """Programmes (not their projects) matching `filters`, each with its focus area
+    (and objective), lead and directorate, and its reports latest first."""
+    return (
+        Programme.objects.filter(parent__isnull=True, **filters)
         .select_related("focus_area__objective", "lead", "unit")
         .prefetch_related(_latest_first())
-        .order_by("focus_area__objective__number", "focus_area__order", "order", "pk")
+    )
+
+
+def strategy_programmes(strategy: Strategy) -> list[Programme]:
+    """The strategy's programmes, in the order of its objectives and focus areas."""
+    return list(
+        _top_level(focus_area__objective__strategy=strategy).order_by(
+            "focus_area__objective__number", "focus_area__order", "order", "pk"
+        )
     )
 
 
 def objective_programmes(objective) -> list[Programme]:
-    """An objective's programmes, as above."""
+    """An objective's programmes, in the order of its focus areas."""
     return list(
-        Programme.objects.filter(focus_area__objective=objective, parent__isnull=True)
-        .select_related("focus_area", "lead", "unit")
-        .prefetch_related(_latest_first())
-        .order_by("focus_area__order", "order", "pk")
+        _top_level(focus_area__objective=objective).order_by("focus_area__order", "order", "pk")
     )
 
 

@@ -338,7 +338,7 @@ def test_the_pack_can_go_as_a_link(secretary, quarter, mailoutbox, settings):
     assert mailoutbox[0].attachments == []
 
 
-def test_the_pack_is_sent_only_once_exported_and_small_enough(secretary, quarter, mailoutbox):
+def test_the_pack_is_sent_only_once_exported(secretary, quarter, mailoutbox):
     edition = publish_ipr(by=secretary, data_month=MONTH, reason="Board on Wednesday")
     with pytest.raises(ValidationError, match="Export the pack of revision 1 first"):
         distribute_pack(
