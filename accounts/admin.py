@@ -1,6 +1,7 @@
-"""Accounts in the admin. They stay editable until the portal manages users itself,
-and every change (roles, staff and superuser flags included) is recorded in the
-account's history with who and before/after, and in the security log."""
+"""Accounts in the admin: shown read-only. People are invited, given roles and
+deactivated in the portal (/manage/users/, the users app), with a reason and an
+audit record; the server's operators use `manage.py add_administrator` for the
+first administrator and in an emergency (docs/operations.md)."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
-class AccountAdmin(AuditedAdmin, UserAdmin):
+class AccountAdmin(ReadOnlyMixin, AuditedAdmin, UserAdmin):
     pass
 
 

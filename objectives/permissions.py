@@ -155,6 +155,9 @@ rules.add_perm("portal.correct_results", corrects_results)
 # Changing a unit's results at all, its lead or a corrector (which of the two, and
 # so whether a reason is needed, the two permissions above tell).
 rules.add_perm("portal.change_unit_results", enters_results_for_unit | corrects_results)
+# Users and roles (/manage/users/): inviting people, giving and taking away roles,
+# units, executive posts and delegations, deactivating accounts.
+rules.add_perm("portal.manage_users", rules.is_superuser | is_trust_administrator)
 # Seeing who has and has not submitted.
 rules.add_perm(
     "portal.track_submissions",

@@ -48,6 +48,7 @@ class ReportingConfig(AppConfig):
             related=(),
             okr_lookup=None,
             subject=lambda record: record.short_name or record.title,
+            m2m=(("narrative_delegates", "Narratives drafted by"),),
         )
         add_kind(
             name="strategy",
@@ -62,6 +63,7 @@ class ReportingConfig(AppConfig):
             related=(),
             okr_lookup=None,
             subject=lambda record: record.title,
+            m2m=(("summary_delegates", "Overall summary drafted by"),),
         )
 
 

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "reporting",
     "dashboard",
     "datasets",
+    "users",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("objectives.urls")),
     path("", include("reporting.urls")),
     path("", include("okrs.urls")),
+    path("", include("users.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

@@ -79,6 +79,9 @@ class _Kind:
     of_a_unit: bool = False  # its records belong to a unit (a `unit` foreign key)
     # What a record not about an OKR is about, in words (from its history row).
     subject: Callable[[Any], str] | None = None
+    # Its many-to-many fields kept in the history (simple-history's `m2m_fields`), with
+    # their labels: shown as the list of what the record named before and after.
+    m2m: tuple[tuple[str, str], ...] = ()
 
 
 _KINDS = [
@@ -163,13 +166,14 @@ def add_kind(
     okr_lookup: str | None = "key_result_id",
     of_a_unit: bool = False,
     subject: Callable[[Any], str] | None = None,
+    m2m: tuple[tuple[str, str], ...] = (),
 ) -> None:
     """Add a kind of record to the log: about an OKR (`okr_lookup` names it), or
     not (None, with its `subject` in words). Called by an app above okrs (from its
     AppConfig.ready), which okrs may not import. Adding it again is a no-op."""
     if name in _KINDS_BY_NAME:
         return
-    kind = _Kind(name, label, model, okr_lookup, fields, related, of_a_unit, subject)
+    kind = _Kind(name, label, model, okr_lookup, fields, related, of_a_unit, subject, m2m)
     _KINDS.append(kind)
     _KINDS_BY_NAME[name] = kind
 
@@ -226,9 +230,30 @@ def audit_page(filters: AuditFilters, page_number: Any = 1) -> AuditPage:
     return AuditPage(entries=entries, page=page)
 
 
+def _m2m_rows(kind: _Kind, name: str) -> str:
+    """The name, on a history row, of the rows simple-history keeps of a many-to-many
+    field at that version (its model is `Historical<Model>_<field>`)."""
+    history_model = kind.model.history.model
+    for relation in history_model._meta.related_objects:
+        if relation.related_model.__name__ == f"{history_model.__name__}_{name}":
+            return relation.get_accessor_name()
+    raise LookupError(f"{kind.model.__name__}.{name} keeps no history")
+
+
+def _m2m_lookups(kind: _Kind) -> list[str]:
+    """What to prefetch for the kind's many-to-many fields: each version's rows and
+    what they name (two queries a field)."""
+    lookups = []
+    for name, _ in kind.m2m:
+        target = kind.model._meta.get_field(name).m2m_reverse_field_name()
+        lookups.append(f"{_m2m_rows(kind, name)}__{target}")
+    return lookups
+
+
 def _records_with_previous(kind: _Kind, history_ids: list[int]):
     """The history rows with these ids, each with the version of the same record just
-    before it (or None): two queries, however many rows."""
+    before it (or None): two queries, however many rows (and two more for each
+    many-to-many field the kind shows, for the two sets of rows)."""
     history = kind.model.history
     before = (
         history.filter(id=OuterRef("id"))
@@ -242,10 +267,11 @@ def _records_with_previous(kind: _Kind, history_ids: list[int]):
     records = list(
         history.filter(history_id__in=history_ids)
         .select_related("history_user", *kind.related)
+        .prefetch_related(*_m2m_lookups(kind))
         .annotate(previous_id=Subquery(before))
     )
     previous_ids = [record.previous_id for record in records if record.previous_id]
-    earlier = history.filter(history_id__in=previous_ids)
+    earlier = history.filter(history_id__in=previous_ids).prefetch_related(*_m2m_lookups(kind))
     if kind.related:  # select_related() with no fields would follow every relation
         earlier = earlier.select_related(*kind.related)
     previous = {row.history_id: row for row in earlier}
@@ -291,7 +317,24 @@ def _changes(kind: _Kind, record, previous, *, measure: str) -> list[FieldChange
                 changes.append(FieldChange(label, None, new))
         elif _raw(previous, name) != _raw(record, name):
             changes.append(FieldChange(label, _shown(previous, name, measure), new))
+    for name, label in kind.m2m:
+        new = _named(kind, record, name)
+        if record.history_type == "-":
+            continue
+        if record.history_type == "+" or previous is None:
+            if new != "—":
+                changes.append(FieldChange(label, None, new))
+        elif (old := _named(kind, previous, name)) != new:
+            changes.append(FieldChange(label, old, new))
     return changes
+
+
+def _named(kind: _Kind, row, name: str) -> str:
+    """What a version's many-to-many field named, in words ("—" for nothing)."""
+    target = kind.model._meta.get_field(name).m2m_reverse_field_name()
+    links = getattr(row, _m2m_rows(kind, name)).all()
+    names = sorted(str(getattr(link, target)) for link in links)
+    return ", ".join(names) or "—"
 
 
 def _raw(row, name: str):
@@ -311,6 +354,8 @@ def _shown(row, name: str, measure: str) -> str:
         return str(related.code if isinstance(related, KeyResult) else related)
     if field.choices:
         return str(dict(field.flatchoices).get(raw, raw))
+    if isinstance(raw, bool):
+        return "Yes" if raw else "No"
     if name == "value":
         return format_value(raw, measure)
     if isinstance(raw, datetime.date):
