@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "dashboard",
     "datasets",
     "users",
+    "backups",
 ]
 
 MIDDLEWARE = [
