@@ -140,10 +140,27 @@ def value_rules(
 
 
 def existing_results(changes: Iterable[ResultChange], *, lock: bool = False) -> dict:
-    """The current results for the changes' OKR × unit × period keys, in one query."""
+    """The current results for the changes' OKR × unit × period keys, in one query.
+
+    With `lock`, until the transaction ends, the units concerned first (a value not
+    yet stored has no row to lock: two people entering it at once would otherwise
+    both insert it, and the second fail on the unique constraint; now the second
+    waits, then sees the first's value), then the results themselves: only their
+    rows, in one order, so saves of other units' values never wait for each other
+    on the OKRs they share, and two saves never lock in opposite orders.
+    """
     keys = {(c.key_result.pk, c.unit.pk, c.period.pk) for c in changes}
     if not keys:
         return {}
+    if lock:
+        # FOR NO KEY UPDATE: results still reference the unit (their foreign-key
+        # checks are not blocked); only other savers of its values wait.
+        list(
+            OrganisationalUnit.objects.filter(pk__in={key[1] for key in keys})
+            .order_by("pk")
+            .select_for_update(no_key=True)
+            .values_list("pk", flat=True)
+        )
     by_period = defaultdict(set)
     for key_result_id, unit_id, period_id in keys:
         by_period[period_id].add((key_result_id, unit_id))
@@ -156,7 +173,9 @@ def existing_results(changes: Iterable[ResultChange], *, lock: bool = False) -> 
         )
     queryset: QuerySet[Result] = Result.objects.filter(condition)
     if lock:
-        queryset = queryset.select_for_update()
+        # Ordered by key, not by the model's ordering, which joins the OKR, period and
+        # unit tables and would lock their rows too.
+        queryset = queryset.order_by("pk").select_for_update(of=("self",))
     return {(result.key_result_id, result.unit_id, result.period_id): result for result in queryset}
 
 

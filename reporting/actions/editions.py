@@ -130,8 +130,13 @@ def publish_ipr(*, by, data_month: datetime.date, note: str = "", reason: str = 
     # Two secretaries publishing the same month one after the other: the month's
     # period row is locked first (it exists even before the first edition, when
     # there is no edition row to lock), so the second waits and then sees the first.
+    # FOR NO KEY UPDATE: a value of the month being saved meanwhile still refers to
+    # the period (its foreign-key check is not held up, which would deadlock with
+    # the data version both transactions move on).
     span = periods.month_span(month.year, month.month)
-    ReportingPeriod.objects.select_for_update().get(pk=okr_actions.ensure_period(span).pk)
+    ReportingPeriod.objects.select_for_update(no_key=True).get(
+        pk=okr_actions.ensure_period(span).pk
+    )
     previous = IprEdition.objects.filter(data_month=month).order_by("-revision").first()
     assembled = assemble_ipr(month)
     report = ipr_to_dict(assembled)

@@ -243,6 +243,56 @@ def test_two_simultaneous_saves_cannot_both_win(make_user):
     assert result.value == Decimal(winner) and result.version == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_first_entries_of_a_value_cannot_both_win(make_user):
+    """Nothing stored yet, so no row to lock: the second of two people entering the
+    same value at once (the load test's leads did) is refused with the first's
+    value, rather than failing on the unique constraint (a server error)."""
+    from datasets.seeding import load_seeds
+
+    load_seeds()
+    secretary = make_user("sec", Role.BOARD_SECRETARY)
+    trust = OrganisationalUnit.objects.get(slug="trust")
+    period = okr_actions.ensure_period(parse_period_label("Q3 2020/21"))
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def save(value):
+        try:
+            barrier.wait()
+            plan = okr_actions.apply_result_changes(
+                by=secretary,
+                changes=[
+                    change(
+                        trust,
+                        period,
+                        "quality-cccs-training",
+                        value,
+                        seen_version=None,
+                        check_version=True,
+                    )
+                ],
+                submit=True,
+                reason="first entry",
+                today=OPEN_DAY,
+            )
+            outcomes[value] = plan.items[0].errors.get("value", "")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(value,)) for value in ("95", "96")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2  # neither raised
+    winner = next(value for value, error in outcomes.items() if not error)
+    loser = next(error for error in outcomes.values() if error)
+    assert "while you were editing" in loser
+    result = Result.objects.get(unit=trust, period=period)
+    assert result.value == Decimal(winner) and result.version == 1
+
+
 # --- The pages ------------------------------------------------------------------
 
 

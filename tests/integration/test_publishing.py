@@ -200,6 +200,83 @@ def test_two_simultaneous_first_publishes_make_one_revision(make_user):
     assert IprEdition.objects.filter(data_month=SEPTEMBER).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_value_saved_while_the_month_is_published_is_saved_and_so_is_the_edition(
+    make_user, monkeypatch
+):
+    """A value of the month saved while a secretary publishes it (the load test did
+    this): both succeed, in some order. Publishing holds the month's period so that
+    a second publisher waits; it must not also stop a result that refers to the
+    period being written, or each waits for the other (a deadlock, a server error)."""
+    from datasets.seeding import load_seeds
+    from objectives.models import StrategicObjective
+    from okrs import actions as okr_actions
+    from okrs.periods import MONTHLY, span_containing
+    from okrs.result_planner import ResultChange
+    from reporting.actions import editions
+    from tests.conftest import add_active_okr
+
+    load_seeds()
+    secretary = make_user("sec", Role.BOARD_SECRETARY)
+    key_result = add_active_okr(
+        StrategicObjective.objects.filter(strategy__is_current=True).first(),
+        "monthly-for-publishing",
+        frequency=MONTHLY,
+        target=90,
+        target_from=datetime.date(2020, 4, 1),
+    )
+    september = okr_actions.ensure_period(span_containing(MONTHLY, SEPTEMBER))
+    trust = OrganisationalUnit.objects.get(slug="trust")
+    publishing, release = threading.Event(), threading.Event()
+    real_assemble = editions.assemble_ipr
+
+    def assemble_slowly(month):
+        publishing.set()  # the period is held now
+        release.wait(timeout=30)
+        return real_assemble(month)
+
+    monkeypatch.setattr(editions, "assemble_ipr", assemble_slowly)
+    outcomes = {}
+
+    def publish():
+        try:
+            edition = publish_ipr(
+                by=secretary, data_month=SEPTEMBER, reason="Published with items open"
+            )
+            outcomes["publish"] = f"revision {edition.revision}"
+        except Exception as failure:  # the test reports what happened
+            outcomes["publish"] = repr(failure)
+        finally:
+            connection.close()
+
+    def save():
+        try:
+            plan = okr_actions.apply_result_changes(
+                by=secretary,
+                changes=[ResultChange(key_result, trust, september, "91", "")],
+                submit=True,
+                reason="A correction",
+                today=datetime.date(2020, 10, 10),
+            )
+            outcomes["save"] = plan.general_errors or [e for i in plan.items for e in i.errors]
+        except Exception as failure:
+            outcomes["save"] = repr(failure)
+        finally:
+            connection.close()
+
+    publisher = threading.Thread(target=publish)
+    publisher.start()
+    assert publishing.wait(timeout=30)
+    saver = threading.Thread(target=save)
+    saver.start()
+    saver.join(timeout=3)  # on SQLite it waits for the publisher's write lock
+    release.set()
+    publisher.join()
+    saver.join()
+    assert outcomes == {"publish": "revision 1", "save": []}
+    assert Result.objects.get(key_result=key_result, unit=trust, period=september).value == 91
+
+
 def test_a_month_is_published_only_once_it_has_ended(client, users_by_role):
     secretary = users_by_role[Role.BOARD_SECRETARY]
     this_month = timezone.localdate().replace(day=1)
