@@ -7,8 +7,11 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.forms import AdminLoginForm
+from accounts.models import SignInIdentity
 from objectives.admin import AuditedAdmin, ReadOnlyMixin
 
 User = get_user_model()
@@ -28,3 +31,20 @@ class AccountAdmin(ReadOnlyMixin, AuditedAdmin, UserAdmin):
 class RoleGroupAdmin(ReadOnlyMixin, GroupAdmin):
     """The groups are the product's roles (objectives/roles.py), kept in step by
     every migrate: a role is given on the user's page, not by editing the group."""
+
+
+# Single sign-on identities and authenticator apps: shown, never changed here. A lost
+# app is reset with `manage.py reset_mfa`, which the security log records; a device's
+# key is never shown (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAppAdmin(ReadOnlyMixin, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(SignInIdentity)
+class SignInIdentityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["user", "issuer", "subject", "linked_at"]
+    search_fields = ["user__username", "user__email", "subject"]

@@ -1,8 +1,11 @@
 """The audit history of user accounts (django.contrib.auth's User is not ours to
 declare `history` on, so it is registered here): every change to an account,
-its roles (groups) and permissions included, with who, when and before/after."""
+its roles (groups) and permissions included, with who, when and before/after; and
+the identity each account has at the Trust's single sign-on provider."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
@@ -44,3 +47,33 @@ register(
     excluded_fields=["password", "last_login"],
     m2m_fields=["groups", "user_permissions"],
 )
+
+
+class SignInIdentity(models.Model):
+    """Who an account is at the Trust's identity provider (single sign-on,
+    accounts/sso.py): the provider's issuer and its stable, never reassigned id for
+    the person (Microsoft Entra's `oid`, else the token's `sub`). A sign-in is
+    matched by this first; e-mail addresses change and can be reused, ids do not."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [
+            # One account per person at a provider, and one person per account.
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="one_account_per_sign_in_identity"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="one_sign_in_identity_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

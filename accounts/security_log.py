@@ -1,10 +1,12 @@
 """Security events, one JSON object a line on the `strategy_portal.security` logger,
 for a Trust's security operations centre to collect (docs/operations.md).
 
-Logged: logins, failed logins (the username tried, never the password), lockouts,
-logouts, changes to a user's roles (groups), staff, superuser and active flags,
-executive role assignments, and Board pack exports and downloads. Each line says
-what happened, to whom, by whom and from which address.
+Logged: logins (by password or single sign-on), failed logins (the username tried,
+never the password), lockouts, logouts, single sign-ons refused and the accounts
+they linked or created, administrators' second factor (codes wrong or throttled,
+apps set up or reset), changes to a user's roles (groups), staff, superuser and
+active flags, executive role assignments, and Board pack exports and downloads.
+Each line says what happened, to whom, by whom and from which address.
 """
 
 import json
@@ -67,7 +69,14 @@ def log_event(event: str, *, request: HttpRequest | None = None, **details: Any)
 
 @receiver(user_logged_in, dispatch_uid="security_log_login")
 def _logged_in(sender, request, user, **kwargs) -> None:
-    log_event("login", request=request, by=user.get_username(), username=user.get_username())
+    signed_in_by_sso = getattr(user, "backend", None) == "accounts.sso.SignInBackend"
+    log_event(
+        "login",
+        request=request,
+        by=user.get_username(),
+        username=user.get_username(),
+        method="single_sign_on" if signed_in_by_sso else "password",
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="security_log_login_failed")

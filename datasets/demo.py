@@ -17,10 +17,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from accounts import mfa
 from accounts.system_actor import system_actor
 from datasets import demo_governance
 from datasets.demo_okrs import DEMO_OKRS, DemoOkr
@@ -121,16 +123,21 @@ def _clamp(value: float, measure: str) -> float:
     return value
 
 
-def ensure_demo_users(*, by) -> list[DemoUser]:
+def ensure_demo_users(*, by, users: tuple[DemoUser, ...] = DEMO_USERS) -> list[DemoUser]:
     User = get_user_model()
-    for demo in DEMO_USERS:
+    # Hashing a password is slow on purpose: once per password, not per user (the
+    # load test's users share one).
+    hashes: dict[str, str] = {}
+    for demo in users:
         user, _ = User.objects.get_or_create(username=demo.username)
         first, _, last = demo.full_name.partition(" ")
         user.first_name, user.last_name = first, last
         # A reserved domain (RFC 2606): the demo's reminders and packs reach no one.
         user.email = f"{demo.username}@example.com"
         user.is_staff = demo.role == Role.TRUST_ADMINISTRATOR
-        user.set_password(demo.password)
+        if demo.password not in hashes:
+            hashes[demo.password] = make_password(demo.password)
+        user.password = hashes[demo.password]
         user.save()
         user.groups.set([Group.objects.get(name=group_name(demo.role))])
         person = Person.objects.filter(user=user).first() or strategy_actions.create_person(
@@ -153,7 +160,10 @@ def ensure_demo_users(*, by) -> list[DemoUser]:
                 units=OrganisationalUnit.objects.filter(slug__in=demo.leads_units),
                 reason=REASON,
             )
-    return list(DEMO_USERS)
+        if demo.role == Role.TRUST_ADMINISTRATOR and settings.ADMIN_MFA_REQUIRED:
+            # Its published key lets a developer add it to an authenticator app.
+            mfa.ensure_demo_device(user)
+    return list(users)
 
 
 def _spans(frequency: str, first_day: datetime.date, last_day: datetime.date):

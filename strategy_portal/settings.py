@@ -12,6 +12,7 @@ e-mail to the console, demo users allowed. See `.env.example` and
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -106,6 +107,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    # TOTP for administrators who log in with a password (accounts/mfa.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "objectives",
     "okrs",
@@ -129,6 +133,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Whether this session's user has entered a TOTP code (user.is_verified()); then,
+    # administrators who logged in with a password and have not are sent to enter one.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.mfa.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -184,6 +192,9 @@ AUTHENTICATION_BACKENDS = [
     # Logging in, and the admin's model permissions (it does not consult the
     # database about "portal.*" permissions, which only the rules decide).
     "accounts.backends.AdminModelBackend",
+    # Single sign-on (OpenID Connect), when configured below; it answers no
+    # permission questions and never a username and password.
+    "accounts.sso.SignInBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,11 +232,68 @@ AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 # X-Forwarded-For; 0 means REMOTE_ADDR is the client (accounts/client_address.py).
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Named on the lockout page as the people to ask.
-ACCOUNT_HELP_CONTACT = env("ACCOUNT_HELP_CONTACT", "the Trust's IT service desk")
+ACCOUNT_HELP_CONTACT = env("ACCOUNT_HELP_CONTACT", "the Trust’s IT service desk")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on by OpenID Connect, e.g. Microsoft Entra ID / NHSmail (accounts/sso.py,
+# docs/operations.md "Single sign-on"). Off unless OIDC_RP_CLIENT_ID is set; then the
+# issuer, the client secret and at least one restriction (tenant or e-mail domain) are
+# required. The provider's endpoints are read from its discovery document
+# (<issuer>/.well-known/openid-configuration) when first needed, unless given here.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "")
+OIDC_ISSUER = env("OIDC_ISSUER", "").rstrip("/")
+OIDC_ALLOWED_TENANT_IDS = env_list("OIDC_ALLOWED_TENANT_IDS", "")
+OIDC_ALLOWED_EMAIL_DOMAINS = [
+    domain.lower().lstrip("@") for domain in env_list("OIDC_ALLOWED_EMAIL_DOMAINS", "")
+]
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name, value in (
+            ("OIDC_ISSUER", OIDC_ISSUER),
+            ("OIDC_RP_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        )
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on is on (OIDC_RP_CLIENT_ID is set): set {' and '.join(_missing)} too."
+        )
+    if not (OIDC_ALLOWED_TENANT_IDS or OIDC_ALLOWED_EMAIL_DOMAINS):
+        raise ImproperlyConfigured(
+            "Single sign-on is on: set OIDC_ALLOWED_TENANT_IDS (Microsoft Entra's tenant id) "
+            "and/or OIDC_ALLOWED_EMAIL_DOMAINS, so that only the Trust's people can sign in."
+        )
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+# Kept in the session to end the provider's session too when logging out.
+OIDC_STORE_ID_TOKEN = True
+# Seconds to wait for the provider (discovery, keys, tokens) before saying it is not answering.
+OIDC_TIMEOUT = int(env("OIDC_TIMEOUT", "10"))
+# Refuse an administrator's sign-in whose token does not say (claim `amr`) that the
+# provider used multi-factor authentication; for providers that send `amr`.
+OIDC_ADMIN_REQUIRE_MFA_CLAIM = env_bool("OIDC_ADMIN_REQUIRE_MFA_CLAIM", default=False)
+# With single sign-on on: only administrators (break-glass accounts) may log in with a
+# password; everyone else uses single sign-on, and the password form is folded away.
+PASSWORD_LOGIN_ADMINISTRATORS_ONLY = env_bool("PASSWORD_LOGIN_ADMINISTRATORS_ONLY", default=False)
+
+# A TOTP code (authenticator app) after the password for Trust administrators, staff and
+# superusers (accounts/mfa.py). On in production; off by default on a developer's machine
+# and in the tests, whose many administrators log in without one (the MFA tests turn it on).
+ADMIN_MFA_REQUIRED = env_bool("ADMIN_MFA_REQUIRED", default=IS_PRODUCTION)
+OTP_TOTP_ISSUER = "Strategy Portal"
+# Administrators reading the admin never see a device's key or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -301,6 +369,13 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+if OIDC_RP_CLIENT_ID:
+    # Logging out (a form) ends with a redirect to the provider's end-session page, and
+    # browsers check a form's redirects against form-action.
+    for _endpoint in (OIDC_ISSUER, OIDC_OP_LOGOUT_ENDPOINT):
+        if _endpoint:
+            _parts = urlsplit(_endpoint)
+            SECURE_CSP["form-action"].append(f"{_parts.scheme}://{_parts.netloc}")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE", str(8 * 60 * 60)))

@@ -9,8 +9,9 @@ _ROLE_LABELS = {role.label for role in Role}
 
 
 def portal(request: HttpRequest) -> dict:
-    """What the base template needs on every page: the Trust's name, the user's
-    roles, and whether demo data is in the database (then every page says so).
+    """What the base template needs on every page: the Trust's name, whom to ask for
+    access, the user's roles, and whether demo data is in the database (then every
+    page says so).
 
     Computed once per request: components such as django-tables2 render their own
     templates with the request's context, which runs context processors again.
@@ -18,7 +19,11 @@ def portal(request: HttpRequest) -> dict:
     cached = getattr(request, "_portal_context", None)
     if cached is not None:
         return cached
-    context = {"trust_name": settings.TRUST_NAME}
+    # Whom to ask for access (the no-access page) or help with an account.
+    context = {
+        "trust_name": settings.TRUST_NAME,
+        "account_help_contact": settings.ACCOUNT_HELP_CONTACT,
+    }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context["demo_data_present"] = demo_data_present()

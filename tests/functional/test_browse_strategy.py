@@ -398,9 +398,10 @@ def test_account_without_a_role_is_refused(page: Page, live_server):
     )
     login(page, live_server, "newstarter", "new-starter-pw")
 
-    # After logging in they land on the strategy, which their account may not read.
-    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
-    expect(main(page)).to_contain_text("Your account has no role in the Strategy Portal yet")
+    # After logging in they are told whom to ask for access, and shown nothing else.
+    expect(page).to_have_url(f"{live_server.url}/accounts/no-access/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access yet")
+    expect(main(page)).to_contain_text("your account has no role in the Strategy Portal yet")
     expect(nav(page).get_by_role("link")).to_have_count(0)
     check_accessibility(page, "forbidden")
 

@@ -48,7 +48,7 @@ def test_an_account_is_locked_after_five_failures_even_from_different_addresses(
     assert response.status_code == 429
     assert b"Too many attempts to log in" in response.content
     assert b"15 minutes" in response.content
-    assert b"the Trust&#x27;s IT service desk" in response.content
+    assert "the Trust’s IT service desk" in response.content.decode()
     assert not logged_in(client)
     # ... but someone else at the same address logs in as usual.
     make_user("colleague", Role.VIEWER)

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts import mfa
 from datasets.demo import load_demo
 
 
@@ -12,3 +14,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo logins (demo only, never in production):"))
         for demo in outcome["users"]:
             self.stdout.write(f"  {demo.role.label:<20} {demo.username:<10} {demo.password}")
+        if settings.ADMIN_MFA_REQUIRED:
+            self.stdout.write(
+                "The demo administrator's authenticator app key (ADMIN_MFA_REQUIRED is on): "
+                f"{mfa.key_as_text(mfa.DEMO_KEY)}"
+            )
