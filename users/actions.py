@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import capfirst, slugify
 
 from accounts import security_log
+from accounts.sso import sso_enabled
 from accounts.system_actor import is_system_actor, system_actor
 from objectives.audit import EditConflict, checked_reason
 from objectives.models import Person, RoleAssignment, StrategicObjective
@@ -371,14 +372,9 @@ def reactivate_user(*, by, user, reason: str, seen_state: str, today: datetime.d
     user = _locked(user)
     _refuse_stale(user, seen_state=seen_state, today=today)
     if user.is_active:
-        raise ValidationError("This account can already sign in.")
+        raise ValidationError("This account can already log in.")
     user.is_active = True
     _save_recorded(user, by=by, reason=reason)
-
-
-def single_sign_on() -> bool:
-    """Whether staff sign in with their NHS account (OpenID Connect) here."""
-    return bool(getattr(settings, "OIDC_ENABLED", False))
 
 
 def send_invitation(*, by, user) -> tuple[bool, str]:
@@ -392,7 +388,7 @@ def send_invitation(*, by, user) -> tuple[bool, str]:
     if not user.is_active:
         raise ValidationError("This account is deactivated: reactivate it first.")
     if user.last_login is not None:
-        raise ValidationError("They have signed in already: there is nothing to invite them to.")
+        raise ValidationError("They have logged in already: there is nothing to invite them to.")
     inviter = (by.get_full_name() or by.get_username()) if by else "the portal’s operators"
     lines = [
         f"Dear {user.get_full_name() or user.get_username()},",
@@ -401,9 +397,9 @@ def send_invitation(*, by, user) -> tuple[bool, str]:
         f"{settings.TRUST_NAME}.",
         "",
     ]
-    if single_sign_on():
+    if sso_enabled():
         lines += [
-            "Sign in with your NHS account (the one you use for NHSmail) at:",
+            "Log in with your NHS account (the one you use for NHSmail) at:",
             f"{settings.SITE_URL}{reverse('login')}",
         ]
     else:
@@ -415,7 +411,7 @@ def send_invitation(*, by, user) -> tuple[bool, str]:
             f"{days} day{'s' if days != 1 else ''}):",
             f"{settings.SITE_URL}{reverse('users:set_password', args=[uid, token])}",
             "",
-            f"Then sign in with your e-mail address, {user.get_username()}.",
+            f"Then log in with your e-mail address, {user.get_username()}.",
         ]
     lines += ["", f"If you did not expect this, tell {inviter} or {settings.ACCOUNT_HELP_CONTACT}."]
     message = EmailMessage(

@@ -22,7 +22,7 @@ def add_audit_kinds() -> None:
             ("first_name", "First name"),
             ("last_name", "Last name"),
             ("email", "E-mail"),
-            ("is_active", "Can sign in"),
+            ("is_active", "Can log in"),
             ("is_staff", "Opens the Django admin"),
             ("is_superuser", "Superuser"),
         ],

@@ -3,12 +3,13 @@ was typed, bounded as the actions bound it; the rules (who may, what an access m
 keep, a stale page, the last administrator) live in users/actions.py."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from objectives.audit import REASON_MAX_LENGTH
 from objectives.roles import Role
-from objectives.text import TextField
+from objectives.text import TextField, parse_id
 from users import selectors
-from users.access import Access
+from users.access import Access, access_problems
 from users.actions import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from web.forms import NhsForm
 
@@ -22,14 +23,30 @@ ROLE_HINTS = {
 }
 
 
-class PostChoice(forms.ModelMultipleChoiceField):
+class IdsChoice(forms.ModelMultipleChoiceField):
+    """Several records chosen by id: an id that cannot be one (not ASCII digits, or too
+    long for an id column) is refused before the database is asked."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if parse_id(str(pk)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super().clean(value)
+
+
+class PostChoice(IdsChoice):
     def label_from_instance(self, post) -> str:
         holders = ", ".join(a.person.full_name for a in post.holders) or "vacant"
         owns = "; ".join(o.short_name or o.title for o in post.objectives)
         return f"{post.title} (held by {holders}{f'; owns {owns}' if owns else ''})"
 
 
-class ObjectiveChoice(forms.ModelMultipleChoiceField):
+class ObjectiveChoice(IdsChoice):
     def label_from_instance(self, objective) -> str:
         return f"{objective.number}. {objective.short_name or objective.title}"
 
@@ -54,7 +71,7 @@ class AccessForm(NhsForm):
     )
     email = forms.EmailField(
         label="Work e-mail address",
-        help_text="Their NHSmail or Trust address: they sign in with it.",
+        help_text="Their NHSmail or Trust address: they log in with it.",
         max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
@@ -70,7 +87,7 @@ class AccessForm(NhsForm):
             error_messages={"invalid_choice": "Choose roles from the list"},
         )
     )
-    units = forms.ModelMultipleChoiceField(
+    units = IdsChoice(
         **_checkboxes(
             "Units they enter results for",
             help_text="For a directorate lead.",
@@ -110,7 +127,7 @@ class AccessForm(NhsForm):
     )
     reason = TextField(
         label="Reason",
-        help_text=f"Kept in the audit log ({REASON_MAX_LENGTH} characters or fewer), "
+        help_text=f"Kept in the audit log ({REASON_MAX_LENGTH:,} characters or fewer), "
         "for example the request or ticket that asked for it.",
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -122,6 +139,22 @@ class AccessForm(NhsForm):
         self.fields["units"].queryset = selectors.unit_choices(today=today)
         self.fields["posts"].queryset = selectors.post_choices(today=today)
         self.fields["narratives"].queryset = selectors.objective_choices()
+
+    def clean(self):
+        """The rules an access must keep, beside their fields with the rest (the action
+        checks them again, with what only the database knows)."""
+        cleaned = super().clean()
+        names = ("roles", "units", "posts", "narratives", "drafts_summary")
+        if all(name in cleaned for name in names):
+            access = self.access()
+            if not access.roles and self.needs_a_role:
+                self.add_error("roles", "Choose at least one role")
+            for field, message in access_problems(access).items():
+                self.add_error(field, message)
+        return cleaned
+
+    # An invitation gives at least one role; an account's page may take them all away.
+    needs_a_role = True
 
     def access(self) -> Access:
         data = self.cleaned_data
@@ -156,6 +189,7 @@ class StateField(forms.CharField):
 
 class AccountForm(AccessForm):
     state = StateField()
+    needs_a_role = False
 
 
 class StatusForm(NhsForm):
@@ -164,7 +198,7 @@ class StatusForm(NhsForm):
     state = StateField()
     reason = TextField(
         label="Reason",
-        help_text=f"Kept in the audit log ({REASON_MAX_LENGTH} characters or fewer).",
+        help_text=f"Kept in the audit log ({REASON_MAX_LENGTH:,} characters or fewer).",
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Give a reason for this change"},

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 # What the list can be narrowed to; anything else in the query string is ignored.
 STATUSES = {
     "active": "Signed in at least once",
-    "invited": "Invited, not yet signed in",
+    "invited": "Not yet logged in",
     "deactivated": "Deactivated",
 }
 NO_ROLE = "none"
@@ -95,7 +95,9 @@ def users_page(filters: UserFilters, page_number, *, today: datetime.date) -> Pa
 
 
 def account(pk: int):
-    return get_object_or_404(_accounts().select_related("person"), pk=pk)
+    return get_object_or_404(
+        _accounts().select_related("person").prefetch_related("sign_in_identities"), pk=pk
+    )
 
 
 def account_by_email(email: str):

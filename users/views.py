@@ -5,20 +5,27 @@ write through actions, render."""
 import datetime
 
 from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.sso import sso_enabled
+from objectives.audit import EditConflict
 from objectives.roles import Role
 from users import actions, selectors
 from users.forms import AccessForm, AccountForm, StatusForm, UserFiltersForm, access_initial
 from web.forms import NhsBoundField, add_action_errors
+
+# Long enough for any passphrase; bounded, as every input is.
+PASSWORD_MAX_LENGTH = 128
 
 can_manage_users = permission_required("portal.manage_users", raise_exception=True)
 
@@ -81,7 +88,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "users/invite.html",
-        {"form": form, "breadcrumbs": _breadcrumbs(), "sso": actions.single_sign_on()},
+        {"form": form, "breadcrumbs": _breadcrumbs(), "sso": sso_enabled()},
     )
 
 
@@ -123,6 +130,8 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
                     seen_state=data["state"],
                     today=today,
                 )
+            except EditConflict as conflict:
+                return _start_again(request, user, conflict)
             except ValidationError as refusal:
                 add_action_errors(form, refusal)
             else:
@@ -136,14 +145,21 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "account": user,
             "status": selectors.status_of(user),
-            "status_label": selectors.STATUSES[selectors.status_of(user)],
             "roles": [_ROLE_LABELS[role] for role in sorted(access.roles)],
             "managed": managed,
             "form": form,
             "changes": selectors.account_changes(user),
+            "sso": sso_enabled(),
             "breadcrumbs": _breadcrumbs(),
         },
     )
+
+
+def _start_again(request, user, conflict: EditConflict) -> HttpResponse:
+    """Someone else changed the account since the page was opened: show it as it is
+    now, saying so, rather than the page's out-of-date values."""
+    messages.error(request, " ".join(conflict.messages) + ".")
+    return redirect("users:account", pk=user.pk)
 
 
 _STATUS_CHANGES = {
@@ -173,6 +189,8 @@ def change_status(request: HttpRequest, pk: int, change: str) -> HttpResponse:
                 seen_state=form.cleaned_data["state"],
                 today=today,
             )
+        except EditConflict as conflict:
+            return _start_again(request, user, conflict)
         except ValidationError as refusal:
             add_action_errors(form, refusal)
         else:
@@ -208,8 +226,34 @@ def invite_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class NhsSetPasswordForm(SetPasswordForm):
+    """Django's form to choose a password, in the portal's style and words, with the
+    password rules' messages beside the password rather than its confirmation."""
+
     bound_field_class = NhsBoundField
     use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = "Password", "Type the password again"
+        first.help_text = second.help_text = ""
+        first.error_messages["required"] = "Enter a password"
+        second.error_messages["required"] = "Type the password again"
+        too_long = f"Enter a password of {PASSWORD_MAX_LENGTH} characters or fewer"
+        for field in (first, second):
+            field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH, message=too_long))
+
+    def clean(self):
+        first = self.cleaned_data.get("new_password1")
+        second = self.cleaned_data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", "The two passwords are not the same")
+        elif first and second:
+            try:
+                password_validation.validate_password(first, self.user)
+            except ValidationError as problems:
+                self.add_error("new_password1", problems)
+        return self.cleaned_data
 
     def error_list(self) -> list[tuple[str, str]]:
         items = [("", str(message)) for message in self.non_field_errors()]

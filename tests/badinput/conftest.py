@@ -11,14 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 
+from objectives.models import Person, RoleAssignment, StrategicObjective, Strategy
 from objectives.roles import Role
 from okrs import periods
 from okrs.models import KeyResult, ReportingPeriod, Result, Target
 from reporting.models import BoardCover, IprEdition, Narrative
 from tests.conftest import period_open_today
 from tests.portal_world import ANONYMOUS, World, build_world, changed_tables, row_counts
+from users import actions as user_actions
+from users.access import Access
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -146,7 +151,23 @@ class Sender:
 
 @pytest.fixture
 def world(seeded, make_user) -> World:
-    return build_world(make_user)
+    world = build_world(make_user)
+    world.invited = invited_lead(world)
+    return world
+
+
+def invited_lead(world: World):
+    """Someone the administrator has invited, who has not signed in yet: a directorate
+    lead of Bucks MH, the account the users pages are sent malformed requests about."""
+    return user_actions.invite_user(
+        by=world.users[ADMINISTRATOR],
+        first_name="Ivy",
+        last_name="Invited",
+        email="ivy.invited@nhs.net",
+        access=Access(roles=frozenset({LEAD}), units=frozenset({world.bucks.pk})),
+        reason="test",
+        today=timezone.localdate(),
+    )
 
 
 @pytest.fixture
@@ -246,6 +267,35 @@ def stored_data() -> dict:
         "targets": list(Target.objects.order_by("pk").values_list("pk", "value", "effective_from")),
         "periods": ReportingPeriod.objects.count(),
         "editions": IprEdition.objects.count(),
+        **stored_access(),
+    }
+
+
+def stored_access() -> dict:
+    """Who may use the portal and what each may do (not when they last signed in:
+    logging in as someone else records that)."""
+    User = get_user_model()
+    links = {
+        "account_roles": User.groups.through,
+        "units_led": Person.lead_for_units.through,
+        "narrative_delegates": StrategicObjective.narrative_delegates.through,
+        "summary_delegates": Strategy.summary_delegates.through,
+    }
+    return {
+        "accounts": list(
+            User.objects.order_by("pk").values_list(
+                "pk", "username", "email", "first_name", "last_name", "password", "is_active"
+            )
+        ),
+        "people": list(
+            Person.objects.order_by("pk").values_list("pk", "full_name", "email", "user")
+        ),
+        "posts": list(
+            RoleAssignment.objects.order_by("pk").values_list(
+                "pk", "person", "role", "starts_on", "ends_on"
+            )
+        ),
+        **{name: sorted(link.objects.values_list()) for name, link in links.items()},
     }
 
 

@@ -9,10 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from objectives.models import KeyFocusArea, StrategicObjective, Strategy
+from objectives.models import (
+    ExecutiveRole,
+    KeyFocusArea,
+    Person,
+    RoleAssignment,
+    StrategicObjective,
+    Strategy,
+)
 from okrs.models import KeyResult, Result, ResultUpload, Trajectory
 from reporting.models import BoardCover, IprEdition, Narrative
 from tests.badinput.conftest import (
@@ -20,6 +30,7 @@ from tests.badinput.conftest import (
     EXECUTIVE,
     LEAD,
     SECRETARY,
+    VIEWER,
     data_difference,
     generated,
     shorten,
@@ -27,6 +38,7 @@ from tests.badinput.conftest import (
 )
 from tests.portal_world import ANONYMOUS, PUBLISHED_MONTH, UPLOAD_CSV
 
+User = get_user_model()
 MARK = "Kept-4417"  # typed in another field; a refused form must show it again
 
 TEXTS = [
@@ -74,6 +86,12 @@ class FormCase:
     marks: list[str] = field(default_factory=list)  # fields to carry MARK
     must_refuse: dict[str, list[str]] = field(default_factory=dict)
     redirects_when_refused: bool = False  # the page says so after a redirect
+    # The valid submission is worked out anew for each request (it carries the state
+    # the page showed, or makes something that can be made only once).
+    fresh: bool = False
+    # (world) → more (field, value, must it be refused) to try: fields sent twice, ids
+    # of the world's records.
+    more: Callable | None = None
 
 
 def form_values(response) -> dict:
@@ -207,6 +225,103 @@ def commentary_url(world) -> str:
     objective = world.quality.pk
     return f"/ipr/{PUBLISHED_MONTH}/objectives/{objective}/okrs/quality-cccs-training/commentary/"
 
+
+def invitation(world, sender):
+    """A directorate lead of Bucks MH invited: someone new each time (an e-mail
+    address no account has yet)."""
+    sender.state["invited"] = sender.state.get("invited", 0) + 1
+    return {
+        "first_name": "Nia",
+        "last_name": "Newlead",
+        "email": f"new.person{sender.state['invited']}@nhs.net",
+        "roles": [LEAD],
+        "units": [str(world.bucks.pk)],
+        "reason": "Ticket 123",
+    }
+
+
+def account_url(world) -> str:
+    return f"/manage/users/{world.invited.pk}/"
+
+
+def account_change(world, sender):
+    """The invited lead's page as it shows them now (the state it shows too), with
+    their last name changed: each request is a change of its own."""
+    data = form_values(sender.send(ADMINISTRATOR, "GET", account_url(world)))
+    data["last_name"] = "Invited-Jones" if data["last_name"] == "Invited" else "Invited"
+    return data | {"reason": "Married name"}
+
+
+def status_url(world) -> str:
+    """Deactivating the invited lead, or reactivating them once deactivated."""
+    world.invited.refresh_from_db()
+    change = "deactivate" if world.invited.is_active else "reactivate"
+    return f"/manage/users/{world.invited.pk}/{change}/"
+
+
+def status_change(world, sender):
+    page = sender.send(ADMINISTRATOR, "GET", status_url(world))
+    return form_values(page) | {"reason": "Left the Trust"}
+
+
+NAMES_REFUSED = ["", "   ", "\x00", "\r\n", "x" * 151, ("Nia", "")]
+EMAILS_REFUSED = [
+    "",
+    "not-an-address",
+    "a@b",
+    "@nhs.net",
+    "nia newlead@nhs.net",
+    "nia\x00@nhs.net",
+    f"{'a' * 143}@nhs.net",  # 151 characters
+    f"{'a' * 300}@{'b' * 300}.net",
+    ("nia@nhs.net", "not-an-address"),
+]
+ROLES_REFUSED = [
+    "superuser",
+    "Trust administrator",
+    "TRUST_ADMINISTRATOR",
+    "directorate_lead\x00",
+    (LEAD, "superuser"),
+]
+IDS_REFUSED = ["nonsense", "0", "-1", "1.5", "２", "2147483648", "99999999999999999999", "9" * 60]
+REASONS_REFUSED = ["", "   ", "x" * 2001, ("Ticket 123", "")]
+
+
+def access_ids(world) -> list[tuple[str, object, bool]]:
+    """Ids of the world's records in the access form's fields: sent twice (fine),
+    beside an id that is no record's, or of an objective of an earlier strategy
+    (refused)."""
+    bucks = str(world.bucks.pk)
+    earlier = StrategicObjective.objects.filter(strategy__is_current=False).first()
+    return [
+        ("units", (bucks, bucks), False),
+        ("units", (bucks, "99999999999999999999"), True),
+        ("units", (bucks, "nonsense"), True),
+        ("narratives", (str(world.quality.pk),) * 2, False),
+        ("narratives", str(earlier.pk), True),
+        ("roles", (LEAD, LEAD), False),
+        ("drafts_summary", ("on", ""), False),
+        ("first_name", ("Nia", "Nell"), False),
+    ]
+
+
+def invitation_ids(world) -> list[tuple[str, object, bool]]:
+    """As `access_ids`, and a post given to someone who is not an executive (refused)."""
+    chief_nurse = str(ExecutiveRole.objects.get(slug="chief-nurse").pk)
+    return [*access_ids(world), ("posts", chief_nurse, True), ("posts", (chief_nurse,) * 2, True)]
+
+
+ACCESS_FIELDS = {
+    "first_name": "text",
+    "last_name": "text",
+    "email": "text",
+    "roles": "choice",
+    "units": "choice",
+    "posts": "choice",
+    "narratives": "choice",
+    "drafts_summary": "choice",
+    "reason": "text",
+}
 
 DEFINITION_FIELDS = {
     "code": "text",
@@ -504,6 +619,56 @@ CASES = [
         redirects_when_refused=True,
     ),
     FormCase(
+        "invite someone",
+        ADMINISTRATOR,
+        lambda w: "/manage/users/invite/",
+        invitation,
+        ACCESS_FIELDS,
+        marks=["last_name", "reason"],
+        must_refuse={
+            "first_name": NAMES_REFUSED,
+            "last_name": NAMES_REFUSED,
+            "email": [*EMAILS_REFUSED, "ivy.invited@nhs.net", " IVY.Invited@NHS.net "],
+            "roles": [*ROLES_REFUSED, VIEWER, ""],
+            "units": [*IDS_REFUSED, "\x00", ""],
+            "posts": [*IDS_REFUSED, "\x00"],
+            "narratives": [*IDS_REFUSED, "\x00"],
+            "reason": REASONS_REFUSED,
+        },
+        fresh=True,
+        more=invitation_ids,
+    ),
+    FormCase(
+        "what an account may do",
+        ADMINISTRATOR,
+        account_url,
+        account_change,
+        ACCESS_FIELDS | {"state": "text"},
+        marks=["reason"],
+        must_refuse={
+            "first_name": NAMES_REFUSED,
+            "last_name": NAMES_REFUSED,
+            "email": EMAILS_REFUSED,
+            "roles": ROLES_REFUSED,
+            "units": IDS_REFUSED,
+            "posts": IDS_REFUSED,
+            "narratives": IDS_REFUSED,
+            "reason": REASONS_REFUSED,
+            "state": ["", "0" * 24, "x" * 65, ("", "")],
+        },
+        fresh=True,
+        more=access_ids,
+    ),
+    FormCase(
+        "deactivate or reactivate an account",
+        ADMINISTRATOR,
+        status_url,
+        status_change,
+        {"reason": "text", "state": "text"},
+        must_refuse={"reason": REASONS_REFUSED, "state": ["", "0" * 24, "x" * 65]},
+        fresh=True,
+    ),
+    FormCase(
         "log in",
         ANONYMOUS,
         lambda w: "/accounts/login/",
@@ -538,6 +703,11 @@ def nul_stored() -> list[str]:
         (KeyResult.history.model, ["history_change_reason"]),
         (StrategicObjective.history.model, ["history_change_reason"]),
         (Strategy.history.model, ["history_change_reason"]),
+        (User, ["username", "email", "first_name", "last_name"]),
+        (Person, ["full_name", "email"]),
+        (User.history.model, ["history_change_reason"]),
+        (Person.history.model, ["history_change_reason"]),
+        (RoleAssignment.history.model, ["history_change_reason"]),
     ]
     for model, names in checks:
         for row in model.objects.values_list(*names):
@@ -558,7 +728,7 @@ class Judge:
     def valid(self, case: FormCase) -> dict:
         """The case's valid submission (worked out once: some are read from the form)."""
         cached = self.sender.state.setdefault("valid", {})
-        if case.name not in cached:
+        if case.name not in cached or case.fresh:
             cached[case.name] = case.valid(self.world, self.sender)
         data = dict(cached[case.name])
         if "code" in data:  # a new OKR needs a code of its own each time
@@ -566,7 +736,7 @@ class Judge:
             data["code"] = f"{data['code']}-{self.sender.state['codes']}"
         return data
 
-    def post(self, case: FormCase, name: str, value: str) -> None:
+    def post(self, case: FormCase, name: str, value: str, *, must_refuse=False) -> None:
         sender, world = self.sender, self.world
         data = self.valid(case)
         for mark_field in case.marks:
@@ -583,7 +753,10 @@ class Judge:
             self.baseline = None
             return
         refused = response.status_code != 302 or case.redirects_when_refused
-        if value in case.must_refuse.get(name, []) and response.status_code == 302:
+        must_refuse = must_refuse or value in case.must_refuse.get(name, [])
+        # A stale page is refused by showing the record as it is now (a redirect with a
+        # message): refused means nothing was written.
+        if must_refuse and response.status_code == 302 and stored_data() != self.baseline:
             self.problems.append(f"{label} was accepted: it must be refused")
         if "\x00" in value and (where := nul_stored()):
             self.problems.append(f"{label} stored a NUL character: {where}")
@@ -634,9 +807,11 @@ def known_requests(case: FormCase) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
-def test_every_field_copes_with_known_bad_values(judge, case):
+def test_every_field_copes_with_known_bad_values(judge, world, case):
     for name, value in known_requests(case):
         judge.post(case, name, value)
+    for name, value, must_refuse in case.more(world) if case.more else []:
+        judge.post(case, name, value, must_refuse=must_refuse)
     assert not judge.problems, "\n".join(judge.problems)
 
 
@@ -698,4 +873,45 @@ def test_an_upload_reason_copes_with_bad_text(sender):
             problems.append(f"upload reason {shorten(reason, 30)}: refused, but stored")
         if "\x00" in reason and (where := nul_stored()):
             problems.append(f"upload reason with NUL stored: {where}")
+    assert not problems, "\n".join(problems)
+
+
+def follow_the_invitation(world, sender) -> str:
+    """The invited lead follows their invitation's link, signed out: the page keeps
+    its token in the session and sends them on to the form, whose address this is.
+    The link works once, so each password is chosen from a new one."""
+    world.invited.refresh_from_db()
+    uid = urlsafe_base64_encode(str(world.invited.pk).encode())
+    token = default_token_generator.make_token(world.invited)
+    sender.send(ANONYMOUS, "GET", f"/accounts/set-password/{uid}/{token}/")
+    return f"/accounts/set-password/{uid}/set-password/"
+
+
+def test_a_password_chosen_from_an_invitation_copes_with_bad_text(sender, world):
+    """The same text typed in both boxes (one box alone would be refused as not
+    matching): never a server error, and a refused password leaves the account as
+    it was."""
+    passphrase = "a long and unusual passphrase"
+    chosen = sender.send(
+        ANONYMOUS,
+        "POST",
+        follow_the_invitation(world, sender),
+        {"new_password1": passphrase, "new_password2": passphrase},
+    )
+    assert chosen.status_code == 302, "the invitation's link does not let them choose a password"
+    problems = []
+    refused = ["", "   ", "\x00", "a\x00b", "\r\n\r\n", "short", "12345678901234", "\x00" * 20]
+    for password in dict.fromkeys([*TEXTS, *refused, "ivy.invited@nhs.net", "é" * 4097]):
+        address = follow_the_invitation(world, sender)
+        before = stored_data()
+        response = sender.send(
+            ANONYMOUS, "POST", address, {"new_password1": password, "new_password2": password}
+        )
+        label = f"password {shorten(password, 30)}"
+        if response.status_code >= 500:
+            problems.append(response.failure)
+        elif response.status_code != 302 and (after := stored_data()) != before:
+            problems.append(f"{label}: refused, but changed {data_difference(before, after)}")
+        elif response.status_code == 302 and password in refused:
+            problems.append(f"{label} was accepted: it must be refused")
     assert not problems, "\n".join(problems)

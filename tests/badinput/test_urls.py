@@ -7,11 +7,13 @@ the same requests every time)."""
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.http import urlsafe_base64_encode
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.badinput.conftest import ADMINISTRATOR, EXECUTIVE, GENERATED, SECRETARY, VIEWER
-from tests.portal_world import PUBLISHED_MONTH
+from tests.portal_world import ANONYMOUS, PUBLISHED_MONTH
 
 BAD_MONTHS = [
     "0001-01",
@@ -37,6 +39,32 @@ BAD_MONTHS = [
 ]
 BAD_INTS = ["0", "00001", "2147483648", "9223372036854775808", "99999999999999999999", "9" * 60]
 BAD_SLUGS = ["é", "ｑuality", "-", "_", "a" * 300, "QUALITY-CCCS-TRAINING", "%00", "..", "a b"]
+# An invitation's link: the account's id in base64 (of anything but an account's id,
+# or not base64 at all), and a made-up token (or the page's own marker for one).
+BAD_UIDS = [
+    *(
+        urlsafe_base64_encode(text.encode())
+        for text in ("0", "-1", "1.5", "99999999999999999999", "9" * 60, "abc", "\x00", "１")
+    ),
+    "",
+    "=",
+    "MQ==",
+    "é",
+    "a" * 300,
+    "%00",
+    "..",
+]
+BAD_TOKENS = [
+    "",
+    "set-password",
+    "x",
+    "0-0",
+    "zzzzzzzzzz-" + "f" * 32,
+    "1-" + "f" * 300,
+    "é",
+    "%00",
+    "..",
+]
 
 # Each page with a part of its path to vary: (template, who, {part: kind}, method).
 # The others parts are real, so the varied part is what the page has to cope with.
@@ -69,6 +97,12 @@ PATHS = [
     ("/manage/rules/okrs/{code}/definition/", ADMINISTRATOR, "GET"),
     ("/manage/rules/okrs/{code}/definition/", ADMINISTRATOR, "POST"),
     ("/upload/{upload}/", SECRETARY, "GET"),
+    ("/manage/users/{user}/", ADMINISTRATOR, "GET"),
+    ("/manage/users/{user}/", ADMINISTRATOR, "POST"),
+    ("/manage/users/{user}/{change}/", ADMINISTRATOR, "GET"),
+    ("/manage/users/{user}/{change}/", ADMINISTRATOR, "POST"),
+    ("/manage/users/{user}/invite-again/", ADMINISTRATOR, "POST"),
+    ("/accounts/set-password/{uid}/{token}/", ANONYMOUS, "GET"),
 ]
 KIND = {
     "month": "month",
@@ -76,12 +110,17 @@ KIND = {
     "slug": "slug",
     "unit": "slug",
     "fmt": "fmt",
+    "change": "slug",
+    "uid": "uid",
+    "token": "token",
 }
 BAD_BY_KIND = {
     "month": BAD_MONTHS,
-    "slug": BAD_SLUGS,
+    "slug": [*BAD_SLUGS, "delete", "DEACTIVATE", "invite-again"],
     "int": BAD_INTS,
     "fmt": ["", "pdf", "CSV", "csv ", "xlsx.exe", "<script>", "é"],
+    "uid": BAD_UIDS,
+    "token": BAD_TOKENS,
 }
 
 
@@ -100,6 +139,10 @@ def real_parts(world) -> dict[str, str]:
         "fmt": "csv",
         "result": str(world.result.pk),
         "upload": str(world.upload.pk),
+        "user": str(world.invited.pk),
+        "change": "deactivate",
+        "uid": urlsafe_base64_encode(str(world.invited.pk).encode()),
+        "token": default_token_generator.make_token(world.invited),
     }
 
 
@@ -188,6 +231,10 @@ QUERIES = [
     ("/okrs/quality-cccs-training/", "page", VIEWER),
     ("/okrs/quality-cccs-training/", "per_page", VIEWER),
     ("/okrs/quality-cccs-training/", "sort", VIEWER),
+    ("/manage/users/", "search", ADMINISTRATOR),
+    ("/manage/users/", "role", ADMINISTRATOR),
+    ("/manage/users/", "status", ADMINISTRATOR),
+    ("/manage/users/", "page", ADMINISTRATOR),
 ]
 
 # Combinations known to have broken a page.
@@ -203,6 +250,18 @@ KNOWN_QUERIES = [
     ("/okrs/quality-cccs-training/", {"page": "-1", "per_page": "1"}, VIEWER),
     (f"/ipr/{PUBLISHED_MONTH}/", {"draft": "1", "revision": "1"}, ADMINISTRATOR),
     (f"/ipr/{PUBLISHED_MONTH}/", {"revision": "999999999999999999999"}, VIEWER),
+    ("/manage/users/", {"role": "none", "status": "invited", "search": "ivy"}, ADMINISTRATOR),
+    ("/manage/users/", {"role": "Directorate lead", "status": "Invited"}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "%"}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "_"}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "\\"}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "'; --"}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "a" * 100}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "a" * 101, "role": "viewer"}, ADMINISTRATOR),
+    ("/manage/users/", {"search": "é" * 100_000}, ADMINISTRATOR),
+    ("/manage/users/", {"page": "last"}, ADMINISTRATOR),
+    ("/manage/users/", {"page": "1.5"}, ADMINISTRATOR),
+    ("/manage/users/", {"page": "2", "status": "deactivated"}, ADMINISTRATOR),
 ]
 
 

@@ -96,6 +96,11 @@ def a_programme(world: World) -> int:
     return Programme.objects.get(title="Oxford Healthcare Improvement (OHI)").pk
 
 
+def a_viewer(world: World) -> int:
+    """The id of the viewer's account, which the users pages show and change."""
+    return world.users[VIEWER].pk
+
+
 def a_process_change(world: World) -> int:
     """The id of a process change on the quality OKR for Bucks, recorded (once, before
     the requests are counted) by the administrator through the action."""
@@ -581,6 +586,104 @@ ROWS = [
         url("logout"),
         POST_ONLY,
         post=statuses(ok=302, no_role=302),
+    ),
+    # An account without a role is told whom to ask; anyone with one is sent on.
+    Row(
+        "no_access",
+        "accounts/no-access/",
+        "no access yet",
+        url("no_access"),
+        statuses(ok=302, no_role=200),
+    ),
+    # An administrator's second factor: with ADMIN_MFA_REQUIRED off (the tests' default)
+    # nobody is asked, so everyone is sent on (tests/integration/test_mfa.py turns it on).
+    Row(
+        "mfa_verify",
+        "accounts/verify/",
+        "enter a code",
+        url("mfa_verify"),
+        statuses(ok=302, no_role=302),
+        post=statuses(ok=302, no_role=302),
+    ),
+    Row(
+        "mfa_setup",
+        "accounts/verify/set-up/",
+        "set up an authenticator app",
+        url("mfa_setup"),
+        statuses(ok=302, no_role=302),
+        post=statuses(ok=302, no_role=302),
+    ),
+    # Users and roles: Trust administrators only (tests/integration/test_users.py).
+    Row("users:list", "manage/users/", "users", url("users:list"), statuses([ADMINISTRATOR])),
+    Row(
+        "users:list",
+        "manage/users/",
+        "users, filtered",
+        url("users:list", query="?role=viewer&status=invited&search=view&page=2"),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "users:invite",
+        "manage/users/invite/",
+        "invite someone (an empty POST: a form error)",
+        url("users:invite"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "users:account",
+        "manage/users/<int:pk>/",
+        "an account and what it may do (an empty POST: a form error)",
+        url("users:account", pk=a_viewer),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "users:change_status",
+        "manage/users/<int:pk>/<slug:change>/",
+        "deactivate an account (an empty POST: a form error)",
+        url("users:change_status", pk=a_viewer, change="deactivate"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "users:invite_again",
+        "manage/users/<int:pk>/invite-again/",
+        "send the invitation again",
+        url("users:invite_again", pk=a_viewer),
+        statuses([ADMINISTRATOR], ok=405),
+        post=statuses([ADMINISTRATOR], ok=302),
+    ),
+    # The invitation's link, for someone not yet logged in: a made-up one is refused
+    # with a page saying so, whoever opens it.
+    Row(
+        "users:set_password",
+        "accounts/set-password/<uidb64>/<token>/",
+        "choose a password, from a link that does not work",
+        url("users:set_password", uidb64="MQ", token="made-up-token"),
+        statuses(no_role=200, anonymous=200),
+    ),
+    Row(
+        "users:password_set",
+        "accounts/password-set/",
+        "password saved",
+        url("users:password_set"),
+        statuses(no_role=200, anonymous=200),
+    ),
+    # Single sign-on: not there unless configured (tests/integration/test_sso.py).
+    Row(
+        "oidc_authentication_init",
+        "oidc/authenticate/",
+        "start single sign-on",
+        url("oidc_authentication_init"),
+        statuses(ok=404, no_role=404, anonymous=404),
+    ),
+    Row(
+        "oidc_authentication_callback",
+        "oidc/callback/",
+        "single sign-on's return",
+        url("oidc_authentication_callback"),
+        statuses(ok=404, no_role=404, anonymous=404),
     ),
 ]
 

@@ -393,9 +393,13 @@ def test_the_account_page_saves_a_change_and_says_so(client, administrator):
             "roles": [Role.VIEWER.value],
             "reason": "x",
         },
+        follow=True,
     )
-    assert again.status_code == 200
+    # Refused, and shown the account as it is now (not the stale page's values).
     assert b"Someone else changed this account while you were looking at it" in again.content
+    assert b'value="Newlead-Jones"' in again.content
+    user.refresh_from_db()
+    assert user.last_name == "Newlead-Jones"
 
 
 # --- Deactivating -------------------------------------------------------------------

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Make an account a Trust administrator (made and invited if it does not exist)."
 
     def add_arguments(self, parser):
-        parser.add_argument("email", help="Their work e-mail address (how they sign in).")
+        parser.add_argument("email", help="Their work e-mail address (how they log in).")
         parser.add_argument("--first-name", default="", help="For a new account.")
         parser.add_argument("--last-name", default="", help="For a new account.")
         parser.add_argument(
