@@ -96,4 +96,17 @@ bench-pack: venv browser ## Time the Board pack (PDF, workbook, CSV) of the seed
 bench-spc: venv ## Time SPC over 6,000 series of 60 months (no database)
 	$(PY) manage.py bench_spc $(BENCH_ARGS)
 
-.PHONY: help venv node migrate seed demo run browser lint test format assets bench-dashboard bench-import bench-ipr bench-pack bench-spc pack-images
+# The production server as deployed (scripts/serve_production.sh: gunicorn, the task
+# worker, PostgreSQL), each on a database of its own that is dropped afterwards.
+# They choose their settings themselves (production; the load test seeds in development).
+smoke: venv browser ## Start the production server (gunicorn, worker, PostgreSQL) and smoke-test it
+	bash scripts/smoke_production.sh
+
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet --group load
+	touch $@
+
+load-test: venv browser $(VENV)/.installed-load ## Bounded load test against the production server (LOAD_USERS, LOAD_DURATION)
+	bash scripts/load_test.sh
+
+.PHONY: help venv node migrate seed demo run browser lint test format assets bench-dashboard bench-import bench-ipr bench-pack bench-spc pack-images smoke load-test
