@@ -26,6 +26,12 @@ urlpatterns = [
     ),
     path("ipr/files/<int:pk>/", pack.download_pack_file, name="download_pack_file"),
     path("ipr/<str:month>/revisions/<int:revision>/cover/", pack.edit_cover, name="edit_cover"),
+    # A published edition's data for business-intelligence tools: .csv or .parquet.
+    path(
+        "ipr/<str:month>/revisions/<int:revision>/data.<slug:data_format>",
+        pack.edition_data,
+        name="edition_data",
+    ),
     path("ipr/<str:month>/summary/", ipr.edit_overall_summary, name="edit_overall_summary"),
     path(
         "ipr/<str:month>/objectives/<int:objective>/summary/",

@@ -9,17 +9,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import security_log
 from objectives.text import parse_id
 from reporting import actions, selectors
+from reporting.exports.csv_file import render_csv
+from reporting.exports.data_file import render_parquet
 from reporting.forms import BoardCoverForm
 from reporting.ipr import (
     ipr_from_dict,
 )
 from reporting.models import PackExport, PackFile
-from reporting.pack import default_cover, latest_cover
+from reporting.pack import default_cover, latest_cover, pack_for_edition
 from reporting.views.ipr import data_month_in_address
 from web.forms import add_action_errors
 from web.pages import requires_portal_role
@@ -110,6 +112,33 @@ def download_pack_file(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("That export did not finish.")
     security_log.pack_downloaded(request=request, pack_file=stored)
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)
+
+
+# A published edition's flat data, for business-intelligence tools (docs/exports.md).
+EDITION_DATA_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", render_csv),
+    "parquet": ("application/vnd.apache.parquet", render_parquet),
+}
+
+
+@requires_portal_role
+@require_GET
+def edition_data(request: HttpRequest, month: str, revision: int, data_format: str):
+    """A published edition's data, one row per OKR × unit × period, as CSV or Parquet:
+    read from the frozen edition, so the same bytes every time. Everyone who reads
+    published editions may take their data."""
+    if data_format not in EDITION_DATA_FORMATS:
+        raise Http404("The data comes as .csv or .parquet.")
+    edition = _edition_or_404(data_month_in_address(month), revision)
+    pack = pack_for_edition(edition)
+    content_type, render_data = EDITION_DATA_FORMATS[data_format]
+    response = HttpResponse(render_data(pack), content_type=content_type)
+    filename = pack.filename(f"data.{data_format}")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    security_log.log_event(
+        "edition_data_downloaded", request=request, edition=str(edition), format=data_format
+    )
+    return response
 
 
 @permission_required("portal.export_pack", raise_exception=True)

@@ -77,6 +77,8 @@ PATHS = [
     ("/ipr/{month}/packs/{export}/status/", SECRETARY, "GET"),
     ("/ipr/files/{file}/", SECRETARY, "GET"),
     ("/ipr/{month}/revisions/{revision}/cover/", SECRETARY, "GET"),
+    ("/ipr/{month}/revisions/{revision}/data.csv", VIEWER, "GET"),
+    ("/ipr/{month}/revisions/{revision}/data.parquet", VIEWER, "GET"),
     ("/ipr/{month}/objectives/{objective}/summary/", EXECUTIVE, "GET"),
     ("/ipr/{month}/objectives/{objective}/okrs/{code}/commentary/", EXECUTIVE, "GET"),
     ("/objectives/{objective}/", VIEWER, "GET"),

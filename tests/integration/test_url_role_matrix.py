@@ -309,6 +309,21 @@ ROWS = [
         statuses(PUBLISHERS),
         post=statuses(PUBLISHERS, ok=200),
     ),
+    # A published edition's data: everyone who reads published editions.
+    Row(
+        "reporting:edition_data",
+        "ipr/<str:month>/revisions/<int:revision>/data.<slug:data_format>",
+        "a published edition's data as Parquet",
+        url("reporting:edition_data", month=PUBLISHED_MONTH, revision=1, data_format="parquet"),
+        EVERYONE,
+    ),
+    Row(
+        "reporting:edition_data",
+        "ipr/<str:month>/revisions/<int:revision>/data.<slug:data_format>",
+        "a published edition's data as CSV",
+        url("reporting:edition_data", month=PUBLISHED_MONTH, revision=1, data_format="csv"),
+        EVERYONE,
+    ),
     # Narratives: the objective's executive director (the executive here) or a delegate.
     Row(
         "reporting:edit_overall_summary",
