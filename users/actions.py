@@ -246,6 +246,32 @@ def _apply_delegations(*, by, person, before: Access, after: Access, reason: str
         _save_recorded(strategy, by=by, reason=reason)
 
 
+def _joining(person: Person, before: Access, wanted: Access, *, today) -> tuple[Access, Access]:
+    """An account taking a person the strategy already names: what the person holds
+    (a post or units from the Trust's papers) is kept, and what was ticked is added,
+    never given a second time or taken away unseen."""
+    held = selectors.person_access(person, roles=before.roles, today=today)
+    joined = Access(
+        roles=wanted.roles,
+        units=held.units | wanted.units,
+        posts=held.posts | wanted.posts,
+        narratives=held.narratives | wanted.narratives,
+        drafts_summary=held.drafts_summary or wanted.drafts_summary,
+    )
+    problems = access_problems(joined)
+    if problems:
+        what_to_tick = {
+            "posts": "executive posts: tick Executive",
+            "units": "units to enter results for: tick Directorate lead",
+            "narratives": "narratives to draft: give a role that reads drafts",
+            "drafts_summary": "the overall summary to draft: give a role that reads drafts",
+        }
+        raise ValidationError(
+            {field: f"{person.full_name} already has {what_to_tick[field]}" for field in problems}
+        )
+    return held, joined
+
+
 def _checked_objectives(access: Access) -> None:
     current = set(
         StrategicObjective.objects.filter(
@@ -293,8 +319,9 @@ def invite_user(
         )
     person.user = user
     _save_recorded(person, by=by, reason=reason)
+    before, access = _joining(person, Access(), access, today=today)
     _apply_access(
-        by=by, user=user, person=person, before=Access(), after=access, reason=reason, today=today
+        by=by, user=user, person=person, before=before, after=access, reason=reason, today=today
     )
     return user
 
@@ -330,18 +357,27 @@ def change_access(
     if not details_changed and access == before:
         raise ValidationError("Nothing has changed: the account is already as shown.")
     person = getattr(user, "person", None)
-    if person is None:
-        person = Person(slug=_unique_slug(first_name, last_name), user=user)
+    newly_linked = person is None
+    if newly_linked:
+        # An account made by a first single sign-on has no person yet: the one the
+        # strategy already names with its e-mail (an executive from the papers)
+        # becomes its own, as at an invitation; else a new one.
+        person = selectors.person_without_account(email) or Person(
+            slug=_unique_slug(first_name, last_name)
+        )
+        person.user = user
     if details_changed:
         for name, value in details.items():
             setattr(user, name, value)
         if access.roles == before.roles:
             _save_recorded(user, by=by, reason=reason)
     person_details = {"full_name": f"{first_name} {last_name}", "email": email}
-    if person.pk is None or any(getattr(person, k) != v for k, v in person_details.items()):
+    if newly_linked or any(getattr(person, k) != v for k, v in person_details.items()):
         for name, value in person_details.items():
             setattr(person, name, value)
         _save_recorded(person, by=by, reason=reason)
+    if newly_linked:
+        before, access = _joining(person, before, access, today=today)
     _apply_access(
         by=by, user=user, person=person, before=before, after=access, reason=reason, today=today
     )

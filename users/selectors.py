@@ -121,6 +121,11 @@ def current_access(user, *, today: datetime.date) -> Access:
     person = getattr(user, "person", None)
     if person is None:
         return Access(roles=frozenset(roles))
+    return person_access(person, roles=frozenset(roles), today=today)
+
+
+def person_access(person: Person, *, roles: frozenset[str], today: datetime.date) -> Access:
+    """What a person holds today (units, posts, delegations), with these roles."""
     strategy = current_strategy()
     narratives = set()
     drafts_summary = False
@@ -132,7 +137,7 @@ def current_access(user, *, today: datetime.date) -> Access:
         )
         drafts_summary = strategy.summary_delegates.filter(pk=person.pk).exists()
     return Access(
-        roles=frozenset(roles),
+        roles=roles,
         units=frozenset(person.lead_for_units.values_list("pk", flat=True)),
         posts=frozenset(
             person.role_assignments.filter(_held_on(today)).values_list("role_id", flat=True)

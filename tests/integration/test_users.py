@@ -217,6 +217,49 @@ def test_an_invitation_takes_the_person_the_strategy_already_names(administrator
     marie.refresh_from_db()
     assert marie.user == user
     assert Person.objects.filter(email__iexact="marie.crofts@nhs.net").count() == 1
+    # The post the papers give her is kept, though the invitation did not tick it.
+    assert selectors.current_access(user, today=TODAY).posts == {post("chief-nurse").pk}
+    assert RoleAssignment.objects.filter(person=marie).count() == 1
+
+
+def test_an_invitation_that_would_leave_a_post_without_the_executive_role_is_refused(
+    administrator,
+):
+    marie = Person.objects.get(slug="marie-crofts")
+    marie.email = "marie.crofts@nhs.net"
+    marie.save()
+    with pytest.raises(ValidationError) as refusal:
+        invite(administrator, email="marie.crofts@nhs.net", roles={Role.VIEWER.value})
+    assert refusal.value.message_dict["posts"] == [
+        "Marie Crofts already has executive posts: tick Executive"
+    ]
+    marie.refresh_from_db()
+    assert marie.user is None and not User.objects.filter(email="marie.crofts@nhs.net")
+
+
+def test_an_account_made_by_single_sign_on_takes_the_person_the_strategy_names(
+    administrator, make_user
+):
+    """A first sign-in with an NHS account makes an account with no role and no person;
+    given roles here, it becomes the person the papers name with its e-mail."""
+    marie = Person.objects.get(slug="marie-crofts")
+    marie.email = "marie.crofts@nhs.net"
+    marie.save()
+    held = list(RoleAssignment.objects.filter(person=marie).values_list("role__slug", "starts_on"))
+    assert [slug for slug, _ in held] == ["chief-nurse"]  # from the Trust's papers
+    signed_in = make_user(
+        "marie.crofts@nhs.net", email="marie.crofts@nhs.net", first_name="Marie", last_name="Crofts"
+    )
+    change(administrator, signed_in, roles={Role.EXECUTIVE.value}, posts={post("chief-nurse").pk})
+    marie.refresh_from_db()
+    assert marie.user == signed_in
+    assert Person.objects.filter(email__iexact="marie.crofts@nhs.net").count() == 1
+    assert selectors.current_access(signed_in, today=TODAY).posts == {post("chief-nurse").pk}
+    # The post the papers give her is kept as it was, not given a second time.
+    assert (
+        list(RoleAssignment.objects.filter(person=marie).values_list("role__slug", "starts_on"))
+        == held
+    )
 
 
 @pytest.mark.parametrize(
