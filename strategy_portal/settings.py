@@ -7,6 +7,11 @@ Makefile's other development targets) and the tests set DJANGO_ENV=development,
 which gives a developer's machine its defaults: SQLite in the project, debug on,
 e-mail to the console, demo users allowed. See `.env.example` and
 `docs/operations.md`.
+
+One module although over 450 lines: Django reads its settings from one module, and
+the product's design keeps `strategy_portal/` to settings and root URLs; each
+group of settings (database, login and single sign-on, e-mail, static files,
+security, the worker) is headed by what it is for.
 """
 
 import datetime

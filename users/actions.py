@@ -14,6 +14,11 @@ No one can lock the Trust out: an administrator cannot remove their own
 administrator role or deactivate themselves, and the last active administrator
 keeps theirs. Superusers are the server operators' break-glass accounts and are
 not managed here.
+
+One module although over 450 lines: every write of who may do what, sharing one
+set of checks (the manager, the names and e-mail, the access rules, the last
+administrator, the stale page) and one way of recording a change once; split, each
+part would import the others' private checks.
 """
 
 import datetime
