@@ -157,7 +157,8 @@ def build_changes(rows: list[FileRow], lookups: Lookups) -> list[UploadRow]:
             raw_numerator=row.numerator,
             raw_denominator=row.denominator,
             comment=row.comment,
-            check_version=False,
+            seen_version=row.seen_version,
+            check_version=row.check_version,
             label=f"row {row.number}",
         )
     _refuse_duplicates(built)

@@ -52,6 +52,8 @@ MAX_PROBLEMS_LISTED = 20
 class UploadPreview:
     rows: list[UploadRow]
     reason: str = ""
+    # Saved as submitted (an upload) or as drafts (the API or the warehouse feed may ask).
+    submit: bool = True
     general_errors: list[str] = field(default_factory=list)
     # After a commit: how many values were written.
     saved: int | None = None
@@ -137,9 +139,17 @@ class UploadPreview:
 
 
 def preview_rows(
-    *, by, rows: list[FileRow], reason: str, today: datetime.date, lock: bool = False
+    *,
+    by,
+    rows: list[FileRow],
+    reason: str,
+    today: datetime.date,
+    lock: bool = False,
+    submit: bool = True,
 ) -> UploadPreview:
-    """What saving these rows would do, row by row, writing nothing.
+    """What saving these rows would do, row by row, writing nothing: submitted, as
+    an upload always is, or (`submit=False`: the API's and the warehouse feed's
+    drafts) kept as drafts for the unit's lead to confirm.
 
     The planner sees the rows a unit and period at a time, so a refusal (not this
     person's unit, window closed) marks the rows it concerns. The existing results
@@ -147,7 +157,7 @@ def preview_rows(
     `lock`, so a commit that follows saves exactly what this preview says).
     """
     built = build_changes(rows, load_lookups(rows))
-    preview = UploadPreview(rows=built, reason=reason.strip())
+    preview = UploadPreview(rows=built, reason=reason.strip(), submit=submit)
     planned = [row for row in built if row.change is not None]
     existing = existing_results([row.change for row in planned], lock=lock)
     groups: dict[tuple[int, int], list[UploadRow]] = defaultdict(list)
@@ -157,7 +167,7 @@ def preview_rows(
         plan = plan_result_changes(
             by=by,
             changes=[row.change for row in group],
-            submit=True,
+            submit=submit,
             reason=reason,
             today=today,
             existing=existing,
@@ -217,12 +227,15 @@ def import_file(
     reason: str,
     today: datetime.date,
     dry_run: bool = False,
+    submit: bool = True,
 ) -> UploadPreview:
     """Read a file, preview it and, unless it is a dry run or has errors, save it:
     the command line's import. Raises `FileProblem` if the file cannot be read."""
     rows = read_result_file(filename, content)
     reason = plain_text(reason).strip()
-    preview = preview_rows(by=by, rows=rows, reason=reason, today=today, lock=not dry_run)
+    preview = preview_rows(
+        by=by, rows=rows, reason=reason, today=today, lock=not dry_run, submit=submit
+    )
     if dry_run:
         return preview
     return commit_preview(by=by, preview=preview, today=today)
@@ -242,12 +255,12 @@ def commit_preview(*, by, preview: UploadPreview, today: datetime.date) -> Uploa
     plan = apply_result_changes(
         by=by,
         changes=[row.change for row in changes],
-        submit=True,
+        submit=preview.submit,
         reason=preview.reason,
         today=today,
     )
     if plan.has_errors:
-        fresh = UploadPreview(rows=preview.rows, reason=preview.reason)
+        fresh = UploadPreview(rows=preview.rows, reason=preview.reason, submit=preview.submit)
         for row in changes:
             row.messages, row.writes = [], False
         _record_plan(fresh, changes, plan)

@@ -40,7 +40,7 @@ COMMENT_MAX_LENGTH = PARAGRAPH
 # (PostgreSQL refuses NUL in any text): C0 controls but tab, line feed and return.
 # Typed text has them removed (objectives/text.py); a file holding one is refused
 # with the cell named, so what is saved is what the file says.
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 COLUMNS = (
     "okr_code",
@@ -86,6 +86,11 @@ class FileRow:
     comment: str
     numerator: str = ""
     denominator: str = ""
+    # The version of the stored result the sender saw, when they say (the API's
+    # rows may): a row based on an older one is refused, never overwrites it. None
+    # with `check_version`: they saw no value, so one stored meanwhile is refused.
+    seen_version: int | None = None
+    check_version: bool = False
 
 
 @dataclass(frozen=True)
@@ -343,7 +348,7 @@ def _file_row(number: int, cells: dict) -> FileRow:
 
 def _refuse_control_characters(number: int, cells: list[str], positions: dict[str, int]) -> None:
     for index in sorted(positions.values()):
-        if index < len(cells) and (found := _CONTROL_CHARACTER.search(cells[index])):
+        if index < len(cells) and (found := CONTROL_CHARACTER.search(cells[index])):
             raise FileProblem(
                 f"Row {number}, column {column_letter(index)} contains a control character "
                 f"(U+{ord(found.group()):04X}) that cannot be saved. Delete it (retyping the "

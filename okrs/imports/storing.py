@@ -2,7 +2,6 @@
 staging record, not a result): stored, previewed, confirmed, discarded and pruned.
 Writes are atomic and by the uploader."""
 
-import dataclasses
 import datetime
 import hashlib
 from pathlib import Path
@@ -67,9 +66,24 @@ def store_upload(*, by, filename: str, content: bytes, reason: str) -> ResultUpl
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         row_count=len(rows),
-        rows=[dataclasses.astuple(row) for row in rows],
+        rows=[_as_kept(row) for row in rows],
         reason=_checked_reason(reason),
     )
+
+
+def _as_kept(row: FileRow) -> list:
+    """A file's row as kept with its upload: the cells the file gave (a file carries
+    no version of the result a row changes: only the API's rows may)."""
+    return [
+        row.number,
+        row.okr_code,
+        row.unit,
+        row.period,
+        row.value,
+        row.comment,
+        row.numerator,
+        row.denominator,
+    ]
 
 
 def preview_upload(
