@@ -85,7 +85,7 @@ def _anyone_may_enter(person: Person, unit: OrganisationalUnit) -> bool:
     return True
 
 
-def _why_not_reminded(
+def why_not_reminded(
     person: Person,
     unit: OrganisationalUnit,
     may_enter: Callable[[Person, OrganisationalUnit], bool],
@@ -186,7 +186,7 @@ def _add_item(item, unit_leads, may_enter, people, items_by_person, skipped) -> 
         skipped.append(Skipped(item.unit, item.period, None, "no lead recorded"))
         return
     for person in unit_leads:
-        reason = _why_not_reminded(person, item.unit, may_enter)
+        reason = why_not_reminded(person, item.unit, may_enter)
         if reason:
             skipped.append(Skipped(item.unit, item.period, person, reason))
             continue

@@ -459,3 +459,10 @@ PACK_EXPORT_STALE_AFTER_SECONDS = float(env("PACK_EXPORT_STALE_AFTER_SECONDS", "
 # addresses the form starts with until a pack has been sent (comma-separated).
 PACK_DISTRIBUTION = env_bool("PACK_DISTRIBUTION", default=True)
 PACK_DISTRIBUTION_LIST = env("PACK_DISTRIBUTION_LIST", "")
+
+# The warehouse feed (pull_results)
+# The YAML file of data-warehouse sources that `manage.py pull_results` reads
+# (docs/warehouse-feed.md), a relative path being from the project's folder; empty:
+# no sources. It holds no secret: each source names the environment variable that
+# holds its database URL.
+WAREHOUSE_SOURCES_FILE = env("WAREHOUSE_SOURCES_FILE", "")
