@@ -10,7 +10,7 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 
 # Production is the settings' default; these targets are for a developer's machine
 # (SQLite, debug, demo users), and so are the tests (tests/settings.py).
-migrate seed demo run pack-images lint test bench-dashboard bench-import bench-ipr bench-pack bench-spc: export DJANGO_ENV := development
+migrate seed demo run pack-images lint test bench-api bench-dashboard bench-import bench-ipr bench-pack bench-spc: export DJANGO_ENV := development
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ format: venv ## Format the code
 bench-import: seed ## Time an upload of 10,000 results (parse, preview, commit; rolled back)
 	$(PY) manage.py bench_import $(BENCH_ARGS)
 
+bench-api: seed ## Time an API batch of 10,000 results (all new, all changed, unchanged; rolled back)
+	$(PY) manage.py bench_api $(BENCH_ARGS)
+
 assets: node ## Rebuild the vendored NHS.UK frontend and plotly.js in static/vendor/
 	bash scripts/build_assets.sh
 
@@ -109,4 +112,4 @@ $(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
 load-test: venv browser $(VENV)/.installed-load ## Bounded load test against the production server (LOAD_USERS, LOAD_DURATION)
 	bash scripts/load_test.sh
 
-.PHONY: help venv node migrate seed demo run browser lint test format assets bench-dashboard bench-import bench-ipr bench-pack bench-spc pack-images smoke load-test
+.PHONY: help venv node migrate seed demo run browser lint test format assets bench-api bench-dashboard bench-import bench-ipr bench-pack bench-spc pack-images smoke load-test

@@ -139,15 +139,47 @@ def drafts_for_objective(user, objective) -> bool:
     return objective is not None and objective.pk in _person_facts(user)["delegated"]
 
 
-# Reading the strategy: everyone with a role, governors (Viewer) included.
-rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role)
+def api_client_of(user):
+    """The API client a request's account acts for, if it is one: set on the account
+    by the API's authentication (api/authentication.py), so asking costs no query and
+    a client's account counts as one only in a call the client's key made."""
+    return getattr(user, "_portal_api_client", None)
+
+
+@rules.predicate
+def is_api_client(user) -> bool:
+    return api_client_of(user) is not None
+
+
+def _client_covers(client, unit) -> bool:
+    return unit is not None and (client.all_units or unit.pk in client.unit_ids)
+
+
+@rules.predicate
+def client_reads_unit(user, unit) -> bool:
+    """An API client's call, for one of the units it was made for."""
+    client = api_client_of(user)
+    return client is not None and _client_covers(client, unit)
+
+
+@rules.predicate
+def client_writes_unit(user, unit) -> bool:
+    """An API client's call, made for this unit and to write: it enters the unit's
+    results as the unit's lead would, in the period's window and by its rules."""
+    client = api_client_of(user)
+    return client is not None and client.can_write and _client_covers(client, unit)
+
+
+# Reading the strategy: everyone with a role, governors (Viewer) included, and API
+# clients (the strategy, its OKRs and published reports are not a unit's own).
+rules.add_perm("portal.view_strategy", rules.is_superuser | has_a_role | is_api_client)
 # Maintaining the strategy's structure, people and roles in the Django admin (OKRs
 # have their own permission, below).
 rules.add_perm("portal.maintain_strategy", rules.is_superuser | is_trust_administrator)
 # Having a "My submissions" page: directorate leads.
 rules.add_perm("portal.submit_results", is_directorate_lead)
 # Entering a unit's results while its period's window is open: that unit's lead.
-enters_results_for_unit = is_directorate_lead & leads_unit
+enters_results_for_unit = (is_directorate_lead & leads_unit) | client_writes_unit
 rules.add_perm("portal.enter_results_for_unit", enters_results_for_unit)
 # Correcting any unit's results, also after the window closed, always with a reason.
 corrects_results = rules.is_superuser | is_board_secretary | is_trust_administrator
@@ -155,6 +187,13 @@ rules.add_perm("portal.correct_results", corrects_results)
 # Changing a unit's results at all, its lead or a corrector (which of the two, and
 # so whether a reason is needed, the two permissions above tell).
 rules.add_perm("portal.change_unit_results", enters_results_for_unit | corrects_results)
+# Reading a unit's results as they stand, drafts included: whoever may change them,
+# and an API client made to read that unit. (Submitted values are everyone's who
+# reads the strategy.)
+rules.add_perm(
+    "portal.read_unit_drafts",
+    enters_results_for_unit | corrects_results | client_reads_unit,
+)
 # Users and roles (/manage/users/): inviting people, giving and taking away roles,
 # units, executive posts and delegations, deactivating accounts.
 rules.add_perm("portal.manage_users", rules.is_superuser | is_trust_administrator)

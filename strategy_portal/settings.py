@@ -123,6 +123,11 @@ INSTALLED_APPS = [
     "datasets",
     "users",
     "backups",
+    # The REST API (/api/v1/), its OpenAPI document and its clients (api/).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +156,44 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "strategy_portal.urls"
+
+# The API (api/, docs/api.md): a client's key or a person's session; every refusal a
+# problem (RFC 9457); each caller's calls limited (API_RATE_LIMIT, e.g. 600/min).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadsStrategy"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.CallerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"caller": env("API_RATE_LIMIT", "600/min")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsing.BoundedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle_exception",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Strategy Portal API",
+    "DESCRIPTION": (
+        "The Trust’s strategy, OKRs, units, periods, results and published IPR editions; "
+        "results submitted and corrected by the same rules as the portal’s pages. "
+        "Authenticate with `Authorization: Bearer <key>` (a key from a Trust "
+        "administrator). Errors are RFC 9457 problem details. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI's files from the portal itself (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No links inside the operations' buttons (nested controls, too small to tap).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+}
 WSGI_APPLICATION = "strategy_portal.wsgi.application"
 
 TEMPLATES = [

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # The REST API under /api/v1/ and the pages for its clients.
+    path("", include("api.urls")),
     path("", include("dashboard.urls")),
     path("", include("objectives.urls")),
     path("", include("reporting.urls")),

@@ -55,8 +55,9 @@ def _held_on(day: datetime.date) -> Q:
 
 
 def _accounts() -> QuerySet:
-    """Every account but the portal's own (which no one signs in as)."""
-    return User.objects.exclude(username=SYSTEM_USERNAME)
+    """Every account but those no one signs in as: the portal's own, and API
+    clients' (managed on their own page, /manage/api-clients/)."""
+    return User.objects.exclude(username=SYSTEM_USERNAME).filter(api_client__isnull=True)
 
 
 def users_page(filters: UserFilters, page_number, *, today: datetime.date) -> Page:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, OuterRef, Q, Subquery, Value
 from django.utils import timezone
@@ -266,7 +267,7 @@ def _records_with_previous(kind: _Kind, history_ids: list[int]):
     )
     records = list(
         history.filter(history_id__in=history_ids)
-        .select_related("history_user", *kind.related)
+        .select_related("history_user__api_client__responsible", *kind.related)
         .prefetch_related(*_m2m_lookups(kind))
         .annotate(previous_id=Subquery(before))
     )
@@ -302,7 +303,15 @@ def _entry(kind: _Kind, record, previous) -> AuditEntry:
 def _who(user) -> str:
     if user is None:
         return "No user (loaded by the system)"
-    return user.get_full_name() or user.username
+    try:
+        client = user.api_client
+    except ObjectDoesNotExist:
+        return user.get_full_name() or user.username
+    responsible = client.responsible
+    return (
+        f"API client {client.name} "
+        f"(responsible: {responsible.get_full_name() or responsible.username})"
+    )
 
 
 def _changes(kind: _Kind, record, previous, *, measure: str) -> list[FieldChange]:

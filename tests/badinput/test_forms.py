@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.models import ApiClient
 from objectives.models import (
     ExecutiveRole,
     KeyFocusArea,
@@ -262,6 +263,35 @@ def status_url(world) -> str:
 def status_change(world, sender):
     page = sender.send(ADMINISTRATOR, "GET", status_url(world))
     return form_values(page) | {"reason": "Left the Trust"}
+
+
+def live_client(world, sender):
+    """An API client not yet revoked: made anew once the last one is revoked (its
+    name numbered, a name being used once)."""
+    from api.actions import create_client
+
+    client = ApiClient.objects.filter(revoked_at__isnull=True).first()
+    if client is None:
+        sender.state["clients"] = sender.state.get("clients", 0) + 1
+        client, _ = create_client(
+            by=world.users[ADMINISTRATOR],
+            name=f"Warehouse loader {sender.state['clients']}",
+            purpose="Nightly load",
+            responsible=world.users[ADMINISTRATOR],
+            units=[world.bucks],
+            all_units=False,
+            can_write=True,
+            reason="test",
+        )
+    world.api_client = client
+    return client
+
+
+def revocation(world, sender):
+    """Revoking a live client, from its page as it shows it now."""
+    client = live_client(world, sender)
+    page = sender.send(ADMINISTRATOR, "GET", f"/manage/api-clients/{client.pk}/")
+    return form_values(page) | {"reason": "Warehouse replaced"}
 
 
 NAMES_REFUSED = ["", "   ", "\x00", "\r\n", "x" * 151, ("Nia", "")]
@@ -669,6 +699,16 @@ CASES = [
         fresh=True,
     ),
     FormCase(
+        "revoke an API client",
+        ADMINISTRATOR,
+        lambda w: f"/manage/api-clients/{w.api_client.pk}/revoke/",
+        revocation,
+        {"reason": "text", "version": "text"},
+        # A version other than the page's is a stale page: shown again as it is now.
+        must_refuse={"reason": REASONS_REFUSED, "version": ["", "0", "-1", "99", "x", "1.5"]},
+        fresh=True,
+    ),
+    FormCase(
         "log in",
         ANONYMOUS,
         lambda w: "/accounts/login/",
@@ -708,6 +748,7 @@ def nul_stored() -> list[str]:
         (User.history.model, ["history_change_reason"]),
         (Person.history.model, ["history_change_reason"]),
         (RoleAssignment.history.model, ["history_change_reason"]),
+        (ApiClient.history.model, ["history_change_reason", "name", "purpose"]),
     ]
     for model, names in checks:
         for row in model.objects.values_list(*names):

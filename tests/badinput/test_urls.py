@@ -104,6 +104,8 @@ PATHS = [
     ("/manage/users/{user}/{change}/", ADMINISTRATOR, "GET"),
     ("/manage/users/{user}/{change}/", ADMINISTRATOR, "POST"),
     ("/manage/users/{user}/invite-again/", ADMINISTRATOR, "POST"),
+    ("/manage/api-clients/{client}/", ADMINISTRATOR, "GET"),
+    ("/manage/api-clients/{client}/revoke/", ADMINISTRATOR, "POST"),
     ("/accounts/set-password/{uid}/{token}/", ANONYMOUS, "GET"),
 ]
 KIND = {
@@ -142,10 +144,31 @@ def real_parts(world) -> dict[str, str]:
         "result": str(world.result.pk),
         "upload": str(world.upload.pk),
         "user": str(world.invited.pk),
+        "client": str(a_client(world).pk),
         "change": "deactivate",
         "uid": urlsafe_base64_encode(str(world.invited.pk).encode()),
         "token": default_token_generator.make_token(world.invited),
     }
+
+
+def a_client(world):
+    """A live API client for Bucks MH, made (once) by the administrator."""
+    from api.actions import create_client
+    from api.models import ApiClient
+
+    return (
+        ApiClient.objects.filter(name="Warehouse loader").first()
+        or create_client(
+            by=world.users[ADMINISTRATOR],
+            name="Warehouse loader",
+            purpose="Nightly load",
+            responsible=world.users[ADMINISTRATOR],
+            units=[world.bucks],
+            all_units=False,
+            can_write=True,
+            reason="test",
+        )[0]
+    )
 
 
 def parts_of(template: str) -> list[str]:
@@ -237,6 +260,7 @@ QUERIES = [
     ("/manage/users/", "role", ADMINISTRATOR),
     ("/manage/users/", "status", ADMINISTRATOR),
     ("/manage/users/", "page", ADMINISTRATOR),
+    ("/manage/api-clients/", "page", ADMINISTRATOR),
 ]
 
 # Combinations known to have broken a page.
@@ -264,6 +288,8 @@ KNOWN_QUERIES = [
     ("/manage/users/", {"page": "last"}, ADMINISTRATOR),
     ("/manage/users/", {"page": "1.5"}, ADMINISTRATOR),
     ("/manage/users/", {"page": "2", "status": "deactivated"}, ADMINISTRATOR),
+    ("/manage/api-clients/", {"page": "last"}, ADMINISTRATOR),
+    ("/manage/api-clients/", {"page": "1.5"}, ADMINISTRATOR),
 ]
 
 

@@ -66,6 +66,15 @@ TRACKERS = [ADMINISTRATOR, EXECUTIVE, SECRETARY]
 POST_ONLY = statuses(ok=405, refused=405, no_role=405)
 
 
+def api_statuses(allowed=ROLES, **kwargs):
+    """The API's: 401 without credentials (it never sends anyone to log in)."""
+    return statuses(allowed, anonymous=401, **kwargs)
+
+
+API_READ = api_statuses()
+API_OPEN = statuses(no_role=200, anonymous=200)  # describes the API, holds no data
+
+
 @dataclass(frozen=True)
 class Row:
     route: str  # the route's name, as reverse() takes it
@@ -99,6 +108,27 @@ def a_programme(world: World) -> int:
 def a_viewer(world: World) -> int:
     """The id of the viewer's account, which the users pages show and change."""
     return world.users[VIEWER].pk
+
+
+def an_api_client(world: World) -> int:
+    """The id of a live API client for Bucks, made (once) by the administrator."""
+    from api import actions as api_actions
+    from api.models import ApiClient
+
+    existing = ApiClient.objects.filter(name="Matrix loader").first()
+    if existing is not None:
+        return existing.pk
+    client, _ = api_actions.create_client(
+        by=world.users[ADMINISTRATOR],
+        name="Matrix loader",
+        purpose="The URL matrix",
+        responsible=world.users[ADMINISTRATOR],
+        units=[world.bucks],
+        all_units=False,
+        can_write=True,
+        reason="test",
+    )
+    return client.pk
 
 
 def a_process_change(world: World) -> int:
@@ -668,6 +698,87 @@ ROWS = [
         url("users:invite_again", pk=a_viewer),
         statuses([ADMINISTRATOR], ok=405),
         post=statuses([ADMINISTRATOR], ok=302),
+    ),
+    # API clients: Trust administrators only (tests/integration/test_api_client_pages.py).
+    Row(
+        "api_clients",
+        "manage/api-clients/",
+        "API clients",
+        url("api_clients"),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "api_client_create",
+        "manage/api-clients/new/",
+        "create an API client (an empty POST: a form error)",
+        url("api_client_create"),
+        statuses([ADMINISTRATOR]),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "api_client",
+        "manage/api-clients/<int:pk>/",
+        "an API client",
+        url("api_client", pk=an_api_client),
+        statuses([ADMINISTRATOR]),
+    ),
+    Row(
+        "api_client_revoke",
+        "manage/api-clients/<int:pk>/revoke/",
+        "revoke an API client (an empty POST: a form error)",
+        url("api_client_revoke", pk=an_api_client),
+        statuses([ADMINISTRATOR], ok=405),
+        post=statuses([ADMINISTRATOR]),
+    ),
+    # The API (docs/api.md; tests/integration/test_api_*.py): with a session here (a
+    # client's key in those tests). Without credentials, 401, not the login page.
+    Row("api_schema", "api/v1/schema/", "the OpenAPI document", url("api_schema"), API_OPEN),
+    Row("api_docs", "api/v1/docs/", "the API's documentation page", url("api_docs"), API_OPEN),
+    Row("api_strategies", "api/v1/strategies/", "strategies", url("api_strategies"), API_READ),
+    Row("api_objectives", "api/v1/objectives/", "objectives", url("api_objectives"), API_READ),
+    Row("api_focus_areas", "api/v1/focus-areas/", "focus areas", url("api_focus_areas"), API_READ),
+    Row("api_okrs", "api/v1/okrs/", "OKRs", url("api_okrs"), API_READ),
+    Row(
+        "api_okr",
+        "api/v1/okrs/<slug:code>/",
+        "an OKR",
+        url("api_okr", code=lambda world: world.quality_okr.code),
+        API_READ,
+    ),
+    Row("api_units", "api/v1/units/", "units", url("api_units"), API_READ),
+    Row("api_periods", "api/v1/periods/", "periods", url("api_periods"), API_READ),
+    Row("api_results", "api/v1/results/", "results", url("api_results"), API_READ),
+    Row(
+        "api_result_batch",
+        "api/v1/results/batch/",
+        "a batch of results (an empty form POST: not JSON)",
+        url("api_result_batch"),
+        api_statuses(ok=405),
+        post=api_statuses(UPLOADERS, ok=415),
+    ),
+    Row(
+        "api_result",
+        "api/v1/results/<int:pk>/",
+        "a result",
+        url("api_result", pk=lambda world: world.result.pk),
+        API_READ,
+    ),
+    Row(
+        "api_editions", "api/v1/ipr/editions/", "published editions", url("api_editions"), API_READ
+    ),
+    Row(
+        "api_edition",
+        "api/v1/ipr/editions/<str:month>/<int:revision>/",
+        "a published edition",
+        url("api_edition", month=PUBLISHED_MONTH, revision=1),
+        API_READ,
+    ),
+    Row(
+        "api_draft",
+        "api/v1/ipr/drafts/<str:month>/",
+        "a draft report",
+        url("api_draft", month=DRAFT_MONTH),
+        api_statuses(PREPARERS),
     ),
     # The invitation's link, for someone not yet logged in: a made-up one is refused
     # with a page saying so, whoever opens it.
