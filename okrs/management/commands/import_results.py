@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from okrs import imports
-from okrs.imports import RowOutcome
+from okrs.imports import report
 
 
 class Command(BaseCommand):
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError(str(problem)) from None
         self._report(preview)
         if preview.has_errors:
-            raise CommandError(f"Nothing was saved: {self._problems(preview)}.")
+            raise CommandError(f"Nothing was saved: {report.nothing_saved(preview)}.")
         if dry_run:
             self.stdout.write(
                 f"Dry run: nothing saved. Saving would write {preview.writes} "
@@ -75,29 +75,5 @@ class Command(BaseCommand):
             )
 
     def _report(self, preview: imports.UploadPreview) -> None:
-        shown = (RowOutcome.NEW, RowOutcome.CHANGED, RowOutcome.ERROR)
-        for row in preview.rows:
-            if row.outcome not in shown and not row.writes:
-                continue
-            line = (
-                f"row {row.row.number}: {row.outcome:<9} {row.row.okr_code} | {row.row.unit} | "
-                f"{row.row.period} | {row.row.value}"
-            )
-            if row.message:
-                line += f" | {row.message}"
-            self.stdout.write(self.style.ERROR(line) if row.outcome == RowOutcome.ERROR else line)
-        for problem in preview.general_errors:
-            self.stdout.write(self.style.ERROR(problem))
-        counts = preview.counts
-        self.stdout.write(
-            ", ".join(f"{counts[outcome]} {outcome}" for outcome in RowOutcome.ORDER) + "."
-        )
-
-    @staticmethod
-    def _problems(preview: imports.UploadPreview) -> str:
-        parts = []
-        errors = len(preview.error_rows)
-        if errors:
-            parts.append(f"{errors} row{'s' if errors != 1 else ''} in error")
-        parts.extend(problem.rstrip(".") for problem in preview.general_errors)
-        return "; ".join(parts)
+        for line in report.row_lines(preview):
+            self.stdout.write(self.style.ERROR(line.text) if line.is_error else line.text)

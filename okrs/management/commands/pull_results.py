@@ -5,7 +5,7 @@ saved through the same checks and all-or-nothing save as the upload page
 from django.core.management.base import BaseCommand, CommandError
 
 from okrs import warehouse
-from okrs.imports import RowOutcome, UploadPreview
+from okrs.imports import UploadPreview, report
 
 # Saved, but a lead could not be e-mailed: not "nothing was saved" (1).
 EMAIL_FAILED = 2
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         self._rows(preview)
         if preview.has_errors:
             self._problems(preview)
-            raise CommandError(f"Nothing was saved: {self._problem_summary(preview)}.")
+            raise CommandError(f"Nothing was saved: {report.nothing_saved(preview)}.")
         as_what = "as submitted" if run.submit else "as drafts"
         if run.dry_run:
             self.stdout.write(
@@ -112,24 +112,8 @@ class Command(BaseCommand):
         self._emails(run)
 
     def _rows(self, preview: UploadPreview) -> None:
-        # As import_results: the rows that write or are in error, then the counts.
-        shown = (RowOutcome.NEW, RowOutcome.CHANGED, RowOutcome.ERROR)
-        for row in preview.rows:
-            if row.outcome not in shown and not row.writes:
-                continue
-            line = (
-                f"row {row.row.number}: {row.outcome:<9} {row.row.okr_code} | {row.row.unit} | "
-                f"{row.row.period} | {row.row.value}"
-            )
-            if row.message:
-                line += f" | {row.message}"
-            self.stdout.write(self.style.ERROR(line) if row.outcome == RowOutcome.ERROR else line)
-        for problem in preview.general_errors:
-            self.stdout.write(self.style.ERROR(problem))
-        counts = preview.counts
-        self.stdout.write(
-            ", ".join(f"{counts[outcome]} {outcome}" for outcome in RowOutcome.ORDER) + "."
-        )
+        for line in report.row_lines(preview):
+            self.stdout.write(self.style.ERROR(line.text) if line.is_error else line.text)
 
     def _problems(self, preview: UploadPreview) -> None:
         """Each distinct problem once, with the rows it concerns."""
@@ -140,15 +124,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"  {group.label}: {group.message}"))
         if more := preview.problem_rows_not_listed:
             self.stdout.write(f"  and {more:,} more row{'s' if more != 1 else ''} in error.")
-
-    @staticmethod
-    def _problem_summary(preview: UploadPreview) -> str:
-        parts = []
-        errors = len(preview.error_rows)
-        if errors:
-            parts.append(f"{errors} row{'s' if errors != 1 else ''} in error")
-        parts.extend(problem.rstrip(".") for problem in preview.general_errors)
-        return "; ".join(parts)
 
     def _emails(self, run: warehouse.FeedRun) -> None:
         if run.submit:
