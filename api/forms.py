@@ -17,7 +17,11 @@ READ = "read"
 READ_AND_WRITE = "write"
 ACCESS_CHOICES = [
     (READ, "Read only: the strategy, OKRs, units, periods, results and published reports"),
-    (READ_AND_WRITE, "Read and write: also submits and corrects the results of its units"),
+    (
+        READ_AND_WRITE,
+        "Read and write: also enters its units’ results, in each period’s entry window, "
+        "as their lead would",
+    ),
 ]
 
 

@@ -27,7 +27,10 @@ pytestmark = [
 WIDTHS = {"desktop": VIEWPORT, "phone": PHONE}
 NAME = "Warehouse loader"
 KEY_WARNING = "Copy this key now: it will not be shown again"
-READ_AND_WRITE = "Read and write: also submits and corrects the results of its units"
+READ_AND_WRITE = (
+    "Read and write: also enters its units’ results, in each period’s entry window, "
+    "as their lead would"
+)
 
 
 @pytest.fixture(params=sorted(WIDTHS))
