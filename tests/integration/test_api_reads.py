@@ -329,3 +329,38 @@ def test_each_target_says_whether_it_is_in_force_today(
         ("bucks-mh", "90.0000", True),
         ("specialised", "97.0000", False),
     }
+
+
+READ_ENDPOINTS = [
+    "/api/v1/strategies/",
+    "/api/v1/objectives/",
+    "/api/v1/focus-areas/",
+    "/api/v1/okrs/",
+    "/api/v1/okrs/quality-cccs-training/",
+    "/api/v1/units/",
+    "/api/v1/periods/",
+    "/api/v1/results/",
+    "/api/v1/ipr/editions/",
+]
+
+
+@pytest.mark.parametrize("path", READ_ENDPOINTS)
+def test_every_read_endpoint_by_client_scope(administrator, path):
+    """Every client reads the strategy and the published reports; a revoked one
+    reads nothing; the draft report is for no client."""
+    _, one_unit = make_api_client(administrator, units=["bucks-mh"], can_write=False)
+    _, everywhere = make_api_client(administrator, name="BI", all_units=True, units=[])
+    revoked, revoked_key = make_api_client(administrator, name="Old loader")
+    actions.revoke_client(by=administrator, client=revoked, reason="Replaced", seen_version=1)
+    assert Caller(one_unit).get(path).status_code == 200
+    assert Caller(everywhere).get(path).status_code == 200
+    assert Caller(revoked_key).get(path).status_code == 401
+    assert Caller(everywhere).get("/api/v1/ipr/drafts/2020-09/").status_code == 403
+
+
+def test_results_differ_by_client_scope(administrator):
+    _, one_unit = make_api_client(administrator, units=["bucks-mh"], can_write=False)
+    _, everywhere = make_api_client(administrator, name="BI", all_units=True, units=[])
+    query = "/api/v1/results/?okr=quality-cccs-training&period_from=2020-07-01"
+    assert Caller(one_unit).get(query).json()["count"] == 1  # Bucks MH's Q2 value
+    assert Caller(everywhere).get(query).json()["count"] == 5  # and 3 more units and the Trust
