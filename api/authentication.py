@@ -49,6 +49,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
                 "The API key is not valid, or its client has been revoked."
             )
         _note_use(client)
+        # Every call a client makes is attributable: one line each in the security log
+        # (what it changed is also in the audit log, as the client).
+        security_log.log_event(
+            "api_call",
+            request=request._request,
+            by=client.account.get_username(),
+            client=client.name,
+            method=request.method,
+            path=request._request.get_full_path()[:300],
+        )
         account = client.account
         account._portal_api_client = client
         return account, client

@@ -3,6 +3,7 @@ problem (RFC 9457). Expectations are the seeded papers' figures and the rules in
 words (docs/api.md), not what the code returned once."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -115,6 +116,19 @@ def test_a_revoked_client_is_refused_at_once(administrator):
     refused = caller.get("/api/v1/units/")
     assert refused.status_code == 401
     assert refused["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_every_call_by_a_client_is_in_the_security_log(administrator, caplog):
+    client, key = make_api_client(administrator)
+    caplog.set_level("INFO", logger="strategy_portal.security")
+    Caller(key).get("/api/v1/results/?unit=bucks-mh")
+    calls = [
+        json.loads(record.message) for record in caplog.records if "api_call" in record.message
+    ]
+    assert len(calls) == 1
+    assert calls[0]["client"] == "Warehouse loader" and calls[0]["by"] == client.account.username
+    assert (calls[0]["method"], calls[0]["path"]) == ("GET", "/api/v1/results/?unit=bucks-mh")
+    assert key.partition(".")[2] not in json.dumps(calls[0])  # never the secret
 
 
 def test_the_key_is_kept_only_as_a_hash_and_its_last_use_is_recorded(administrator):

@@ -202,6 +202,27 @@ def check_worker(browser: Browser, month_path: str, ipr_page: str, seconds: floa
         expect(status == 200 and len(content) > 0, f"{html.unescape(name)}: {len(content):,} bytes")
 
 
+def check_api(browser: Browser, base_url: str) -> None:
+    """The API answers a logged-in person with JSON and anyone else with a problem,
+    and its documentation page's files come from the portal's own static files."""
+    print("API")
+    status, headers, content = browser.request("GET", "/api/v1/units/")
+    units = json.loads(content) if status == 200 else []
+    expect(
+        status == 200 and any(unit["slug"] == "trust" for unit in units),
+        f"GET /api/v1/units/ with a session: {len(units)} units",
+    )
+    status, headers, content = Browser(base_url).request("GET", "/api/v1/units/")
+    expect(
+        status == 401 and headers.get("content-type") == "application/problem+json",
+        "without credentials: 401, a problem",
+    )
+    _, docs = browser.page("/api/v1/docs/")
+    bundle = re.search(r'src="(/static/drf_spectacular_sidecar/[^"]+\.js)"', docs)
+    expect(bundle is not None, "the documentation page loads Swagger UI from the portal")
+    check_static_file(browser, bundle.group(1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("url")
@@ -229,6 +250,7 @@ def main() -> int:
         plotly = re.search(r'src="(/static/vendor/plotly/[^"]+)"', ipr_page).group(1)
         figures = check_static_file(browser, plotly)
         check_worker(browser, month_path, ipr_page, options.export_seconds)
+        check_api(browser, options.url)
         if options.web_log:
             print("gunicorn")
             log = options.web_log.read_text(errors="replace")
