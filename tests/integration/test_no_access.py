@@ -11,7 +11,10 @@ from tests.portal_world import NO_ROLE, build_world
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-REFUSED_PAGES = [row for row in ROWS if row.get[NO_ROLE] == 403]
+REFUSED = [row for row in ROWS if row.get[NO_ROLE] == 403]
+# The API answers with a problem (JSON), not a page: tests/integration/test_api_reads.py.
+REFUSED_PAGES = [row for row in REFUSED if not row.pattern.startswith("api/")]
+REFUSED_API = [row for row in REFUSED if row.pattern.startswith("api/")]
 
 
 @pytest.fixture
@@ -44,6 +47,17 @@ def test_every_page_refuses_an_account_without_a_role_with_the_no_access_page(
             content = response.content.decode()
             assert_no_access_page(content, "the Strategy Unit (strategy@example.nhs.uk)")
             assert not any(title in content for title in objectives), address
+
+
+def test_the_api_refuses_an_account_without_a_role_with_a_problem(client, world, subtests):
+    client.force_login(world.users[NO_ROLE])
+    client.raise_request_exception = False
+    assert len(REFUSED_API) > 10
+    for row in REFUSED_API:
+        with subtests.test(call=row.case):
+            response = client.get(row.url(world))
+            assert response.status_code == 403
+            assert response.json()["detail"] == "You do not have access to the portal’s data."
 
 
 def test_logging_in_without_a_role_lands_on_the_no_access_page(client, make_user):
