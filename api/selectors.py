@@ -38,10 +38,16 @@ def focus_areas(strategy: Strategy) -> QuerySet[KeyFocusArea]:
     )
 
 
-def key_results(strategy: Strategy) -> QuerySet[KeyResult]:
+def key_results(strategy: Strategy | None = None) -> QuerySet[KeyResult]:
+    """OKRs with what their definitions name and their targets (with the units they
+    were set for), a strategy's, or every strategy's when none is given."""
+    found = (
+        KeyResult.objects.all()
+        if strategy is None
+        else KeyResult.objects.filter(objective__strategy=strategy)
+    )
     return (
-        KeyResult.objects.filter(objective__strategy=strategy)
-        .select_related("objective", "focus_area", "owner_role")
+        found.select_related("objective", "focus_area", "owner_role")
         .prefetch_related(
             Prefetch(
                 "targets",
@@ -54,6 +60,14 @@ def key_results(strategy: Strategy) -> QuerySet[KeyResult]:
 
 def units() -> QuerySet[OrganisationalUnit]:
     return OrganisationalUnit.objects.select_related("parent").order_by("order", "name")
+
+
+def key_result_coded(code: str) -> KeyResult | None:
+    return KeyResult.objects.filter(code=code).first()
+
+
+def unit_with_slug(slug: str) -> OrganisationalUnit | None:
+    return OrganisationalUnit.objects.filter(slug=slug).first()
 
 
 def reporting_periods() -> QuerySet[ReportingPeriod]:

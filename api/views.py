@@ -32,10 +32,9 @@ from api.serializers import (
     UnitSerializer,
 )
 from objectives import selectors as strategy_selectors
-from objectives.models import OrganisationalUnit, Strategy
+from objectives.models import Strategy
 from okrs import selectors as okr_selectors
 from okrs.imports import UploadPreview
-from okrs.models import KeyResult
 from reporting import selectors as report_selectors
 from reporting.ipr import assemble_ipr, ipr_to_dict
 from reporting.views.ipr import data_month_in_address
@@ -60,9 +59,9 @@ def _query(request, serializer_class) -> dict:
     serializer = serializer_class(data=request.query_params)
     if not serializer.is_valid():
         errors = [
-            {"parameter": name, "detail": str(problem)}
-            for name, problems in serializer.errors.items()
-            for problem in problems
+            {"parameter": name, "detail": str(refusal)}
+            for name, refusals in serializer.errors.items()
+            for refusal in refusals
         ]
         raise BadQuery("The query string is not valid: see errors.", errors=errors)
     return serializer.validated_data
@@ -156,7 +155,7 @@ class KeyResultDetail(generics.RetrieveAPIView):
     lookup_field = "code"
 
     def get_queryset(self):
-        return KeyResult.objects.prefetch_related("targets__unit").select_related("owner_role")
+        return selectors.key_results()
 
 
 @extend_schema(tags=["Strategy"], responses={200: UnitSerializer(many=True), **REFUSALS})
@@ -196,8 +195,8 @@ class ResultList(generics.ListAPIView):
     def get_queryset(self):
         query = _query(self.request, ResultQuerySerializer)
         filters = selectors.ResultFilters(
-            key_result=_named(KeyResult, "okr", query.get("okr"), code=query.get("okr")),
-            unit=_named(OrganisationalUnit, "unit", query.get("unit"), slug=query.get("unit")),
+            key_result=_named("okr", query.get("okr"), selectors.key_result_coded),
+            unit=_named("unit", query.get("unit"), selectors.unit_with_slug),
             frequency=query.get("frequency", ""),
             period_from=query.get("period_from"),
             period_to=query.get("period_to"),
@@ -206,10 +205,11 @@ class ResultList(generics.ListAPIView):
         return selectors.results_for(self.request.user, filters)
 
 
-def _named(model, parameter: str, name: str | None, **lookup):
+def _named(parameter: str, name: str | None, find):
+    """What a query parameter names (by `find`), or a problem naming the parameter."""
     if not name:
         return None
-    found = model.objects.filter(**lookup).first()
+    found = find(name)
     if found is None:
         raise BadQuery(
             "The query string is not valid: see errors.",
@@ -233,7 +233,7 @@ def _if_match_version(request) -> int | None:
             "change made since you read it is not overwritten."
         )
     tag = header.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit() or len(tag) > 10:
+    if not (tag.isascii() and tag.isdigit()) or len(tag) > 10:
         raise StaleVersion(
             f"If-Match names no version of this result ({header[:40]!r}): read it again "
             "and send its ETag."

@@ -294,6 +294,7 @@ def test_a_correction_with_a_stale_if_match_is_refused_and_writes_nothing(secret
     assert "now version 2" in stale.json()["detail"]
     assert caller.put(path, body, **{"If-Match": "yesterday"}).status_code == 412
     assert caller.put(path, body, **{"If-Match": "*"}).status_code == 428
+    assert caller.put(path, body, **{"If-Match": '"²"'}).status_code == 412
     assert stored("quality-cccs-training", "bucks-mh", "2020-07-01").value == Decimal(95)
     assert result.history.count() == history
 
