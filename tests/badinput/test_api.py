@@ -6,7 +6,7 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from api.throttling import CallerRateThrottle
@@ -213,6 +213,44 @@ def test_api_writes_cope_with_generated_bodies(sender, world, key):
         elif response.status_code != 200 and stored_data() != before:
             problems.append(f"{target} {str(body)[:80]} as {who} was refused but wrote")
         _is_problem(response, f"{target} {str(body)[:60]}", problems)
+
+    sender.client.raise_request_exception = False
+    one_request()
+    assert not problems, "\n".join(problems)
+
+
+def test_api_if_match_copes_with_generated_headers(sender, world, key):
+    """Whatever If-Match says, a correction is refused plainly (412 or 428) unless it
+    names the stored version, and a refused one changes nothing."""
+    problems: list[str] = []
+    path = f"/api/v1/results/{world.result.pk}/"
+
+    @GENERATED
+    @given(header=st.one_of(st.text(max_size=30), st.text(max_size=12).map('"{}"'.format)))
+    @example(header='"²"')
+    @example(header="*")
+    @example(header='W/"1", "2"')
+    @example(header='"' + "9" * 30 + '"')
+    def one_request(header):
+        try:
+            header.encode("latin-1")
+        except UnicodeEncodeError:
+            return  # not a header a client can send
+        before = stored_data()
+        sender.as_(SECRETARY)
+        response = sender.client.put(
+            path,
+            json.dumps({"value": "1", "reason": "Generated"}),
+            content_type="application/json",
+            HTTP_IF_MATCH=header,
+        )
+        from tests.badinput.conftest import TALLY
+
+        TALLY.requests += 1
+        if response.status_code >= 500:
+            problems.append(f"If-Match {header!r} → {response.status_code}")
+        elif response.status_code != 200 and stored_data() != before:
+            problems.append(f"If-Match {header!r} was refused but wrote")
 
     sender.client.raise_request_exception = False
     one_request()
