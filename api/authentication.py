@@ -37,8 +37,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The Authorization header is not ASCII."
             ) from None
-        if keyword != KEYWORD:
-            return None  # another scheme: not ours to refuse
+        if keyword.lower() != KEYWORD.lower():
+            return None  # another scheme (names of schemes ignore case): not ours to refuse
         key = key.strip()
         client = _client_for(key)
         if client is None:

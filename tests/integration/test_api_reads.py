@@ -100,6 +100,13 @@ def test_a_call_without_a_valid_key_or_session_is_refused_with_a_problem(header)
     assert body["status"] == response.status_code and body["title"] and body["detail"]
 
 
+def test_the_scheme_s_name_ignores_case(administrator):
+    _, key = make_api_client(administrator)
+    for scheme in ("bearer", "BEARER", "Bearer"):
+        response = Caller().get("/api/v1/units/", Authorization=f"{scheme} {key}")
+        assert response.status_code == 200, scheme
+
+
 def test_a_wrong_secret_for_a_real_prefix_is_refused(administrator):
     _, key = make_api_client(administrator)
     prefix, _, secret = key.partition(".")
