@@ -120,6 +120,28 @@ def finished_export(by, edition) -> tuple[PackExport, PackFile]:
 NOT_DATA = {"django_session"}
 
 
+def live_api_client(world: World):
+    """A live read-and-write API client for Bucks MH, made (once) by the administrator,
+    for the pages that show and revoke one."""
+    from api.actions import create_client
+    from api.models import ApiClient
+
+    administrator = world.users[Role.TRUST_ADMINISTRATOR.value]
+    return (
+        ApiClient.objects.filter(name="Warehouse loader").first()
+        or create_client(
+            by=administrator,
+            name="Warehouse loader",
+            purpose="Nightly load",
+            responsible=administrator,
+            units=[world.bucks],
+            all_units=False,
+            can_write=True,
+            reason="test",
+        )[0]
+    )
+
+
 def row_counts() -> dict[str, int]:
     """The number of rows in every table of the database (sessions aside), in one query."""
     tables = sorted(set(connection.introspection.table_names(include_views=False)) - NOT_DATA)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.badinput.conftest import ADMINISTRATOR, EXECUTIVE, GENERATED, SECRETARY, VIEWER
-from tests.portal_world import ANONYMOUS, PUBLISHED_MONTH
+from tests.portal_world import ANONYMOUS, PUBLISHED_MONTH, live_api_client
 
 BAD_MONTHS = [
     "0001-01",
@@ -144,31 +144,11 @@ def real_parts(world) -> dict[str, str]:
         "result": str(world.result.pk),
         "upload": str(world.upload.pk),
         "user": str(world.invited.pk),
-        "client": str(a_client(world).pk),
+        "client": str(live_api_client(world).pk),
         "change": "deactivate",
         "uid": urlsafe_base64_encode(str(world.invited.pk).encode()),
         "token": default_token_generator.make_token(world.invited),
     }
-
-
-def a_client(world):
-    """A live API client for Bucks MH, made (once) by the administrator."""
-    from api.actions import create_client
-    from api.models import ApiClient
-
-    return (
-        ApiClient.objects.filter(name="Warehouse loader").first()
-        or create_client(
-            by=world.users[ADMINISTRATOR],
-            name="Warehouse loader",
-            purpose="Nightly load",
-            responsible=world.users[ADMINISTRATOR],
-            units=[world.bucks],
-            all_units=False,
-            can_write=True,
-            reason="test",
-        )[0]
-    )
 
 
 def parts_of(template: str) -> list[str]:

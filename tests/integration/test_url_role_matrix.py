@@ -33,6 +33,7 @@ from tests.portal_world import (
     World,
     build_world,
     changed_tables,
+    live_api_client,
     row_counts,
 )
 
@@ -112,23 +113,7 @@ def a_viewer(world: World) -> int:
 
 def an_api_client(world: World) -> int:
     """The id of a live API client for Bucks, made (once) by the administrator."""
-    from api import actions as api_actions
-    from api.models import ApiClient
-
-    existing = ApiClient.objects.filter(name="Matrix loader").first()
-    if existing is not None:
-        return existing.pk
-    client, _ = api_actions.create_client(
-        by=world.users[ADMINISTRATOR],
-        name="Matrix loader",
-        purpose="The URL matrix",
-        responsible=world.users[ADMINISTRATOR],
-        units=[world.bucks],
-        all_units=False,
-        can_write=True,
-        reason="test",
-    )
-    return client.pk
+    return live_api_client(world).pk
 
 
 def a_process_change(world: World) -> int:
